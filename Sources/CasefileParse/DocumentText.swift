@@ -1,0 +1,76 @@
+/// Raw document bytes → text for the parser.
+public enum DocumentText {
+    /// Raw document bytes → text for the parser. UTF-8 (a BOM is allowed);
+    /// invalid UTF-8 → a `ParseError` naming the byte offset; empty or
+    /// whitespace-only → "empty document"; bytes starting with `%PDF` →
+    /// refused until PDF extraction arrives; an HTML page (such as Ofsted's
+    /// "Report not found" page saved under a .pdf name) → refused, quoting
+    /// its `<title>`.
+    public static func text(from bytes: [UInt8]) throws(ParseError) -> String {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if body.starts(with: Array("%PDF".utf8)) {
+            throw ParseError("a PDF: PDF extraction arrives in a later version; give the text instead")
+        }
+        if let offset = firstInvalidUTF8(body) {
+            throw ParseError("invalid UTF-8 at byte offset \(offset + (bytes.count - body.count))")
+        }
+        let text = String(decoding: body, as: UTF8.self)
+        if text.allSatisfy({ $0.isWhitespace }) { throw ParseError("empty document") }
+        if let reason = htmlPageReason(text) { throw ParseError(reason) }
+        return text
+    }
+
+    /// When the text is an HTML page, why it is not a report.
+    static func htmlPageReason(_ text: String) -> String? {
+        let head = text.drop(while: { $0.isWhitespace }).prefix(512).lowercased()
+        guard head.hasPrefix("<!doctype html") || head.hasPrefix("<html") else { return nil }
+        var reason = "an HTML page, not a report"
+        if let title = htmlTitle(text) { reason += " (title: '\(title)')" }
+        return reason
+    }
+
+    private static func htmlTitle(_ text: String) -> String? {
+        let lower = text.lowercased()
+        guard let open = lower.range(of: "<title"),
+              let gt = lower[open.upperBound...].firstIndex(of: ">"),
+              let close = lower[gt...].range(of: "</title>") else { return nil }
+        // Indices of `lower` are valid in `text` only when lowercasing kept the
+        // length; fall back to the lower-case title otherwise.
+        let source = lower.count == text.count && lower.utf8.count == text.utf8.count ? text : lower
+        let start = source.index(after: gt), end = close.lowerBound
+        guard start <= end else { return nil }
+        let title = source[start..<end].split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return title.isEmpty ? nil : title
+    }
+
+    /// Offset of the first byte that does not belong to a valid UTF-8
+    /// sequence, or nil.
+    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.startIndex
+        let base = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let need: Int
+            let minCode: UInt32
+            var code: UInt32
+            switch b {
+            case 0xC2...0xDF: need = 1; code = UInt32(b & 0x1F); minCode = 0x80
+            case 0xE0...0xEF: need = 2; code = UInt32(b & 0x0F); minCode = 0x800
+            case 0xF0...0xF4: need = 3; code = UInt32(b & 0x07); minCode = 0x10000
+            default: return i - base
+            }
+            // A sequence cut off by the end of the data is invalid at its first byte.
+            guard i + need < bytes.endIndex else { return i - base }
+            for k in 1...need {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return i - base }
+                code = code << 6 | UInt32(c & 0x3F)
+            }
+            if code < minCode || code > 0x10FFFF || (0xD800...0xDFFF).contains(code) { return i - base }
+            i += need + 1
+        }
+        return nil
+    }
+}

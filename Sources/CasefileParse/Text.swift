@@ -1,0 +1,194 @@
+import CasefileModel
+
+/// One line of the input after clean-up.
+struct Line {
+    /// The text with ligatures expanded, odd spaces made plain, ends trimmed.
+    var text: String
+    /// A form feed came before this line: pdftotext starts a page here.
+    var pageStart: Bool
+    var kind: Kind = .content
+
+    enum Kind: Equatable {
+        case blank
+        case content
+        /// A bare page number.
+        case pageNumber
+        /// The running footer ("Inspection of X local authority children's services" and its dates).
+        case footer
+        /// A footnote at the foot of a page, with its bare marker number.
+        case footnote
+    }
+
+    var isContent: Bool { kind == .content }
+}
+
+enum Text {
+    /// Splits the input into cleaned lines. Form feeds mark page starts;
+    /// ligatures are expanded, odd spaces made plain, invisible characters
+    /// dropped. Works on the UTF-8 bytes: this runs over every byte of the input.
+    static func lines(_ input: String) -> [Line] {
+        var out: [Line] = []
+        out.reserveCapacity(input.utf8.count / 40)
+        var current: [UInt8] = []
+        current.reserveCapacity(160)
+        var pending = false
+        func flush() {
+            var lo = 0, hi = current.count
+            while lo < hi, current[lo] == 0x20 { lo += 1 }
+            while hi > lo, current[hi - 1] == 0x20 { hi -= 1 }
+            let t = String(decoding: current[lo..<hi], as: UTF8.self)
+            out.append(Line(text: t, pageStart: pending, kind: t.isEmpty ? .blank : .content))
+            pending = false
+            current.removeAll(keepingCapacity: true)
+        }
+        let bytes = Array(input.utf8)
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            switch b {
+            case 0x0A:
+                flush()
+            case 0x0D:
+                break
+            case 0x0C:
+                if current.contains(where: { $0 != 0x20 }) { flush() } else { current.removeAll(keepingCapacity: true) }
+                pending = true
+            case 0x09:
+                current.append(0x20)
+            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0:  // no-break space
+                current.append(0x20); i += 1
+            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD:  // soft hyphen
+                i += 1
+            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
+                 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
+                 0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
+                 0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
+                current.append(0x20); i += 2
+            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
+                 0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
+                i += 2
+            case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):  // ligatures
+                let expansions: [[UInt8]] = [
+                    Array("ff".utf8), Array("fi".utf8), Array("fl".utf8), Array("ffi".utf8), Array("ffl".utf8),
+                    Array("st".utf8), Array("st".utf8),
+                ]
+                current += expansions[Int(bytes[i + 2] - 0x80)]
+                i += 2
+            default:
+                current.append(b)
+            }
+            i += 1
+        }
+        if !current.isEmpty || pending { flush() }
+        return out
+    }
+
+    /// True when `s` starts with the ASCII `prefix`, ignoring ASCII case.
+    static func hasPrefixIgnoringCase(_ s: String, _ prefix: String) -> Bool {
+        var a = s.utf8.makeIterator()
+        for p in prefix.utf8 {
+            guard let c = a.next() else { return false }
+            let lower = (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+            if lower != p { return false }
+        }
+        return true
+    }
+
+    /// Lower case, curly quotes straight, dashes plain: for comparing wording.
+    static func fold(_ s: some StringProtocol) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.lowercased().unicodeScalars {
+            switch scalar {
+            case "\u{2018}", "\u{2019}", "\u{201B}", "\u{2032}", "`": out.unicodeScalars.append("'")
+            case "\u{201C}", "\u{201D}": out.unicodeScalars.append("\"")
+            case "\u{2010}"..."\u{2015}", "\u{2212}", "\u{2500}": out.unicodeScalars.append("-")
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A word with its wording as written and a key for matching.
+    struct Word {
+        var original: Substring
+        var key: String
+        var line: Int
+    }
+
+    private static let edgePunctuation: Set<Character> = [":", ".", ",", ";", "?", "!", "(", ")", "\"", "'", "*"]
+
+    /// The words of a string; words that are only punctuation are left out.
+    static func words(_ s: String, line: Int = 0) -> [Word] {
+        var result: [Word] = []
+        for w in s.split(whereSeparator: { $0 == " " }) {
+            var key = Substring(fold(w))
+            while let f = key.first, edgePunctuation.contains(f) { key.removeFirst() }
+            while let l = key.last, edgePunctuation.contains(l) { key.removeLast() }
+            if key.isEmpty || key == "-" { continue }
+            result.append(Word(original: w, key: String(key), line: line))
+        }
+        return result
+    }
+
+    /// Joins wrapped lines: a line ending in a hyphen after a letter runs on
+    /// without a space ("multi-" + "agency"); otherwise one space.
+    static func join(_ parts: [String]) -> String {
+        var out = ""
+        for p in parts where !p.isEmpty {
+            if out.isEmpty {
+                out = p
+            } else if out.hasSuffix("-"), out.dropLast().last?.isLetter == true, p.first?.isLetter == true {
+                out += p
+            } else {
+                out += " " + p
+            }
+        }
+        return out
+    }
+
+    /// `1`–`3` digits alone on a line.
+    static func bareNumber(_ s: String) -> Int? {
+        guard (1...3).contains(s.utf8.count), s.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int(s)
+    }
+
+    /// `12.` or `12. Text…` at the start of a line: the number and the rest.
+    static func numberedParagraph(_ s: String) -> (Int, String)? {
+        var digits = 0
+        var idx = s.startIndex
+        while idx < s.endIndex, let a = s[idx].asciiValue, (0x30...0x39).contains(a) {
+            digits += 1
+            idx = s.index(after: idx)
+        }
+        guard (1...3).contains(digits), idx < s.endIndex, s[idx] == "." else { return nil }
+        let after = s.index(after: idx)
+        if after < s.endIndex, s[after] != " " { return nil }
+        guard let n = Int(s[..<idx]) else { return nil }
+        return (n, String(s[after...]).trimmingSpaces)
+    }
+
+    /// Characters that start a bullet point in the lists of improvements.
+    static func isBullet(_ c: Character) -> Bool {
+        switch c {
+        case "\u{25FC}", "\u{25A0}", "\u{25AA}", "\u{2022}", "\u{25CF}", "\u{25E6}", "\u{2023}", "\u{2043}",
+             "\u{00B7}", "\u{2219}", "\u{25B8}", "\u{25BA}", "\u{27A2}", "\u{2013}", "-", "*", "o", "\u{F0A7}":
+            return true
+        default:
+            // Symbol fonts map their bullets into the private use area (U+F0B7 and friends).
+            return c.unicodeScalars.first.map { (0xE000...0xF8FF).contains($0.value) } ?? false
+        }
+    }
+
+    /// The text after a leading bullet, or nil when the line has none.
+    static func afterBullet(_ s: String) -> String? {
+        guard let f = s.first, isBullet(f) else { return nil }
+        let rest = s.dropFirst()
+        // "-" or "o" are bullets only when a space (or nothing) follows.
+        if f == "-" || f == "o" || f == "*" || f == "\u{2013}" {
+            guard rest.isEmpty || rest.first == " " else { return nil }
+        }
+        return String(rest).trimmingSpaces
+    }
+}
