@@ -1,0 +1,183 @@
+import CasefileDiff
+import CasefileModel
+import Foundation
+
+/// What the store knows of a document before fetching it again: the
+/// validators for a conditional GET and the hash of the bytes on file.
+public struct DocumentState: Sendable, Hashable {
+    public var url: String
+    public var etag: String?
+    public var lastModified: String?
+    public var bytesHash: String?
+    /// The current report parsed from this document, if any.
+    public var reportID: Int64?
+    /// Why the last fetch, extraction or parse failed; nil once one succeeds.
+    public var lastError: String?
+
+    public init(url: String, etag: String?, lastModified: String?, bytesHash: String?, reportID: Int64?, lastError: String?) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.bytesHash = bytesHash
+        self.reportID = reportID
+        self.lastError = lastError
+    }
+}
+
+/// A fetched document, as `ingest` stores it.
+public struct IngestDocument: Sendable {
+    public var url: String
+    /// The configured source's name.
+    public var source: String
+    public var bytes: [UInt8]
+    public var contentType: String?
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(url: String, source: String, bytes: [UInt8], contentType: String? = nil, etag: String? = nil, lastModified: String? = nil) {
+        self.url = url
+        self.source = source
+        self.bytes = bytes
+        self.contentType = contentType
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
+
+/// What one `ingest` did.
+public struct IngestResult: Sendable {
+    /// The report row holding this document's content: the new one, or, when
+    /// unchanged, the one already on file (a superseded version when an old
+    /// copy of a republished report was fetched again).
+    public var reportID: Int64
+    public var outcome: DiffOutcome
+    /// The changes recorded, in sequence order; empty when unchanged.
+    public var changes: [ChangeRecord]
+
+    public init(reportID: Int64, outcome: DiffOutcome, changes: [ChangeRecord]) {
+        self.reportID = reportID
+        self.outcome = outcome
+        self.changes = changes
+    }
+}
+
+/// One row of `grades --json`: an authority's latest graded inspection.
+public struct AuthorityGrades: Sendable, Hashable, Codable {
+    public var authority: Authority
+    public var framework: Framework
+    public var inspection: DateSpan
+    public var reportID: Int64
+    /// Keyed by the area's raw value (`overall`, `help_and_protection`, …).
+    public var grades: [String: Grade]
+
+    public init(authority: Authority, framework: Framework, inspection: DateSpan, reportID: Int64, grades: [String: Grade]) {
+        self.authority = authority
+        self.framework = framework
+        self.inspection = inspection
+        self.reportID = reportID
+        self.grades = grades
+    }
+}
+
+/// One report of `history SLUG --json`.
+public struct HistoryEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var framework: Framework
+    public var kind: InspectionKind?
+    public var inspection: DateSpan
+    /// Keyed by the area's raw value; empty for a report with no grades.
+    public var grades: [String: Grade]
+    /// The document the report was fetched from.
+    public var url: String
+
+    public init(id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String) {
+        self.id = id
+        self.framework = framework
+        self.kind = kind
+        self.inspection = inspection
+        self.grades = grades
+        self.url = url
+    }
+}
+
+/// Row counts for `status`. `reports` counts current versions only.
+public struct StoreCounts: Sendable, Codable, Hashable {
+    public var reports: Int
+    public var documents: Int
+    public var authorities: Int
+    public var changes: Int
+
+    public init(reports: Int, documents: Int, authorities: Int, changes: Int) {
+        self.reports = reports
+        self.documents = documents
+        self.authorities = authorities
+        self.changes = changes
+    }
+}
+
+/// A configured source's fetch record, for `sources` and the first-sync rule.
+public struct SourceState: Sendable, Hashable {
+    public var name: String
+    public var lastSuccess: Date?
+    /// The last failure's reason. Kept after a later success, so that the
+    /// last error stays visible; compare `lastErrorAt` with `lastSuccess`.
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    /// Failures since the last success.
+    public var consecutiveFailures: Int
+    /// Documents the last successful sync listed.
+    public var documents: Int
+    /// A sync has succeeded once: from then on its changes are announced.
+    public var firstSyncDone: Bool
+
+    public init(name: String, lastSuccess: Date?, lastError: String?, lastErrorAt: Date?, consecutiveFailures: Int, documents: Int, firstSyncDone: Bool) {
+        self.name = name
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+        self.consecutiveFailures = consecutiveFailures
+        self.documents = documents
+        self.firstSyncDone = firstSyncDone
+    }
+}
+
+/// One pending outbox row: a change to deliver to one channel.
+public struct Delivery: Sendable, Hashable {
+    /// The outbox row id, for `markDelivered` / `markDeliveryFailed`.
+    public var id: Int64
+    public var channel: String
+    public var change: ChangeRecord
+    /// Attempts made before this one.
+    public var attempts: Int
+
+    public init(id: Int64, channel: String, change: ChangeRecord, attempts: Int) {
+        self.id = id
+        self.channel = channel
+        self.change = change
+        self.attempts = attempts
+    }
+}
+
+/// An error of the store itself (GRDB's `DatabaseError` passes through as is).
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// The folder that should hold the database file does not exist.
+        case folderMissing
+        /// No row with the id given.
+        case notFound
+        /// A stored value the code cannot read back.
+        case corrupt
+        /// An argument the store refuses (a negative limit, an empty name).
+        case invalidArgument
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
