@@ -1,0 +1,192 @@
+import CasefileModel
+
+/// The daemon's configuration, read from one TOML file (DESIGN.md, "The
+/// config file"; `Config/casefiled.toml` documents every key).
+///
+/// The file is strict: an unknown key or table, a value of the wrong type
+/// or out of range, or a missing required key refuses the whole file with
+/// its path, line and key (see `ConfigError`). Relative paths are resolved
+/// against the folder of the config file, never the working directory, so a
+/// config means the same wherever the daemon is started from.
+public struct CasefileConfig: Sendable, Equatable {
+    /// Absolute path of the file read (as given to `parse`).
+    public var file: String
+    public var daemon: DaemonSettings
+    public var fetch: FetchConfig
+    /// `[[source]]` tables, in file order. May be empty: the daemon then
+    /// serves its API and fetches nothing.
+    public var sources: [SourceConfig]
+    /// `[[notify]]` tables, in file order.
+    public var notifiers: [NotifierConfig]
+
+    public init(
+        file: String, daemon: DaemonSettings = .init(), fetch: FetchConfig = .init(),
+        sources: [SourceConfig] = [], notifiers: [NotifierConfig] = []
+    ) {
+        self.file = file
+        self.daemon = daemon
+        self.fetch = fetch
+        self.sources = sources
+        self.notifiers = notifiers
+    }
+
+    /// How often `source` is synced: its own `interval`, else `daemon.interval`.
+    public func interval(for source: SourceConfig) -> Duration {
+        source.interval ?? daemon.interval
+    }
+
+    /// Reads and checks the config file at `path` (relative paths are taken
+    /// from the working directory; `file` is then the absolute path).
+    ///
+    /// A missing, unreadable or non-UTF-8 file is a `ConfigError` naming it.
+    public static func load(path: String) throws(ConfigError) -> CasefileConfig {
+        let absolute = ConfigPaths.absolute(path)
+        let bytes = try FileReader.read(absolute)
+        let text = try FileReader.utf8(bytes, file: absolute)
+        return try parse(text: text, file: absolute, baseDirectory: ConfigPaths.directory(of: absolute))
+    }
+
+    /// Checks config `text`. `file` is used in messages and kept in `file`;
+    /// relative paths in the text resolve against `baseDirectory` (itself
+    /// taken from the working directory if relative).
+    public static func parse(text: String, file: String, baseDirectory: String) throws(ConfigError) -> CasefileConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigError(file: file, line: error.position.line, column: error.position.column, reason: error.message)
+        }
+        let decoder = ConfigDecoder(file: file, base: ConfigPaths.absolute(baseDirectory))
+        return try decoder.decode(root)
+    }
+}
+
+/// `[daemon]`.
+public struct DaemonSettings: Sendable, Equatable {
+    /// Where the store lives. Absolute; default `/var/lib/casefiled`.
+    public var stateDir: String
+    /// The control socket. Absolute, shorter than 108 bytes (the Unix socket
+    /// path limit); default `/run/casefiled/control.sock`.
+    public var socket: String
+    /// How often each source is synced unless it says otherwise; at least
+    /// 1s; default 6h.
+    public var interval: Duration
+    /// Whether a source's first sync announces what it records; default
+    /// false (the first sync fills the mirror quietly).
+    public var notifyInitialSync: Bool
+    /// `debug`, `info`, `notice`, `warning` or `error`; default `info`.
+    public var logLevel: String
+
+    public static let logLevels = ["debug", "info", "notice", "warning", "error"]
+
+    public init(
+        stateDir: String = "/var/lib/casefiled", socket: String = "/run/casefiled/control.sock",
+        interval: Duration = .seconds(6 * 3600), notifyInitialSync: Bool = false, logLevel: String = "info"
+    ) {
+        self.stateDir = stateDir
+        self.socket = socket
+        self.interval = interval
+        self.notifyInitialSync = notifyInitialSync
+        self.logLevel = logLevel
+    }
+}
+
+/// `[fetch]`: how every source is fetched.
+public struct FetchConfig: Sendable, Equatable {
+    /// Whole transfer; default 30s.
+    public var timeout: Duration
+    /// Connection set-up; default 10s.
+    public var connectTimeout: Duration
+    /// Largest document accepted, in bytes; default 50MB (50 000 000).
+    public var maxBytes: Int
+    /// Transfers at once, 1...64; default 8.
+    public var concurrency: Int
+    /// Pause between two requests to the same host; default 500ms.
+    public var perHostDelay: Duration
+    /// The User-Agent header; default `casefiled/0.1`.
+    public var userAgent: String
+    /// Redirects followed, 0...50; default 5.
+    public var maxRedirects: Int
+
+    public init(
+        timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), maxBytes: Int = 50_000_000,
+        concurrency: Int = 8, perHostDelay: Duration = .milliseconds(500), userAgent: String = "casefiled/0.1",
+        maxRedirects: Int = 5
+    ) {
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.maxBytes = maxBytes
+        self.concurrency = concurrency
+        self.perHostDelay = perHostDelay
+        self.userAgent = userAgent
+        self.maxRedirects = maxRedirects
+    }
+}
+
+/// Source kinds this version reads. `crawl` and `feed` (DESIGN.md) come later
+/// and are refused with a message saying so.
+public enum SourceKindConfig: String, Sendable, Equatable {
+    case document, directory
+}
+
+/// One `[[source]]`.
+public struct SourceConfig: Sendable, Equatable {
+    /// Unique among sources; `[a-z0-9][a-z0-9_-]*`, at most 64 characters.
+    public var name: String
+    public var kind: SourceKindConfig
+    /// `document`: an `http://`, `https://` or `file://` URL. `directory`: an
+    /// absolute `file://` URL (a path in the file is turned into one,
+    /// relative paths against the config file's folder).
+    public var url: String
+    /// Overrides `daemon.interval` for this source.
+    public var interval: Duration?
+    /// The line of the `[[source]]` header, for messages.
+    public var line: Int
+
+    public init(name: String, kind: SourceKindConfig, url: String, interval: Duration? = nil, line: Int = 0) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.interval = interval
+        self.line = line
+    }
+}
+
+/// Notifier kinds this version has. `webhook` and `email` come later.
+public enum NotifierKindConfig: String, Sendable, Equatable {
+    case command
+}
+
+/// One `[[notify]]`.
+public struct NotifierConfig: Sendable, Equatable {
+    /// Unique among notifiers; same form as a source name.
+    public var name: String
+    public var kind: NotifierKindConfig
+    /// argv, non-empty. argv[0] is absolute, or was relative with a '/' and
+    /// has been resolved against the config file's folder, or is a bare
+    /// name to look up on PATH when it runs.
+    public var command: [String]
+    /// The change kinds delivered; default all of them.
+    public var on: [ChangeKind]
+    /// Deliveries tried before the change is given up on for this
+    /// notifier; 1...1000, default 10.
+    public var maxAttempts: Int
+    /// A command still running after this is killed and the attempt failed;
+    /// default 30s.
+    public var timeout: Duration
+    /// The line of the `[[notify]]` header, for messages.
+    public var line: Int
+
+    public init(
+        name: String, kind: NotifierKindConfig = .command, command: [String], on: [ChangeKind] = ChangeKind.allCases,
+        maxAttempts: Int = 10, timeout: Duration = .seconds(30), line: Int = 0
+    ) {
+        self.name = name
+        self.kind = kind
+        self.command = command
+        self.on = on
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+        self.line = line
+    }
+}

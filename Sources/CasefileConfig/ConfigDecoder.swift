@@ -1,0 +1,512 @@
+import CasefileModel
+
+/// TOML tree → `CasefileConfig`, checking every key.
+///
+/// Order of checks, so that the first error is the most useful one: the
+/// top-level tables, then `[daemon]`, `[fetch]`, each `[[source]]` and each
+/// `[[notify]]` in file order. Within a table: unknown keys first (a typo's
+/// "did you mean" beats a "missing" for the key it was meant to be), then
+/// each key in the order of the documented config.
+struct ConfigDecoder {
+    let file: String
+    /// Absolute folder that relative paths resolve against.
+    let base: String
+
+    static let sections: [(key: String, title: String, keys: [String])] = [
+        ("daemon", "[daemon]", ["state_dir", "socket", "interval", "notify_initial_sync", "log_level"]),
+        ("fetch", "[fetch]", ["timeout", "connect_timeout", "max_bytes", "concurrency", "per_host_delay", "user_agent", "max_redirects"]),
+        ("source", "[[source]]", ["name", "kind", "url", "interval"]),
+        ("notify", "[[notify]]", ["name", "kind", "command", "on", "max_attempts", "timeout"]),
+    ]
+
+    /// Kinds DESIGN.md names that a later version brings.
+    static let laterSourceKinds = ["crawl", "feed"]
+    static let laterNotifierKinds = ["webhook", "email"]
+
+    func decode(_ root: TOMLTable) throws(ConfigError) -> CasefileConfig {
+        try checkTopLevel(root)
+        var config = CasefileConfig(file: file)
+        config.daemon = try daemon(root["daemon"])
+        config.fetch = try fetch(root["fetch"])
+        config.sources = try sources(root["source"])
+        config.notifiers = try notifiers(root["notify"])
+        return config
+    }
+
+    // MARK: Top level
+
+    private func checkTopLevel(_ root: TOMLTable) throws(ConfigError) {
+        for entry in root.entries {
+            let v = entry.value
+            let line = entry.keyPosition.line
+            let key = displayKey([entry.key])
+            switch entry.key {
+            case "daemon", "fetch":
+                guard v.table != nil else {
+                    throw ConfigError(file: file, line: v.line, key: key, reason: "expected a table [\(entry.key)], found \(v.typeName)")
+                }
+            case "source", "notify":
+                guard let items = v.array, items.allSatisfy({ $0.table != nil }) else {
+                    let hint = v.table != nil ? " (write [[\(entry.key)]], not [\(entry.key)])" : ""
+                    throw ConfigError(
+                        file: file, line: v.line, key: key,
+                        reason: "expected [[\(entry.key)]] (an array of tables), found \(v.typeName)\(hint)")
+                }
+            default:
+                let titles = Self.sections.map(\.title)
+                // "notifier", "notifications": too far for an edit distance, plainly meant.
+                let guessKey = entry.key.lowercased().hasPrefix("notif")
+                    ? "notify" : suggestion(for: entry.key, among: Self.sections.map(\.key))
+                let guess = guessKey.map { k in Self.sections.first { $0.key == k }!.title }
+                if v.table != nil || v.typeName == "an array of tables" {
+                    let shown = v.table != nil ? "[\(key)]" : "[[\(key)]]"
+                    var reason = "unknown table \(shown)"
+                    if let guess { reason += " (did you mean \(guess)?)" } else { reason += " (known: \(titles.joined(separator: ", ")))" }
+                    throw ConfigError(file: file, line: line, key: key, reason: reason)
+                }
+                var reason = "unknown key '\(key)' at the top level"
+                if let home = Self.sections.first(where: { $0.keys.contains(entry.key) }) {
+                    reason += " (it belongs in \(home.title): put it after that header)"
+                } else if let guess {
+                    reason += " (did you mean \(guess)?)"
+                } else {
+                    reason += " (settings go in \(titles.joined(separator: ", ")))"
+                }
+                throw ConfigError(file: file, line: line, key: key, reason: reason)
+            }
+        }
+    }
+
+    // MARK: [daemon]
+
+    private func daemon(_ entry: TOMLTable.Entry?) throws(ConfigError) -> DaemonSettings {
+        var d = DaemonSettings()
+        guard let table = entry?.value.table else { return d }
+        let s = Section(file: file, table: table, path: "daemon", title: "[daemon]", base: base)
+        try s.rejectUnknownKeys(Self.sections[0].keys)
+        if let v = try s.string("state_dir") {
+            d.stateDir = try s.path("state_dir", v)
+        }
+        if let v = try s.string("socket") {
+            let path = try s.path("socket", v)
+            // sockaddr_un.sun_path is 108 bytes with the terminating NUL.
+            guard path.utf8.count <= 107 else {
+                throw s.fail("socket", v.line, "socket path \(quoted(path)) is \(path.utf8.count) bytes long; a Unix socket path must be at most 107 bytes (use a shorter folder)")
+            }
+            d.socket = path
+        }
+        if let v = try s.duration("interval", atLeast: .seconds(1)) { d.interval = v }
+        if let v = try s.bool("notify_initial_sync") { d.notifyInitialSync = v }
+        if let v = try s.string("log_level") {
+            guard DaemonSettings.logLevels.contains(v.value) else {
+                throw s.fail("log_level", v.line, "invalid log level \(quoted(v.value)) (use one of: \(DaemonSettings.logLevels.joined(separator: ", ")))")
+            }
+            d.logLevel = v.value
+        }
+        return d
+    }
+
+    // MARK: [fetch]
+
+    private func fetch(_ entry: TOMLTable.Entry?) throws(ConfigError) -> FetchConfig {
+        var f = FetchConfig()
+        guard let table = entry?.value.table else { return f }
+        let s = Section(file: file, table: table, path: "fetch", title: "[fetch]", base: base)
+        try s.rejectUnknownKeys(Self.sections[1].keys)
+        if let v = try s.duration("timeout", atLeast: .milliseconds(1)) { f.timeout = v }
+        if let v = try s.duration("connect_timeout", atLeast: .milliseconds(1)) { f.connectTimeout = v }
+        if let v = try s.byteSize("max_bytes") { f.maxBytes = v }
+        if let v = try s.integer("concurrency", in: 1...64) { f.concurrency = v }
+        if let v = try s.duration("per_host_delay", atLeast: .zero) { f.perHostDelay = v }
+        if let v = try s.string("user_agent") {
+            guard !v.value.isEmpty, !v.value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw s.fail("user_agent", v.line, "invalid user agent \(quoted(v.value)): it must be non-empty text on one line")
+            }
+            f.userAgent = v.value
+        }
+        if let v = try s.integer("max_redirects", in: 0...50) { f.maxRedirects = v }
+        return f
+    }
+
+    // MARK: [[source]]
+
+    private func sources(_ entry: TOMLTable.Entry?) throws(ConfigError) -> [SourceConfig] {
+        var result: [SourceConfig] = []
+        var seen: [String: Int] = [:]
+        for (i, element) in (entry?.value.array ?? []).enumerated() {
+            let table = element.table!
+            let s = Section(file: file, table: table, path: "source[\(i + 1)]", title: "[[source]] starting at line \(table.position.line)", base: base)
+
+            // The kind first: a `crawl` source from a newer config should say
+            // "not supported by this version", not "unknown key 'follow'".
+            let kindValue = try s.string("kind")
+            var kind: SourceKindConfig?
+            if let k = kindValue {
+                kind = SourceKindConfig(rawValue: k.value)
+                if kind == nil {
+                    let supported = "supported: document, directory"
+                    let reason = Self.laterSourceKinds.contains(k.value)
+                        ? "source kind \(quoted(k.value)) is not supported by this version (\(supported))"
+                        : "invalid source kind \(quoted(k.value)) (\(supported))"
+                    throw s.fail("kind", k.line, reason)
+                }
+            }
+            try s.rejectUnknownKeys(Self.sections[2].keys)
+
+            let name = try s.required(s.string("name"), "name")
+            try s.checkName(name, what: "source")
+            guard let kind else { throw s.missing("kind") }
+            let url = try s.required(s.string("url"), "url")
+            let resolved: String
+            switch kind {
+            case .document: resolved = try documentURL(url, s)
+            case .directory: resolved = try directoryURL(url, s)
+            }
+            let interval = try s.duration("interval", atLeast: .seconds(1))
+
+            if let first = seen[name.value] {
+                throw s.fail("name", name.line, "duplicate source name \(quoted(name.value)): the [[source]] starting at line \(first) already uses it")
+            }
+            seen[name.value] = table.position.line
+            result.append(SourceConfig(name: name.value, kind: kind, url: resolved, interval: interval, line: table.position.line))
+        }
+        return result
+    }
+
+    private func documentURL(_ url: Located<String>, _ s: Section) throws(ConfigError) -> String {
+        try checkURLText(url, s)
+        let lower = url.value.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            let rest = url.value.drop { $0 != ":" }.dropFirst(3)
+            let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard !host.isEmpty else {
+                throw s.fail("url", url.line, "invalid url \(quoted(url.value)): no host after \(url.value.prefix(lower.hasPrefix("https") ? 8 : 7))")
+            }
+            return url.value
+        }
+        if lower.hasPrefix("file://") {
+            return try fileURL(url, s)
+        }
+        throw s.fail("url", url.line, "invalid url \(quoted(url.value)) for a document source (use an http://, https:// or file:// URL)")
+    }
+
+    private func directoryURL(_ url: Located<String>, _ s: Section) throws(ConfigError) -> String {
+        if let scheme = Self.scheme(of: url.value) {
+            if scheme == "file" {
+                try checkURLText(url, s)
+                return try fileURL(url, s)
+            }
+            throw s.fail(
+                "url", url.line,
+                "invalid url \(quoted(url.value)) for a directory source: this version reads local folders only (use a path or a file:// URL; \(scheme):// may come later, and a share mounted locally works today)"
+            )
+        }
+        let path = try s.path("url", url)
+        return ConfigPaths.fileURL(path)
+    }
+
+    /// `file:///abs/path` or `file://localhost/abs/path`, kept as written.
+    private func fileURL(_ url: Located<String>, _ s: Section) throws(ConfigError) -> String {
+        let rest = url.value.dropFirst("file://".count)
+        guard rest.hasPrefix("/") || rest.lowercased().hasPrefix("localhost/") else {
+            throw s.fail("url", url.line, "invalid url \(quoted(url.value)): a file:// URL needs an absolute path, as in file:///var/lib/casefiled/inbox (or write the path without file://)")
+        }
+        return url.value
+    }
+
+    private func checkURLText(_ url: Located<String>, _ s: Section) throws(ConfigError) {
+        if url.value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            throw s.fail("url", url.line, "invalid url \(quoted(url.value)): spaces and control characters must be percent-encoded (a space is %20)")
+        }
+    }
+
+    /// The scheme of `scheme://…`, lowercased; nil for a path.
+    static func scheme(of s: String) -> String? {
+        guard let r = s.firstRange(of: "://") else { return nil }
+        let scheme = s[..<r.lowerBound]
+        guard let first = scheme.first, first.isASCII, first.isLetter else { return nil }
+        for c in scheme {
+            let ok = c.isASCII && (c.isLetter || c.isNumber || c == "+" || c == "-" || c == ".")
+            if !ok { return nil }
+        }
+        return scheme.lowercased()
+    }
+
+    // MARK: [[notify]]
+
+    private func notifiers(_ entry: TOMLTable.Entry?) throws(ConfigError) -> [NotifierConfig] {
+        var result: [NotifierConfig] = []
+        var seen: [String: Int] = [:]
+        for (i, element) in (entry?.value.array ?? []).enumerated() {
+            let table = element.table!
+            let s = Section(file: file, table: table, path: "notify[\(i + 1)]", title: "[[notify]] starting at line \(table.position.line)", base: base)
+
+            let kindValue = try s.string("kind")
+            var kind: NotifierKindConfig?
+            if let k = kindValue {
+                kind = NotifierKindConfig(rawValue: k.value)
+                if kind == nil {
+                    let reason = Self.laterNotifierKinds.contains(k.value)
+                        ? "notifier kind \(quoted(k.value)) is not supported by this version (supported: command)"
+                        : "invalid notifier kind \(quoted(k.value)) (supported: command)"
+                    throw s.fail("kind", k.line, reason)
+                }
+            }
+            try s.rejectUnknownKeys(Self.sections[3].keys)
+
+            let name = try s.required(s.string("name"), "name")
+            try s.checkName(name, what: "notifier")
+            guard let kind else { throw s.missing("kind") }
+
+            let command = try s.required(s.stringArray("command"), "command")
+            var argv = command.value.map(\.value)
+            guard let program = argv.first, !program.isEmpty else {
+                throw s.fail("command", command.line, "command must name a program: [\"/path/to/program\", \"argument\", …]")
+            }
+            if !program.hasPrefix("/"), program.contains("/") {
+                argv[0] = ConfigPaths.resolve(program, against: base)
+            }
+
+            var on = ChangeKind.allCases
+            if let list = try s.stringArray("on") {
+                guard !list.value.isEmpty else {
+                    throw s.fail("on", list.line, "on = [] would deliver nothing; list change kinds, or leave 'on' out for all of them")
+                }
+                on = []
+                for item in list.value {
+                    guard let k = ChangeKind(rawValue: item.value) else {
+                        let known = ChangeKind.allCases.map(\.rawValue).joined(separator: ", ")
+                        var reason = "invalid change kind \(quoted(item.value)) (use: \(known))"
+                        if let guess = suggestion(for: item.value, among: ChangeKind.allCases.map(\.rawValue)) {
+                            reason = "invalid change kind \(quoted(item.value)) (did you mean \"\(guess)\"?)"
+                        }
+                        throw s.fail("on", item.line, reason)
+                    }
+                    guard !on.contains(k) else {
+                        throw s.fail("on", item.line, "change kind \(quoted(item.value)) is listed twice")
+                    }
+                    on.append(k)
+                }
+            }
+            let maxAttempts = try s.integer("max_attempts", in: 1...1000) ?? 10
+            let timeout = try s.duration("timeout", atLeast: .milliseconds(1)) ?? .seconds(30)
+
+            if let first = seen[name.value] {
+                throw s.fail("name", name.line, "duplicate notifier name \(quoted(name.value)): the [[notify]] starting at line \(first) already uses it")
+            }
+            seen[name.value] = table.position.line
+            result.append(NotifierConfig(
+                name: name.value, kind: kind, command: argv, on: on, maxAttempts: maxAttempts, timeout: timeout,
+                line: table.position.line))
+        }
+        return result
+    }
+}
+
+// MARK: - One table's keys
+
+/// A value and the line it starts on.
+struct Located<Value> {
+    var value: Value
+    var line: Int
+}
+
+/// Typed reads from one table, each error naming the file, line and key path.
+struct Section {
+    let file: String
+    let table: TOMLTable
+    /// `daemon`, `source[2]`: the prefix of key paths in errors.
+    let path: String
+    /// `[daemon]`, `[[source]] starting at line 14`: the table in messages.
+    let title: String
+    /// Absolute folder that relative paths resolve against.
+    let base: String
+
+    func keyPath(_ key: String) -> String { "\(path).\(displayKey([key]))" }
+
+    func fail(_ key: String, _ line: Int, _ reason: String) -> ConfigError {
+        ConfigError(file: file, line: line, key: keyPath(key), reason: reason)
+    }
+
+    func missing(_ key: String) -> ConfigError {
+        fail(key, table.position.line, "missing required key '\(key)' in \(title)")
+    }
+
+    func required<T>(_ value: Located<T>?, _ key: String) throws(ConfigError) -> Located<T> {
+        guard let value else { throw missing(key) }
+        return value
+    }
+
+    func rejectUnknownKeys(_ known: [String]) throws(ConfigError) {
+        for entry in table.entries where !known.contains(entry.key) {
+            let shown = displayKey([entry.key])
+            var reason = "unknown key '\(shown)' in \(title)"
+            if let guess = suggestion(for: entry.key, among: known) {
+                reason += " (did you mean '\(guess)'?)"
+            } else {
+                reason += " (known keys: \(known.joined(separator: ", ")))"
+            }
+            throw fail(entry.key, entry.keyPosition.line, reason)
+        }
+    }
+
+    private func wrongType(_ key: String, _ value: TOMLValue, _ expected: String) -> ConfigError {
+        var reason = "expected \(expected), found \(value.typeName)"
+        // A number or boolean in quotes is the commonest slip.
+        if let s = value.string, expected == "an integer" || expected.hasPrefix("a boolean"), Int(s) != nil || s == "true" || s == "false" {
+            reason += " (write \(s) without quotes)"
+        }
+        return fail(key, value.line, reason)
+    }
+
+    func string(_ key: String, expected: String = "a string") throws(ConfigError) -> Located<String>? {
+        guard let v = table[key]?.value else { return nil }
+        guard let s = v.string else { throw wrongType(key, v, expected) }
+        return Located(value: s, line: v.line)
+    }
+
+    func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let v = table[key]?.value else { return nil }
+        guard let b = v.boolean else { throw wrongType(key, v, "a boolean (true or false)") }
+        return b
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let v = table[key]?.value else { return nil }
+        guard let n = v.integer else { throw wrongType(key, v, "an integer") }
+        guard range.contains(n) else {
+            throw fail(key, v.line, "\(n) is out of range: \(key) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return n
+    }
+
+    func duration(_ key: String, atLeast minimum: Duration) throws(ConfigError) -> Duration? {
+        guard let v = try string(key, expected: "a duration string such as \"30s\"") else { return nil }
+        guard let d = parseDuration(v.value) else {
+            throw fail(key, v.line, "invalid duration \(quoted(v.value)) (use e.g. 500ms, 30s, 5m, 6h, 1d)")
+        }
+        guard d >= minimum else {
+            throw fail(key, v.line, "duration \(quoted(v.value)) is too short: \(key) must be at least \(formatDuration(minimum))")
+        }
+        return d
+    }
+
+    /// An integer is bytes; a string has a unit. Must be at least 1 byte.
+    func byteSize(_ key: String) throws(ConfigError) -> Int? {
+        guard let v = table[key]?.value else { return nil }
+        let n: Int
+        if let i = v.integer {
+            n = i
+        } else if let s = v.string {
+            guard let parsed = parseByteSize(s) else {
+                throw fail(key, v.line, "invalid size \(quoted(s)) (use e.g. 50MB, 512KiB, 1GB, or an integer number of bytes)")
+            }
+            n = parsed
+        } else {
+            throw wrongType(key, v, "a size (an integer number of bytes, or a string such as \"50MB\")")
+        }
+        guard n >= 1 else { throw fail(key, v.line, "\(key) must be at least 1 byte, found \(n)") }
+        return n
+    }
+
+    func stringArray(_ key: String) throws(ConfigError) -> Located<[Located<String>]>? {
+        guard let v = table[key]?.value else { return nil }
+        guard let items = v.array else {
+            var reason = "expected an array of strings, found \(v.typeName)"
+            if let s = v.string { reason += " (write \(key) = [\(quoted(s))])" }
+            throw fail(key, v.line, reason)
+        }
+        var out: [Located<String>] = []
+        for item in items {
+            guard let s = item.string else {
+                throw fail(key, item.line, "expected an array of strings, found \(item.typeName) in it")
+            }
+            out.append(Located(value: s, line: item.line))
+        }
+        return Located(value: out, line: v.line)
+    }
+
+    /// A path: not empty, no `~`, resolved against the config folder.
+    func path(_ key: String, _ v: Located<String>) throws(ConfigError) -> String {
+        guard !v.value.isEmpty else { throw fail(key, v.line, "invalid path \"\": it must not be empty") }
+        guard !v.value.hasPrefix("~") else {
+            throw fail(key, v.line, "invalid path \(quoted(v.value)): '~' is not expanded; write the full path")
+        }
+        guard !v.value.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw fail(key, v.line, "invalid path: it contains a NUL character")
+        }
+        return ConfigPaths.resolve(v.value, against: base)
+    }
+
+    /// Sources and notifiers name things the CLI and the store refer to.
+    func checkName(_ name: Located<String>, what: String) throws(ConfigError) {
+        let bytes = Array(name.value.utf8)
+        let ok = !bytes.isEmpty && bytes.count <= 64
+            && bytes.enumerated().allSatisfy { i, c in
+                (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                    || (i > 0 && (c == UInt8(ascii: "_") || c == UInt8(ascii: "-")))
+            }
+        guard ok else {
+            throw fail("name", name.line, "invalid \(what) name \(quoted(name.value)): use lowercase letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters")
+        }
+    }
+
+}
+
+/// A value from the file as a TOML basic string, escapes and all, so a
+/// stray newline or quote cannot break the message (or the log line).
+func quoted(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20 || u.value == 0x7F:
+            let hex = String(u.value, radix: 16, uppercase: true)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
+
+// MARK: - Did you mean
+
+/// The closest of `candidates` to `key` when it is close enough to be a
+/// typo: a small edit distance (ignoring case, `-` for `_` and camelCase),
+/// or one a prefix of the other.
+func suggestion(for key: String, among candidates: [String]) -> String? {
+    var k = ""
+    for ch in key {
+        if ch.isUppercase, !k.isEmpty, k.last != "_" { k += "_" }
+        k += ch == "-" ? "_" : ch.lowercased()
+    }
+    let limit = k.count <= 3 ? 1 : k.count <= 9 ? 2 : 3
+    var best: (candidate: String, distance: Int)?
+    for c in candidates {
+        let d = editDistance(k, c)
+        if d <= limit, d < (best?.distance ?? .max) { best = (c, d) }
+    }
+    if let best { return best.candidate }
+    // A key cut short or run on: "notify_initial" for "notify_initial_sync".
+    if k.count >= 4 { return candidates.first { $0.count >= 4 && ($0.hasPrefix(k) || k.hasPrefix($0)) } }
+    return nil
+}
+
+/// Levenshtein distance over characters.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in stride(from: 1, through: b.count, by: 1) {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
