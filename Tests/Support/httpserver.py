@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""A small, real HTTP server for Casefile's tests (Python 3 standard library only).
+
+It binds 127.0.0.1 only, on a port the kernel picks, and prints that port as
+the first line of stdout. It serves the files under --root with the validators
+a real origin sends (ETag = quoted sha256 of the content, Last-Modified = the
+file's mtime) and answers conditional requests with 304.
+
+Test routes (all under /__, never files):
+  GET  /__stats            counts per status and every request seen, as JSON
+  POST /__reset            forget the counts
+  GET  /__sleep?s=N        answer after N seconds (timeouts)
+  GET  /__status?code=N    answer with that status and a short body
+  GET  /__redirect?to=URL[&code=302]
+                           a redirect to any URL (file:// included)
+  GET  /__bytes?n=N[&chunked=1]
+                           N bytes of "x", with Content-Length or chunked
+  GET  /__stream?n=N[&delay=S]
+                           N chunked lines "event i", S seconds apart
+
+Add a route by decorating a method with @route("METHOD", "/__name").
+
+With --unix PATH it also answers on that Unix socket (same files, same
+counts), for clients that speak HTTP over a socket file.
+
+Usage: httpserver.py --root DIR [--unix PATH] [--verbose] [--exit-on-stdin-eof]
+"""
+
+import argparse
+import email.utils
+import hashlib
+import json
+import os
+import posixpath
+import signal
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+CONTENT_TYPES = {
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".rss": "application/rss+xml",
+    ".csv": "text/csv; charset=utf-8",
+}
+
+ROUTES = {}
+
+
+def route(method, path):
+    def register(fn):
+        ROUTES[(method, path)] = fn
+        return fn
+    return register
+
+
+class Stats:
+    """What the server has answered, for tests to assert on."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with getattr(self, "lock"):
+            self.counts = {}
+            self.requests = []
+
+    def record(self, method, path, status, headers, body=b""):
+        with self.lock:
+            key = str(status)
+            self.counts[key] = self.counts.get(key, 0) + 1
+            self.requests.append({"method": method, "path": path, "status": status, "headers": headers,
+                                  "body": body.decode("utf-8", "replace")})
+
+    def snapshot(self):
+        with self.lock:
+            return {"counts": dict(self.counts), "requests": list(self.requests)}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "CasefileTestServer/1"
+
+    # -- plumbing ---------------------------------------------------------
+
+    def address_string(self):
+        # A Unix-socket peer has no (host, port).
+        return self.client_address[0] if self.client_address else "unix"
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("httpserver: " + (fmt % args) + "\n")
+
+    def send_response(self, code, message=None):
+        # Every answer is recorded here, whichever route sends it, and before
+        # the client can have read it: a test that asks /__stats right after
+        # a response must find that response counted.
+        # (send_error on a malformed request line comes here too, before
+        # command, path or headers exist.)
+        raw_path = getattr(self, "path", "") or ""
+        if urllib.parse.urlsplit(raw_path).path not in ("/__stats", "/__reset"):
+            headers = getattr(self, "headers", None)
+            self.server.stats.record(getattr(self, "command", None) or "", raw_path, int(code),
+                                     dict(headers.items()) if headers else {},
+                                     getattr(self, "body", b""))
+        super().send_response(code, message)
+
+    def _dispatch(self, method):
+        # Read the body whatever the route: left unread on a kept-alive
+        # connection it would be parsed as the next request.
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length) if length > 0 else b""
+        parsed = urllib.parse.urlsplit(self.path)
+        self.query = urllib.parse.parse_qs(parsed.query)
+        handler = ROUTES.get((method, parsed.path))
+        try:
+            if handler is not None:
+                handler(self)
+            elif parsed.path.startswith("/__"):
+                self.send_text(HTTPStatus.NOT_FOUND, "no such test route\n")
+            elif method in ("GET", "HEAD"):
+                self.serve_file(parsed.path, head=(method == "HEAD"))
+            else:
+                self.send_text(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_HEAD(self):
+        self._dispatch("HEAD")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def do_PUT(self):
+        self._dispatch("PUT")
+
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
+    def read_body(self):
+        """The request body (already read by _dispatch)."""
+        return self.body
+
+    def send_bytes(self, status, body, content_type="application/octet-stream", headers=(), head=False):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def send_text(self, status, text, headers=()):
+        self.send_bytes(status, text.encode("utf-8"), "text/plain; charset=utf-8", headers)
+
+    def send_json(self, status, value):
+        self.send_bytes(status, (json.dumps(value) + "\n").encode("utf-8"), "application/json")
+
+    def param(self, name, default=None):
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    # -- files ------------------------------------------------------------
+
+    def resolve(self, url_path):
+        """The file under --root for a URL path, or None (never outside root)."""
+        path = posixpath.normpath(urllib.parse.unquote(url_path))
+        parts = [p for p in path.split("/") if p and p not in (".", "..")]
+        full = os.path.realpath(os.path.join(self.server.root, *parts))
+        if full != self.server.root and not full.startswith(self.server.root + os.sep):
+            return None
+        return full
+
+    def serve_file(self, url_path, head=False):
+        full = self.resolve(url_path)
+        if full is None or not os.path.isfile(full):
+            self.send_text(HTTPStatus.NOT_FOUND, "not found\n")
+            return
+        with open(full, "rb") as f:
+            body = f.read()
+        mtime = int(os.stat(full).st_mtime)
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()
+        last_modified = email.utils.formatdate(mtime, usegmt=True)
+        validators = [("ETag", etag), ("Last-Modified", last_modified)]
+
+        if self.not_modified(etag, mtime):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            for name, value in validators:
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        content_type = CONTENT_TYPES.get(os.path.splitext(full)[1].lower(), "application/octet-stream")
+        self.send_bytes(HTTPStatus.OK, body, content_type, validators, head=head)
+
+    def not_modified(self, etag, mtime):
+        # RFC 9110 13.2.2: If-None-Match, when present, decides alone.
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = [t.strip() for t in if_none_match.split(",")]
+            weak = lambda t: t[2:] if t.startswith("W/") else t
+            return "*" in tags or any(weak(t) == etag for t in tags)
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since is not None:
+            try:
+                since = email.utils.parsedate_to_datetime(if_modified_since).timestamp()
+            except (TypeError, ValueError):
+                return False
+            return mtime <= since
+        return False
+
+    # -- test routes --------------------------------------------------------
+
+    @route("GET", "/__stats")
+    def stats(self):
+        self.send_json(HTTPStatus.OK, self.server.stats.snapshot())
+
+    @route("POST", "/__reset")
+    def reset(self):
+        self.read_body()
+        self.server.stats.reset()
+        self.send_json(HTTPStatus.OK, {"reset": True})
+
+    @route("GET", "/__sleep")
+    def sleep(self):
+        time.sleep(float(self.param("s", "1")))
+        self.send_text(HTTPStatus.OK, "slept\n")
+
+    @route("GET", "/__status")
+    def status(self):
+        code = int(self.param("code", "200"))
+        self.send_text(code, "status %d\n" % code)
+
+    @route("GET", "/__redirect")
+    def redirect(self):
+        code = int(self.param("code", "302"))
+        self.send_text(code, "redirect\n", headers=[("Location", self.param("to", "/"))])
+
+    @route("GET", "/__bytes")
+    def bytes_route(self):
+        n = int(self.param("n", "0"))
+        if self.param("chunked") == "1":
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            left = n
+            while left > 0:
+                size = min(left, 65536)
+                self.wfile.write(b"%x\r\n" % size + b"x" * size + b"\r\n")
+                left -= size
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.send_bytes(HTTPStatus.OK, b"x" * n)
+
+    @route("GET", "/__stream")
+    def stream(self):
+        n = int(self.param("n", "3"))
+        delay = float(self.param("delay", "0.05"))
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for i in range(n):
+            line = b"event %d\n" % i
+            self.wfile.write(b"%x\r\n" % len(line) + line + b"\r\n")
+            self.wfile.flush()
+            time.sleep(delay)
+        self.wfile.write(b"0\r\n\r\n")
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False
+
+
+class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Casefile's test HTTP server (127.0.0.1 only).")
+    parser.add_argument("--root", required=True, help="folder whose files are served")
+    parser.add_argument("--unix", help="also listen on this Unix socket path")
+    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="exit when stdin closes (the test process died)")
+    args = parser.parse_args()
+
+    # A child inherits its parent's blocked and ignored signals: started from
+    # a Swift test (Foundation's Process on a dispatch thread), SIGTERM
+    # arrives blocked and terminate() would do nothing. Take the defaults back.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Do NOT close inherited file descriptors here: swift-corelibs-foundation's
+    # Process learns that a child exited when the child's end of a socket pair
+    # it passes (an fd above 2) closes; closing it early makes Process block
+    # in waitpid on its monitor thread and hangs every Process in the tests.
+
+    # 127.0.0.1 and nothing else, ever: tests must not open a port to the network.
+    server = Server(("127.0.0.1", 0), Handler)
+    server.root = os.path.realpath(args.root)
+    server.verbose = args.verbose
+    server.stats = Stats()
+
+    if args.exit_on_stdin_eof:
+        def watch():
+            while sys.stdin.buffer.read(4096):
+                pass
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+
+    if args.unix:
+        unix = UnixServer(args.unix, Handler)
+        unix.root, unix.verbose, unix.stats = server.root, server.verbose, server.stats
+        threading.Thread(target=unix.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+
+    print(server.server_address[1], flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
