@@ -153,10 +153,16 @@ public enum Differ {
     /// first (a document republished in place), else the same framework and
     /// the same dates (Ofsted republishes a corrected report under a new id).
     private static func sameInspection(as new: Report, documentURL: String, in existing: [StoredReport]) -> StoredReport? {
-        if let byURL = existing.first(where: { $0.documentURL == documentURL }) {
-            return byURL
+        // The same inspection is the same framework and the same dates, or
+        // the same document with overlapping dates (a corrected date). The
+        // address alone does not make it so: a source may serve a newer
+        // inspection at an address that held an older one.
+        let same = existing.filter { $0.framework == new.framework && $0.inspection == new.inspection }
+        if let hit = same.first(where: { $0.documentURL == documentURL }) ?? same.first { return hit }
+        return existing.first {
+            $0.documentURL == documentURL && $0.framework == new.framework
+                && $0.inspection.start <= new.inspection.end && new.inspection.start <= $0.inspection.end
         }
-        return existing.first { $0.framework == new.framework && $0.inspection == new.inspection }
     }
 
     /// True when no graded report in `others` is newer than or as new as `span`.

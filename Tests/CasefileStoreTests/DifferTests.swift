@@ -90,6 +90,16 @@ struct DifferTests {
         }
         #expect(changes.map(\.kind) == [.reportRevised])
         #expect(changes.first?.fields?.first == "dates")
+
+        // Same document URL, another inspection (dates that do not overlap):
+        // a source that serves the newest report at one address. A new report.
+        let v4 = makeReport(start: "2022-03-07", end: "2022-03-18", grades: ilacs(.good, .good, .good, .good))
+        let moved = Differ.diff(new: v4, documentURL: "https://files.ofsted.gov.uk/v1/file/1", existing: [stored(1, v1)])
+        guard case .added(let added) = moved else {
+            Issue.record("expected a new report, got \(moved)")
+            return
+        }
+        #expect(added.map(\.kind) == [.reportAdded])
     }
 
     @Test("revised grades on the latest graded report: report_revised then grade_changed, old version to new")
