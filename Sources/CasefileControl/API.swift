@@ -1,0 +1,208 @@
+import CasefileModel
+
+/// The control API's wire types: what the daemon sends over its Unix socket
+/// and what `casefilectl --json` prints. Fields are added, never renamed
+/// (DESIGN.md, "Contracts").
+public enum ControlAPI {
+    /// Every path starts here; a breaking change would get `/v2`.
+    public static let prefix = "/v1"
+    public static let version = "0.1.0"
+}
+
+/// `GET /v1/status`
+public struct StatusResponse: Codable, Sendable, Equatable {
+    public var version: String
+    /// Seconds since the daemon started.
+    public var uptime: Int
+    /// Path of the SQLite store.
+    public var store: String
+    public var reports: Int
+    public var documents: Int
+    public var authorities: Int
+    public var changes: Int
+    /// When the last sync of any source finished (ISO 8601 UTC), if any.
+    public var lastSync: String?
+    /// When the next scheduled sync is due.
+    public var nextSync: String?
+    public var paused: Bool
+    public var pendingNotifications: Int
+
+    public init(
+        version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
+        lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int
+    ) {
+        self.version = version
+        self.uptime = uptime
+        self.store = store
+        self.reports = reports
+        self.documents = documents
+        self.authorities = authorities
+        self.changes = changes
+        self.lastSync = lastSync
+        self.nextSync = nextSync
+        self.paused = paused
+        self.pendingNotifications = pendingNotifications
+    }
+}
+
+/// One configured source and how it is doing.
+public struct SourceInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var kind: String
+    public var url: String
+    public var lastSuccess: String?
+    public var lastError: String?
+    public var lastErrorAt: String?
+    public var consecutiveFailures: Int
+    public var documents: Int
+    public var nextDue: String?
+
+    public init(
+        name: String, kind: String, url: String, lastSuccess: String?, lastError: String?, lastErrorAt: String?,
+        consecutiveFailures: Int, documents: Int, nextDue: String?
+    ) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+        self.consecutiveFailures = consecutiveFailures
+        self.documents = documents
+        self.nextDue = nextDue
+    }
+}
+
+/// `GET /v1/sources`
+public struct SourcesResponse: Codable, Sendable, Equatable {
+    public var sources: [SourceInfo]
+    public init(sources: [SourceInfo]) { self.sources = sources }
+}
+
+/// `GET /v1/changes?since=SEQ&limit=N&authority=SLUG&kind=KIND`
+public struct ChangesResponse: Codable, Sendable, Equatable {
+    public var changes: [ChangeRecord]
+    /// Pass as `since` to get what comes after these.
+    public var next: Int64
+    public init(changes: [ChangeRecord], next: Int64) {
+        self.changes = changes
+        self.next = next
+    }
+}
+
+/// One authority's latest graded inspection.
+public struct AuthorityGradesInfo: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var framework: Framework
+    public var inspection: DateSpan
+    /// Area key → grade.
+    public var grades: [String: Grade]
+    public var report: Int64
+
+    public init(slug: String, name: String, framework: Framework, inspection: DateSpan, grades: [String: Grade], report: Int64) {
+        self.slug = slug
+        self.name = name
+        self.framework = framework
+        self.inspection = inspection
+        self.grades = grades
+        self.report = report
+    }
+}
+
+/// `GET /v1/grades`
+public struct GradesResponse: Codable, Sendable, Equatable {
+    public var authorities: [AuthorityGradesInfo]
+    public init(authorities: [AuthorityGradesInfo]) { self.authorities = authorities }
+}
+
+/// One report in an authority's history.
+public struct HistoryReport: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var framework: Framework
+    public var kind: InspectionKind?
+    public var inspection: DateSpan
+    public var grades: [String: Grade]
+    public var url: String?
+
+    public init(id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String?) {
+        self.id = id
+        self.framework = framework
+        self.kind = kind
+        self.inspection = inspection
+        self.grades = grades
+        self.url = url
+    }
+}
+
+/// `GET /v1/authorities/SLUG/history`: oldest first.
+public struct HistoryResponse: Codable, Sendable, Equatable {
+    public var authority: Authority
+    public var reports: [HistoryReport]
+    public init(authority: Authority, reports: [HistoryReport]) {
+        self.authority = authority
+        self.reports = reports
+    }
+}
+
+/// `GET /v1/authorities/SLUG`: the authority's newest report in full.
+public struct ShowResponse: Codable, Sendable, Equatable {
+    public var authority: Authority
+    public var reportID: Int64?
+    public var report: Report?
+    public init(authority: Authority, reportID: Int64?, report: Report?) {
+        self.authority = authority
+        self.reportID = reportID
+        self.report = report
+    }
+}
+
+/// `POST /v1/sync?source=NAME&wait=true`
+public struct SyncResponse: Codable, Sendable, Equatable {
+    public var fetched: Int
+    public var notModified: Int
+    public var parsed: Int
+    public var failed: Int
+    public var changes: Int
+    /// Per-source failures: "source: url: reason".
+    public var errors: [String]
+
+    public init(fetched: Int = 0, notModified: Int = 0, parsed: Int = 0, failed: Int = 0, changes: Int = 0, errors: [String] = []) {
+        self.fetched = fetched
+        self.notModified = notModified
+        self.parsed = parsed
+        self.failed = failed
+        self.changes = changes
+        self.errors = errors
+    }
+
+    public static func + (a: SyncResponse, b: SyncResponse) -> SyncResponse {
+        SyncResponse(
+            fetched: a.fetched + b.fetched, notModified: a.notModified + b.notModified, parsed: a.parsed + b.parsed,
+            failed: a.failed + b.failed, changes: a.changes + b.changes, errors: a.errors + b.errors)
+    }
+}
+
+/// `POST /v1/sync` without `wait`: the sync was queued.
+public struct AcceptedResponse: Codable, Sendable, Equatable {
+    public var accepted: Bool
+    public var message: String
+    public init(accepted: Bool, message: String) {
+        self.accepted = accepted
+        self.message = message
+    }
+}
+
+/// Every error the API answers: `{"error": {"code": "...", "message": "..."}}`.
+public struct APIErrorBody: Codable, Sendable, Equatable {
+    public struct Detail: Codable, Sendable, Equatable {
+        /// Stable, machine-readable: `not_found`, `bad_request`, `forbidden`, `internal`, `unavailable`.
+        public var code: String
+        public var message: String
+    }
+    public var error: Detail
+
+    public init(code: String, message: String) {
+        self.error = Detail(code: code, message: message)
+    }
+}

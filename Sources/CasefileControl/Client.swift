@@ -1,0 +1,109 @@
+import CasefileHTTP
+import Foundation
+
+/// What went wrong talking to the daemon. `casefilectl` maps these to its
+/// exit codes: `unreachable` → 3, `refused` → 1.
+public enum ControlClientError: Error, Sendable, CustomStringConvertible {
+    /// Nothing answers on the socket.
+    case unreachable(socket: String, reason: String)
+    /// The daemon answered with an error body.
+    case refused(status: Int, code: String, message: String)
+    /// The daemon answered something this client cannot read.
+    case badResponse(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let socket, let reason):
+            return "cannot reach casefiled at \(socket) — is it running? (\(reason))"
+        case .refused(let status, let code, let message):
+            return "casefiled refused (\(status) \(code)): \(message)"
+        case .badResponse(let why):
+            return "unexpected answer from casefiled: \(why)"
+        }
+    }
+}
+
+/// The control API's client: HTTP/1.1 over the daemon's Unix socket, through
+/// libcurl (`CURLOPT_UNIX_SOCKET_PATH`), the same way `curl --unix-socket` talks.
+public struct ControlClient: Sendable {
+    public let socketPath: String
+    /// Seconds to wait for an answer; a `sync --wait` can take a while.
+    public var timeout: Double
+
+    /// `--socket PATH`, else `CASEFILE_SOCKET`, else the system default.
+    public static func defaultSocketPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let env = environment["CASEFILE_SOCKET"], !env.isEmpty { return env }
+        return "/run/casefiled/control.sock"
+    }
+
+    public init(socketPath: String, timeout: Double = 600) {
+        self.socketPath = socketPath
+        self.timeout = timeout
+    }
+
+    public func get<T: Decodable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self) throws(ControlClientError) -> T {
+        try send("GET", path, query: query, as: type)
+    }
+
+    public func post<T: Decodable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self) throws(ControlClientError) -> T {
+        try send("POST", path, query: query, as: type)
+    }
+
+    /// Raw bytes of a GET, for `--json` pass-through and tests.
+    public func raw(_ method: String, _ path: String, query: [(String, String?)] = []) throws(ControlClientError) -> (status: Int, body: [UInt8]) {
+        var request = HTTPRequest(url: "http://casefiled" + ControlAPI.prefix + path + Self.encodeQuery(query))
+        request.method = method
+        request.unixSocketPath = socketPath
+        request.timeout = timeout
+        request.connectTimeout = 5
+        request.followRedirects = false
+        request.protocols = "http"
+        if method == "POST" { request.body = [] }
+        let response: HTTPResponse
+        do {
+            response = try HTTPClient.perform(request)
+        } catch {
+            throw .unreachable(socket: socketPath, reason: error.message)
+        }
+        return (response.status, response.body)
+    }
+
+    private func send<T: Decodable>(_ method: String, _ path: String, query: [(String, String?)], as type: T.Type) throws(ControlClientError) -> T {
+        let (status, body) = try raw(method, path, query: query)
+        let data = Data(body)
+        guard (200..<300).contains(status) else {
+            if let err = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
+                throw .refused(status: status, code: err.error.code, message: err.error.message)
+            }
+            throw .refused(status: status, code: "http_\(status)", message: String(decoding: body.prefix(200), as: UTF8.self))
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw .badResponse("\(error)")
+        }
+    }
+
+    static func encodeQuery(_ query: [(String, String?)]) -> String {
+        let pairs = query.compactMap { k, v in v.map { "\(k)=\(percentEncode($0))" } }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
+    /// Percent-encodes one path segment (a slug typed by a user).
+    public static func percentEncodePath(_ s: String) -> String { percentEncode(s) }
+
+    static func percentEncode(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(b >> 4)])\(hex[Int(b & 0xf)])"
+            }
+        }
+        return out
+    }
+}

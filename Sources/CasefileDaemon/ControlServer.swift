@@ -1,0 +1,184 @@
+import CasefileControl
+import CasefileModel
+import CasefileStore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context of the control API. It keeps the connection's channel,
+/// so a handler can ask who is on the other end of the socket.
+public struct ControlContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    /// Requests carry no bodies worth more than this.
+    public var maxUploadSize: Int { 64 * 1024 }
+}
+
+/// An error the API answers with a JSON body `{"error": {"code", "message"}}`.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
+    static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, code: "bad_request", message: message) }
+    static func `internal`(_ message: String) -> APIError { APIError(status: .internalServerError, code: "internal", message: message) }
+}
+
+/// Turns every error, including the router's own 404 and 405, into a JSON body.
+struct JSONErrorMiddleware: RouterMiddleware {
+    typealias Context = ControlContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: ControlContext, next: (Request, ControlContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return ControlRoutes.json(APIErrorBody(code: error.code, message: error.message), status: error.status)
+        } catch let error as HTTPError {
+            let code: String
+            switch error.status {
+            case .notFound: code = "not_found"
+            case .methodNotAllowed: code = "method_not_allowed"
+            case .contentTooLarge: code = "too_large"
+            default: code = error.status.code < 500 ? "bad_request" : "internal"
+            }
+            let message = error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)" : (error.body ?? "\(error.status)")
+            return ControlRoutes.json(APIErrorBody(code: code, message: message), status: error.status)
+        } catch {
+            logger.error("control API: \(request.method) \(request.uri.path): \(error)")
+            return ControlRoutes.json(APIErrorBody(code: "internal", message: "\(error)"), status: .internalServerError)
+        }
+    }
+}
+
+/// The table of handlers of the control API.
+struct ControlRoutes: Sendable {
+    let store: CasefileStore
+    let sync: SyncService
+    let storePath: String
+    let started: Date
+
+    func register(on router: Router<ControlContext>) {
+        let v1 = router.group(RouterPath(ControlAPI.prefix))
+        v1.get("status") { _, _ in try await self.status() }
+        v1.get("sources") { _, _ in
+            Self.json(SourcesResponse(sources: await self.sync.sourceInfos()))
+        }
+        v1.get("changes") { request, _ in try self.changes(request) }
+        v1.get("grades") { _, _ in try self.grades() }
+        v1.get("authorities/:slug") { _, context in try self.show(context.parameters.require("slug")) }
+        v1.get("authorities/:slug/history") { _, context in try self.history(context.parameters.require("slug")) }
+        v1.get("reports/:id") { _, context in
+            guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.badRequest("report id must be a number") }
+            guard let report = try self.store.report(id: id) else { throw APIError.notFound("no report with id \(id)") }
+            return Self.json(report)
+        }
+        v1.post("sync") { request, _ in try await self.syncNow(request) }
+    }
+
+    // MARK: Handlers
+
+    func status() async throws -> Response {
+        let counts = try store.counts()
+        let schedule = await sync.schedule()
+        let pending = (try? store.pendingDeliveryCount()) ?? 0
+        return Self.json(
+            StatusResponse(
+                version: ControlAPI.version, uptime: Int(Date().timeIntervalSince(started)), store: storePath,
+                reports: counts.reports, documents: counts.documents, authorities: counts.authorities, changes: counts.changes,
+                lastSync: schedule.lastSync.map(Timestamp.string), nextSync: schedule.nextSync.map(Timestamp.string),
+                paused: schedule.paused, pendingNotifications: pending))
+    }
+
+    func changes(_ request: Request) throws -> Response {
+        let q = request.uri.queryParameters
+        var since: Int64?
+        if let s = q["since"] {
+            guard let v = Int64(String(s)), v >= 0 else { throw APIError.badRequest("since must be a sequence number ≥ 0, got '\(s)'") }
+            since = v
+        }
+        var limit = 100
+        if let s = q["limit"] {
+            guard let v = Int(String(s)), (1...10_000).contains(v) else { throw APIError.badRequest("limit must be 1…10000, got '\(s)'") }
+            limit = v
+        }
+        var kind: ChangeKind?
+        if let s = q["kind"] {
+            guard let k = ChangeKind(rawValue: String(s)) else {
+                throw APIError.badRequest("unknown change kind '\(s)' (one of \(ChangeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            kind = k
+        }
+        let authority = q["authority"].map(String.init)
+        let list = try store.changes(since: since, limit: limit, authority: authority, kind: kind)
+        // `next` is the last seq returned, so `--since next` continues where this left off.
+        let next = list.last?.seq ?? since ?? 0
+        return Self.json(ChangesResponse(changes: list, next: next))
+    }
+
+    func grades() throws -> Response {
+        let rows = try store.latestGrades()
+        return Self.json(
+            GradesResponse(
+                authorities: rows.map {
+                    AuthorityGradesInfo(
+                        slug: $0.authority.slug, name: $0.authority.name, framework: $0.framework, inspection: $0.inspection,
+                        grades: $0.grades, report: $0.reportID)
+                }))
+    }
+
+    func history(_ slug: String) throws -> Response {
+        guard let h = try store.history(slug: slug) else { throw APIError.notFound("no reports on file for authority '\(slug)'") }
+        return Self.json(
+            HistoryResponse(
+                authority: h.authority,
+                reports: h.reports.map {
+                    HistoryReport(id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url)
+                }))
+    }
+
+    func show(_ slug: String) throws -> Response {
+        guard let h = try store.history(slug: slug), let last = h.reports.max(by: { ($0.inspection.end, $0.inspection.start) < ($1.inspection.end, $1.inspection.start) }) else {
+            throw APIError.notFound("no reports on file for authority '\(slug)'")
+        }
+        return Self.json(ShowResponse(authority: h.authority, reportID: last.id, report: try store.report(id: last.id)))
+    }
+
+    func syncNow(_ request: Request) async throws -> Response {
+        let q = request.uri.queryParameters
+        let source = q["source"].map(String.init)
+        let wait = q["wait"].map { $0 == "true" || $0 == "1" } ?? false
+        if wait {
+            do {
+                return Self.json(try await sync.syncNow(source: source))
+            } catch {
+                throw APIError.notFound(error.message)
+            }
+        }
+        if let source, !(await sync.sourceInfos().contains { $0.name == source }) {
+            throw APIError.notFound("no source named '\(source)'")
+        }
+        Task { _ = try? await sync.syncNow(source: source) }
+        return Self.json(AcceptedResponse(accepted: true, message: "sync started"), status: .accepted)
+    }
+
+    // MARK: Encoding
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? CasefileJSON.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"cannot encode"}}"#.utf8)
+        var buffer = ByteBuffer()
+        buffer.writeBytes(data)
+        buffer.writeString("\n")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+    }
+}

@@ -1,0 +1,128 @@
+import CasefileConfig
+import CasefileControl
+import CasefileModel
+import CasefileNotify
+import CasefileStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `casefiled`: load the config, open the store (migrations run before
+/// anything starts), then run the sync scheduler, the outbox worker and the
+/// control server in one ServiceGroup until SIGTERM.
+public enum Daemon {
+    /// The default config path, as installed.
+    public static let defaultConfigPath = "/etc/casefiled/casefiled.toml"
+
+    /// `casefiled --check-config`: 0 when the file is valid, 1 with the reason.
+    public static func checkConfig(path: String) -> Int32 {
+        do {
+            let config = try CasefileConfig.load(path: path)
+            print("\(config.file): OK (\(config.sources.count) sources, \(config.notifiers.count) notifiers)")
+            return 0
+        } catch {
+            Output.stderr("casefiled: \(error)\n")
+            return 1
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the exit status.
+    public static func run(configPath: String) async -> Int32 {
+        // A reader that went away (a notifier command that exits without
+        // reading its stdin) must give EPIPE, not kill the daemon.
+        signal(SIGPIPE, SIG_IGN)
+        let config: CasefileConfig
+        do {
+            config = try CasefileConfig.load(path: configPath)
+        } catch {
+            Output.stderr("<3>casefiled: refusing to start: \(error)\n")
+            return 1
+        }
+        let level = Logger.Level(rawValue: config.daemon.logLevel) ?? .info
+        JournalLogHandler.bootstrap(level: level)
+        let logger = Logger(label: "casefiled")
+
+        do {
+            try FileManager.default.createDirectory(
+                atPath: config.daemon.stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            logger.critical("cannot create state folder \(config.daemon.stateDir): \(error.localizedDescription)")
+            return 1
+        }
+        let storePath = (config.daemon.stateDir as NSString).appendingPathComponent("casefile.sqlite")
+        let store: CasefileStore
+        do {
+            store = try CasefileStore(path: storePath)
+        } catch {
+            logger.critical("cannot open the store \(storePath): \(error)")
+            return 1
+        }
+        do {
+            try SocketGuard.prepare(path: config.daemon.socket)
+        } catch {
+            logger.critical("control socket: \(error)")
+            return 1
+        }
+
+        let outbox = OutboxWorker(store: store, channels: channels(for: config), logger: logger)
+        let sync = SyncService(
+            config: config, store: store, outbox: outbox, logger: logger,
+            onStatus: { SDNotify.send("STATUS=\($0)") })
+        let router = Router(context: ControlContext.self)
+        router.middlewares.add(JSONErrorMiddleware(logger: logger))
+        ControlRoutes(store: store, sync: sync, storePath: storePath, started: Date()).register(on: router)
+        let socketPath = config.daemon.socket
+        let app = Application(
+            router: router,
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+            onServerRunning: { _ in
+                // Readers are the socket's group; what they may do is checked per request.
+                chmod(socketPath, 0o660)
+                logger.info("casefiled \(ControlAPI.version) listening on \(socketPath), store \(storePath), \(config.sources.count) sources")
+                SDNotify.send("READY=1\nSTATUS=listening on \(socketPath)\nMAINPID=\(getpid())")
+            },
+            logger: logger)
+
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: app),
+                    .init(service: sync),
+                    .init(service: outbox),
+                    .init(service: StopNotifier()),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped with an error: \(error)")
+            unlink(socketPath)
+            return 1
+        }
+        unlink(socketPath)
+        logger.info("stopped")
+        return 0
+    }
+
+    static func channels(for config: CasefileConfig) -> [any NotificationChannel] {
+        var env = ProcessInfo.processInfo.environment
+        env["CASEFILE_STATE_DIR"] = config.daemon.stateDir
+        return config.notifiers.map { n in
+            switch n.kind {
+            case .command:
+                return CommandChannel(
+                    name: n.name, argv: n.command, kinds: Set(n.on), maxAttempts: n.maxAttempts, timeout: n.timeout, environment: env)
+            }
+        }
+    }
+}
+
+/// Tells systemd `STOPPING=1` as soon as a graceful stop begins.
+struct StopNotifier: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
+        SDNotify.send("STOPPING=1")
+    }
+}

@@ -1,0 +1,142 @@
+import CasefileControl
+import CasefileModel
+import CasefileStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Delivers the outbox: each change to each channel it was queued for, at
+/// least once, across restarts (the rows are in SQLite, committed with the
+/// change), with exponential backoff. Receivers drop repeats by the change id.
+public actor OutboxWorker: Service {
+    private let store: CasefileStore
+    private var channels: [String: any NotificationChannel]
+    private let logger: Logger
+    private var wakeContinuation: AsyncStream<Void>.Continuation
+    private let wakeStream: AsyncStream<Void>
+    /// First retry delay; doubles each attempt up to `maxBackoff`.
+    private let baseBackoff: Double
+    private let maxBackoff: Double
+
+    public init(
+        store: CasefileStore, channels: [any NotificationChannel], logger: Logger,
+        baseBackoff: Double = 2, maxBackoff: Double = 3600
+    ) {
+        self.store = store
+        self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.logger = logger
+        self.baseBackoff = baseBackoff
+        self.maxBackoff = maxBackoff
+        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Something was committed to the outbox: look now rather than at the next tick.
+    public nonisolated func wake() {
+        Task { await self.yieldWake() }
+    }
+
+    private func yieldWake() { wakeContinuation.yield() }
+
+    /// Swaps the channels (a reload). Pending rows for a channel that no longer
+    /// exists stay pending until it comes back.
+    public func replaceChannels(_ new: [any NotificationChannel]) {
+        channels = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func run() async throws {
+        logger.debug("outbox worker started", metadata: ["channels": "\(channels.keys.sorted())"])
+        await withGracefulShutdownHandler {
+            await self.loop()
+        } onGracefulShutdown: {
+            Task { await self.finish() }
+        }
+    }
+
+    private var stopping = false
+
+    private func finish() {
+        stopping = true
+        wakeContinuation.finish()
+    }
+
+    private func loop() async {
+        var iterator = wakeStream.makeAsyncIterator()
+        while !stopping && !Task.isCancelled {
+            await deliverDue()
+            if stopping { break }
+            // Sleep until the next retry is due, or something is woken, or a minute.
+            var wait: Double = 60
+            if let next = try? store.nextDeliveryDue() {
+                wait = max(0.05, min(wait, next.timeIntervalSinceNow))
+            }
+            let sleeper = Task { [wakeContinuation] in
+                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                wakeContinuation.yield()
+            }
+            _ = await iterator.next()
+            sleeper.cancel()
+        }
+        logger.debug("outbox worker stopped")
+    }
+
+    /// Delivers everything due now, one at a time per channel, channels side by side.
+    func deliverDue() async {
+        let due: [Delivery]
+        do {
+            due = try store.dueDeliveries(now: Date(), limit: 200)
+        } catch {
+            logger.error("outbox: cannot read due deliveries: \(error)")
+            return
+        }
+        guard !due.isEmpty else { return }
+        let byChannel = Dictionary(grouping: due, by: \.channel)
+        await withTaskGroup(of: Void.self) { group in
+            for (name, deliveries) in byChannel {
+                guard let channel = channels[name] else {
+                    logger.warning("outbox: \(deliveries.count) deliveries wait for channel '\(name)', which is not configured")
+                    continue
+                }
+                group.addTask { [store, logger, baseBackoff, maxBackoff] in
+                    for delivery in deliveries {
+                        await Self.attempt(delivery, on: channel, store: store, logger: logger, base: baseBackoff, cap: maxBackoff)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func attempt(
+        _ delivery: Delivery, on channel: any NotificationChannel, store: CasefileStore, logger: Logger, base: Double, cap: Double
+    ) async {
+        let change = delivery.change
+        let json: Data
+        do {
+            json = try CasefileJSON.encode(change)
+        } catch {
+            logger.error("outbox: cannot encode change \(change.id): \(error)")
+            return
+        }
+        do {
+            try await channel.deliver(change, json: json)
+            try? store.markDelivered(id: delivery.id, at: Date())
+            logger.info(
+                "delivered \(change.kind.rawValue) for \(change.authority.slug) to \(channel.name)",
+                metadata: ["change": "\(change.id)", "seq": "\(change.seq)", "attempt": "\(delivery.attempts + 1)"])
+        } catch {
+            let attempts = delivery.attempts + 1
+            let next: Date?
+            if attempts >= channel.maxAttempts {
+                next = nil
+                logger.error(
+                    "delivery of change \(change.id) to \(channel.name) failed \(attempts) times and is parked: \(error.reason)")
+            } else {
+                // Exponential backoff with jitter, so a channel that comes back is not hit by every retry at once.
+                let delay = min(cap, base * pow(2, Double(attempts - 1))) * Double.random(in: 0.8...1.2)
+                next = Date().addingTimeInterval(delay)
+                logger.warning(
+                    "delivery of change \(change.id) to \(channel.name) failed (attempt \(attempts) of \(channel.maxAttempts)), retrying in \(Int(delay.rounded())) s: \(error.reason)")
+            }
+            try? store.markDeliveryFailed(id: delivery.id, error: error.reason, nextAttemptAt: next, at: Date())
+        }
+    }
+}
