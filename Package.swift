@@ -1,0 +1,87 @@
+// swift-tools-version:6.1
+// Casefile: a local, queryable mirror of Ofsted's inspection reports on
+// English local authorities' children's services. See README.md.
+
+import PackageDescription
+
+let package = Package(
+    name: "Casefile",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "casefiled", targets: ["casefiled"]),
+        .executable(name: "casefilectl", targets: ["casefilectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Traits off: the configuration and full-Foundation extras are not
+        // used, and swift-configuration would add to every clean build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // libcurl from Debian's libcurl4-openssl-dev. curl_easy_setopt is
+        // variadic, which Swift cannot call: CCurlShim wraps it per type.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // Value types shared by everything.
+        .target(name: "CasefileModel"),
+        // text → Report; pure.
+        .target(name: "CasefileParse", dependencies: ["CasefileModel"], exclude: ["Data"]),
+        // (stored, new) → changes; pure.
+        .target(name: "CasefileDiff", dependencies: ["CasefileModel"]),
+        // A small libcurl client: one request, one response.
+        .target(name: "CasefileHTTP", dependencies: ["CCurl", "CCurlShim"]),
+        // The TOML config, read strictly with line numbers.
+        .target(name: "CasefileConfig", dependencies: ["CasefileModel"]),
+        // Sources and fetching.
+        .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP"]),
+        // SQLite through GRDB (on the system libsqlite3).
+        .target(name: "CasefileStore", dependencies: [
+            "CasefileModel", "CasefileDiff",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Outbox worker and channels.
+        .target(name: "CasefileNotify", dependencies: [
+            "CasefileModel", "CasefileStore", "CasefileControl",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Control API types shared by server and client, and the client.
+        .target(name: "CasefileControl", dependencies: ["CasefileModel", "CasefileHTTP"]),
+        // Config, services, scheduler, control server, systemd glue.
+        .target(name: "CasefileDaemon", dependencies: [
+            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileDiff", "CasefileFetch", "CasefileStore",
+            "CasefileNotify", "CasefileControl",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .executableTarget(name: "casefiled", dependencies: [
+            "CasefileDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The CLI knows the daemon only through the socket: no store, fetch
+        // or daemon module here (parse aside, which is offline).
+        .executableTarget(name: "casefilectl", dependencies: [
+            "CasefileControl", "CasefileParse", "CasefileModel", "CasefileHTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
+        .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
+        .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
+        .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
+        .testTarget(name: "CasefileStoreTests", dependencies: [
+            "CasefileStore", "CasefileDiff", "CasefileModel", "CasefileParse", "CasefileTestKit",
+        ]),
+        .testTarget(name: "CasefileConfigTests", dependencies: ["CasefileConfig", "CasefileModel", "CasefileTestKit"]),
+        .testTarget(name: "CasefileFetchTests", dependencies: ["CasefileFetch", "CasefileHTTP", "CasefileModel", "CasefileTestKit"]),
+        .testTarget(name: "CasefileDaemonTests", dependencies: [
+            "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
+        ]),
+        .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileTestKit"]),
+    ]
+)

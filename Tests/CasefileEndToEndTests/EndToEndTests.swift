@@ -1,0 +1,249 @@
+import CasefileControl
+import CasefileModel
+import CasefileTestKit
+import Foundation
+import Testing
+
+/// The whole path with the real parts: the built `casefiled` and
+/// `casefilectl`, a real HTTP server on 127.0.0.1, a real SQLite file, the
+/// real Unix socket, a real command notifier.
+@Suite(.serialized)
+struct EndToEndTests {
+    static let newerGrades = SyntheticReports.Grades(
+        leadership: "Good", helpAndProtection: "Good", childrenInCare: "Requires improvement to be good", overall: "Good")
+
+    /// Writes the config: one document source on the test server, a command
+    /// notifier that fails until `allow` exists, then writes each change to
+    /// `delivered/<seq>-<pid>.json` (so repeats are visible).
+    func writeConfig(_ dir: TempDir, serverURL: String) throws -> URL {
+        try FileManager.default.createDirectory(at: dir.file("delivered"), withIntermediateDirectories: true)
+        let script = try dir.write(
+            "notify.sh",
+            """
+            #!/bin/sh
+            [ -f "\(dir.path)/allow" ] || { echo "receiver not ready" >&2; exit 1; }
+            cat > "\(dir.path)/delivered/$CASEFILE_CHANGE_SEQ-$$.json"
+            echo "$CASEFILE_CHANGE_ID $CASEFILE_CHANGE_KIND $CASEFILE_AUTHORITY" >> "\(dir.path)/delivered/env.log"
+            """)
+        chmod(script.path, 0o755)
+        return try dir.write(
+            "casefiled.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            socket = "ctl.sock"
+            interval = "1h"
+            notify_initial_sync = false
+
+            [fetch]
+            timeout = "10s"
+
+            [[source]]
+            name = "ofsted-test"
+            kind = "document"
+            url = "\(serverURL)/redbridge.txt"
+
+            [[notify]]
+            name = "hook"
+            kind = "command"
+            command = ["\(script.path)"]
+            on = ["grade_changed"]
+            """)
+    }
+
+    func json(_ r: CommandResult) throws -> [String: Any] {
+        guard r.status == 0, let obj = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] else {
+            throw HarnessError("expected JSON, got \(r)")
+        }
+        return obj
+    }
+
+    /// Decodes a command's JSON answer, or fails with what it printed.
+    func decode<T: Decodable>(_ type: T.Type, _ r: CommandResult) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: r.stdoutData)
+        } catch {
+            throw HarnessError("cannot decode \(T.self) (\(error)) from \(r)")
+        }
+    }
+
+    @Test func reportInGradesStoredChangeAnnouncedAnswerOverTheSocket() throws {
+        let started = Date()
+        let dir = try TempDir("cfe2e")
+        let www = dir.file("www")
+        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+        try Data(try SyntheticReports.redbridge2019().utf8).write(to: www.appendingPathComponent("redbridge.txt"))
+        let server = try TestHTTPServer(root: www)
+        defer { server.stop() }
+        let config = try writeConfig(dir, serverURL: server.baseURL)
+        let socket = dir.file("ctl.sock").path
+
+        var daemon = try DaemonProcess(config: config, socket: socket, logFile: dir.file("daemon.log"))
+        try daemon.waitUntilReady()
+
+        // The start-up sync is the source's first: recorded, not announced.
+        let first = try daemon.ctl(["sync", "--wait", "--json"])
+        #expect(first.status == 0, "\(first)")
+        var changes = try daemon.ctl(["changes", "--json"])
+        let added = try decode(ChangesResponse.self, changes)
+        #expect(added.changes.map(\.kind) == [.reportAdded], "\(changes)")
+        #expect(added.changes.first?.authority.slug == "redbridge")
+        // Nothing changed on the server: the second sync is a 304.
+        let second = try decode(SyncResponse.self, try daemon.ctl(["sync", "--wait", "--json"]))
+        #expect(second.notModified == 1 && second.parsed == 0 && second.changes == 0, "\(second)")
+
+        // Ofsted publishes a newer inspection at the same address.
+        try Data(try SyntheticReports.redbridgeVariant(dates: "7 March 2022 to 18 March 2022", grades: Self.newerGrades).utf8)
+            .write(to: www.appendingPathComponent("redbridge.txt"))
+        let third = try decode(SyncResponse.self, try daemon.ctl(["sync", "--wait", "--json"]))
+        #expect(third.fetched == 1 && third.parsed == 1 && third.changes == 2, "\(third)")
+
+        changes = try daemon.ctl(["changes", "--since", String(added.next), "--json"])
+        let after = try decode(ChangesResponse.self, changes)
+        #expect(after.changes.map(\.kind) == [.reportAdded, .gradeChanged], "\(changes)")
+        let gradeChange = try #require(after.changes.first { $0.kind == .gradeChanged })
+        #expect(gradeChange.report.inspection == DateSpan(start: LocalDate(iso: "2022-03-07")!, end: LocalDate(iso: "2022-03-18")!))
+        let moves = Dictionary(uniqueKeysWithValues: (gradeChange.grades ?? []).map { ($0.area, ($0.from, $0.to)) })
+        #expect(moves.count == 4)
+        #expect(moves[.leadership]! == (.outstanding, .good))
+        #expect(moves[.helpAndProtection]! == (.outstanding, .good))
+        #expect(moves[.childrenInCare]! == (.good, .requiresImprovement))
+        #expect(moves[.overall]! == (.outstanding, .good))
+        // The filtered query agrees.
+        let onlyGrades = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--kind", "grade_changed", "--authority", "redbridge", "--json"]))
+        #expect(onlyGrades.changes.map(\.id) == [gradeChange.id])
+
+        // grades and history agree with the change.
+        let grades = try decode(GradesResponse.self, try daemon.ctl(["grades", "--json"]))
+        let redbridge = try #require(grades.authorities.first { $0.slug == "redbridge" })
+        #expect(redbridge.grades == ["leadership": .good, "help_and_protection": .good, "children_in_care": .requiresImprovement, "overall": .good])
+        #expect(redbridge.inspection.start == LocalDate(iso: "2022-03-07"))
+        let history = try decode(HistoryResponse.self, try daemon.ctl(["history", "redbridge", "--json"]))
+        #expect(history.reports.map(\.inspection.start.description) == ["2019-04-29", "2022-03-07"])
+        #expect(history.reports.last?.grades == redbridge.grades)
+        #expect(history.reports.first?.grades["overall"] == .outstanding)
+
+        // The receiver is down: the delivery fails and stays pending. Kill -9
+        // between commit and delivery, bring the receiver up, restart.
+        #expect(waitFor(10) { daemon.log.contains("failed (attempt 1") }, "\(daemon.log)")
+        #expect(daemon.signalAndWait(SIGKILL) != nil)
+        _ = FileManager.default.createFile(atPath: dir.file("allow").path, contents: Data())
+        daemon = try DaemonProcess(config: config, socket: socket, logFile: dir.file("daemon.log"))
+        try daemon.waitUntilReady()
+        let deliveredDir = dir.file("delivered")
+        let delivered = { () -> [URL] in
+            ((try? FileManager.default.contentsOfDirectory(at: deliveredDir, includingPropertiesForKeys: nil)) ?? [])
+                .filter { $0.pathExtension == "json" }
+        }
+        #expect(waitFor(20) { !delivered().isEmpty }, "\(daemon.log)")
+        let files = delivered()
+        #expect(files.count == 1, "\(files)")
+        // What the notifier got is exactly the object `changes --json` shows.
+        let receivedData = try Data(contentsOf: try #require(files.first))
+        let received = try JSONDecoder().decode(ChangeRecord.self, from: receivedData)
+        #expect(received == gradeChange)
+        let shown = try json(try daemon.ctl(["changes", "--kind", "grade_changed", "--json"]))
+        let shownObject = try #require((shown["changes"] as? [[String: Any]])?.first)
+        let receivedObject = try #require(try JSONSerialization.jsonObject(with: receivedData) as? [String: Any])
+        #expect(NSDictionary(dictionary: shownObject).isEqual(to: receivedObject))
+        let env = try String(contentsOf: dir.file("delivered/env.log"), encoding: .utf8)
+        #expect(env.trimmingCharacters(in: .whitespacesAndNewlines) == "\(gradeChange.id) grade_changed redbridge")
+
+        // Nothing is recorded twice across the crash.
+        let all = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--json"]))
+        #expect(all.changes.map(\.kind) == [.reportAdded, .reportAdded, .gradeChanged])
+        #expect(Set(all.changes.map(\.seq)).count == 3)
+
+        // SIGTERM: a graceful stop, exit 0, within 5 s.
+        let stop = daemon.signalAndWait(SIGTERM, timeout: 10)
+        #expect(stop != nil)
+        #expect(stop?.status == 0, "\(daemon.log)")
+        #expect((stop?.seconds ?? 99) < 5)
+        #expect(!FileManager.default.fileExists(atPath: socket))
+        print("end-to-end wall time: \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+
+    @Test func cliExitCodes() throws {
+        let dir = try TempDir("cfcli")
+        let missing = dir.file("nobody.sock").path
+        let unreachable = try runCommand(TestPaths.binary("casefilectl"), ["status", "--socket", missing])
+        #expect(unreachable.status == 3)
+        #expect(unreachable.stderr.contains("cannot reach casefiled at \(missing) — is it running?"), "\(unreachable)")
+        let usage = try runCommand(TestPaths.binary("casefilectl"), ["changes", "--limit", "0", "--socket", missing])
+        #expect(usage.status == 2, "\(usage)")
+        let unknown = try runCommand(TestPaths.binary("casefilectl"), ["frobnicate"])
+        #expect(unknown.status == 2, "\(unknown)")
+        let notReport = try dir.write("letter.txt", "Dear colleague,\nThis is not an inspection report.\n")
+        let parse = try runCommand(TestPaths.binary("casefilectl"), ["parse", notReport.path])
+        #expect(parse.status == 1, "\(parse)")
+        #expect(parse.stderr.contains(notReport.path))
+    }
+
+    @Test func parseFixtureAsJSON() throws {
+        let r = try runCommand(TestPaths.binary("casefilectl"), ["parse", TestPaths.fixture("redbridge-2019-ilacs.txt").path, "--json"])
+        #expect(r.status == 0, "\(r)")
+        let obj = try json(r)
+        #expect((obj["authority"] as? [String: Any])?["slug"] as? String == "redbridge")
+        #expect(obj["framework"] as? String == "ilacs")
+        #expect(obj["kind"] as? String == "short")
+        #expect(obj["leadInspector"] as? String == "Louise Hocking")
+        let judgements = try #require(obj["judgements"] as? [[String: Any]])
+        #expect(judgements.map { $0["area"] as? String } == ["leadership", "help_and_protection", "children_in_care", "overall"])
+        #expect((obj["contentHash"] as? String)?.hasPrefix("sha256:") == true)
+        #expect(obj["parserVersion"] as? Int == 1)
+    }
+
+    @Test func badConfigIsRefusedWithFileLineAndKey() throws {
+        let dir = try TempDir("cfbad")
+        let config = try dir.write(
+            "bad.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            socket = "ctl.sock"
+            intervall = "6h"
+            """)
+        let r = try runCommand(TestPaths.binary("casefiled"), ["--config", config.path], timeout: 30)
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stderr.contains("\(config.path):4"), "\(r)")
+        #expect(r.stderr.contains("intervall"), "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("state").path))
+        let check = try runCommand(TestPaths.binary("casefiled"), ["--check-config", "--config", config.path], timeout: 30)
+        #expect(check.status == 1)
+        let good = try runCommand(
+            TestPaths.binary("casefiled"), ["--check-config", "--config", TestPaths.packageRoot.appendingPathComponent("Config/demo.toml").path],
+            timeout: 30)
+        #expect(good.status == 0, "\(good)")
+    }
+
+    @Test func aSecondDaemonDoesNotStealALiveSocket() throws {
+        let dir = try TempDir("cfsock")
+        let www = dir.file("www")
+        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+        let config = try dir.write(
+            "c.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            socket = "ctl.sock"
+            [[source]]
+            name = "folder"
+            kind = "directory"
+            url = "www"
+            """)
+        let socket = dir.file("ctl.sock").path
+        let daemon = try DaemonProcess(config: config, socket: socket, logFile: dir.file("d1.log"))
+        try daemon.waitUntilReady()
+        let second = try runCommand(TestPaths.binary("casefiled"), ["--config", config.path], timeout: 30)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("already listening"), "\(second)")
+        // The first still answers.
+        #expect(try daemon.ctl(["status"]).status == 0)
+        // A stale socket file (nobody listening) is replaced.
+        #expect(daemon.signalAndWait(SIGKILL) != nil)
+        #expect(FileManager.default.fileExists(atPath: socket))
+        let third = try DaemonProcess(config: config, socket: socket, logFile: dir.file("d3.log"))
+        try third.waitUntilReady()
+        #expect(third.signalAndWait(SIGTERM)?.status == 0)
+    }
+}
