@@ -4,6 +4,13 @@
 
 import PackageDescription
 
+// MuPDF is a static library in Debian: its private libraries are linked by
+// the C target that calls it (a module map's link lines do not reach a C
+// target), in this order.
+let mupdfLibraries = [
+    "mupdf", "mupdf-third", "mujs", "gumbo", "openjp2", "jbig2dec", "jpeg", "freetype", "harfbuzz", "png16", "brotlidec", "z", "m",
+]
+
 let package = Package(
     name: "Casefile",
     platforms: [.macOS(.v14)],
@@ -19,17 +26,26 @@ let package = Package(
         // Traits off: the configuration and full-Foundation extras are not
         // used, and swift-configuration would add to every clean build.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in the graph through Hummingbird; named for the control
+        // listener's own bootstrap (socket activation hands us a descriptor).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libcurl from Debian's libcurl4-openssl-dev. curl_easy_setopt is
         // variadic, which Swift cannot call: CCurlShim wraps it per type.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // MuPDF (AGPL) for PDF text with positions. fz_try/fz_catch are
+        // setjmp/longjmp, so every fz_ call lives in the PDFText C target.
+        .systemLibrary(name: "CMuPDF", providers: [.apt(["libmupdf-dev"])]),
+        .target(name: "PDFText", dependencies: ["CMuPDF"], linkerSettings: mupdfLibraries.map { .linkedLibrary($0) }),
+        // libxml2: report pages, crawl listings (HTML) and feeds (XML).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Value types shared by everything.
         .target(name: "CasefileModel"),
         // text → Report; pure.
-        .target(name: "CasefileParse", dependencies: ["CasefileModel"], exclude: ["Data"]),
+        .target(name: "CasefileParse", dependencies: ["CasefileModel", "PDFText", "CLibXML2"], exclude: ["Data"]),
         // (stored, new) → changes; pure.
         .target(name: "CasefileDiff", dependencies: ["CasefileModel"]),
         // A small libcurl client: one request, one response.
@@ -37,7 +53,7 @@ let package = Package(
         // The TOML config, read strictly with line numbers.
         .target(name: "CasefileConfig", dependencies: ["CasefileModel"]),
         // Sources and fetching.
-        .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP"]),
+        .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP", "CLibXML2"]),
         // SQLite through GRDB (on the system libsqlite3).
         .target(name: "CasefileStore", dependencies: [
             "CasefileModel", "CasefileDiff",
@@ -57,7 +73,11 @@ let package = Package(
             "CasefileNotify", "CasefileControl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "casefiled", dependencies: [
             "CasefileDaemon",
@@ -69,6 +89,10 @@ let package = Package(
             "CasefileControl", "CasefileParse", "CasefileModel", "CasefileHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // The parser benchmark (release builds): MuPDF extraction, parsing and
+        // bare pdftotext side by side on a folder of PDFs.
+        .executableTarget(name: "casefile-bench", dependencies: ["CasefileParse", "CasefileModel"]),
 
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
@@ -82,6 +106,6 @@ let package = Package(
         .testTarget(name: "CasefileDaemonTests", dependencies: [
             "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
         ]),
-        .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileTestKit"]),
+        .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileParse", "CasefileTestKit"]),
     ]
 )

@@ -74,6 +74,10 @@ public struct Report: Hashable, Sendable, Codable {
     public var parserVersion: Int
     /// What was odd about the input; never fatal.
     public var warnings: [String]
+    /// Set when the grades could not be read with certainty: the reason. Such
+    /// a report is stored as unreadable, keeps no judgements, and never takes
+    /// part in a grade change. Absent from the JSON when the report is readable.
+    public var unreadable: String?
 
     public init(
         authority: Authority, framework: Framework, kind: InspectionKind?, inspection: DateSpan,

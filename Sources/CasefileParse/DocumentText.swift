@@ -1,16 +1,50 @@
+/// What a document's bytes turned out to be, and its text.
+public struct ExtractedText: Sendable, Equatable {
+    public enum Format: String, Sendable {
+        case pdf, html, text
+    }
+
+    public var format: Format
+    /// The text for the parser: lines, a blank line between paragraphs, a
+    /// form feed between PDF pages, table rows as `cell<TAB>cell`.
+    public var text: String
+    /// What was odd on the way (MuPDF's warnings, a repaired file, …).
+    public var warnings: [String]
+
+    public init(format: Format, text: String, warnings: [String] = []) {
+        self.format = format
+        self.text = text
+        self.warnings = warnings
+    }
+}
+
 /// Raw document bytes → text for the parser.
 public enum DocumentText {
-    /// Raw document bytes → text for the parser. UTF-8 (a BOM is allowed);
-    /// invalid UTF-8 → a `ParseError` naming the byte offset; empty or
-    /// whitespace-only → "empty document"; bytes starting with `%PDF` →
-    /// refused until PDF extraction arrives; an HTML page (such as Ofsted's
-    /// "Report not found" page saved under a .pdf name) → refused, quoting
-    /// its `<title>`.
+    /// Raw document bytes → text for the parser. See `extract(from:)`.
     public static func text(from bytes: [UInt8]) throws(ParseError) -> String {
+        try extract(from: bytes).text
+    }
+
+    /// Raw document bytes → text, by what the bytes are, never by a file
+    /// name or a content type:
+    /// - `%PDF` first (after a BOM or whitespace): a PDF, read in-process by
+    ///   MuPDF; an encrypted, damaged or image-only PDF is refused, saying so;
+    /// - an HTML page: its report text through libxml2, without navigation;
+    ///   an error page (Ofsted's "Report not found") or a page with no report
+    ///   text is refused, quoting its title;
+    /// - anything else: UTF-8 text (a BOM is allowed); invalid UTF-8 → an
+    ///   error naming the byte offset; whitespace only → "empty document".
+    public static func extract(from bytes: [UInt8]) throws(ParseError) -> ExtractedText {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if body.starts(with: Array("%PDF".utf8)) {
-            throw ParseError("a PDF: PDF extraction arrives in a later version; give the text instead")
+        let lead = body.prefix(1024).firstIndex { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C || $0 == 0x00) }
+        if let lead, body[lead...].starts(with: Array("%PDF".utf8)) {
+            let pdf = try PDFExtraction.extract(Array(body[lead...]))
+            return ExtractedText(format: .pdf, text: pdf.text, warnings: pdf.warnings)
+        }
+        if let lead, HTMLExtraction.looksLikeHTML(body[lead...]) {
+            let html = try HTMLExtraction.extract(body)
+            return ExtractedText(format: .html, text: html.text, warnings: html.warnings)
         }
         if let offset = firstInvalidUTF8(body) {
             throw ParseError("invalid UTF-8 at byte offset \(offset + (bytes.count - body.count))")
@@ -18,7 +52,7 @@ public enum DocumentText {
         let text = String(decoding: body, as: UTF8.self)
         if text.allSatisfy({ $0.isWhitespace }) { throw ParseError("empty document") }
         if let reason = htmlPageReason(text) { throw ParseError(reason) }
-        return text
+        return ExtractedText(format: .text, text: text)
     }
 
     /// When the text is an HTML page, why it is not a report.
@@ -30,7 +64,7 @@ public enum DocumentText {
         return reason
     }
 
-    private static func htmlTitle(_ text: String) -> String? {
+    static func htmlTitle(_ text: String) -> String? {
         let lower = text.lowercased()
         guard let open = lower.range(of: "<title"),
               let gt = lower[open.upperBound...].firstIndex(of: ">"),

@@ -11,7 +11,7 @@ import Foundation
 public struct ReportParser: Sendable {
     /// Bumped whenever the same text could parse differently: stored reports
     /// are re-parsed from their kept bytes.
-    public static let version = 1
+    public static let version = 2
 
     public let authorities: AuthorityDirectory
 
@@ -19,12 +19,14 @@ public struct ReportParser: Sendable {
         self.authorities = authorities
     }
 
+    /// The report, with `unreadable` set (and no judgements) when its grades
+    /// could not be read with certainty. SIF, LSCB reviews, letters and older
+    /// frameworks go through FrameworkDispatch (OtherFrameworks.swift).
     public func parse(text: String) throws(ParseError) -> Report {
-        if text.allSatisfy({ $0.isWhitespace }) { throw ParseError("empty document") }
-        if let reason = DocumentText.htmlPageReason(text) { throw ParseError(reason) }
-        var doc = Document(lines: Text.lines(text))
-        if doc.firstContent == nil { throw ParseError("empty document") }
-        return try doc.parse(authorities: authorities)
+        let parsed = try parseDetailed(text: text)
+        var report = parsed.report
+        report.unreadable = parsed.details.unreadableReason
+        return report
     }
 }
 
@@ -58,10 +60,9 @@ struct Document {
         guard let name = authorityName(title.text) else {
             throw ParseError("no authority name in the title: '\(title.text)'")
         }
-        guard let entry = authorities.resolve(name) else {
-            throw ParseError("authority not in the authority list: '\(name)'")
-        }
         let dates = try inspectionDates(at: title.datesLine)
+        // Trusts, boards and a pre-April-2019 Dorset: AuthorityRules.swift.
+        let entry = try authorities.place(name, on: dates.span.start, warnings: &warnings)
         let inspectors = leadInspectors(after: title.datesLine)
         markPageFurniture(after: title.datesLine)
         let table = judgementTable(after: title.datesLine)

@@ -1,5 +1,6 @@
 import CasefileControl
 import CasefileModel
+import CasefileParse
 import CasefileTestKit
 import Foundation
 import Testing
@@ -190,7 +191,7 @@ struct EndToEndTests {
         let judgements = try #require(obj["judgements"] as? [[String: Any]])
         #expect(judgements.map { $0["area"] as? String } == ["leadership", "help_and_protection", "children_in_care", "overall"])
         #expect((obj["contentHash"] as? String)?.hasPrefix("sha256:") == true)
-        #expect(obj["parserVersion"] as? Int == 1)
+        #expect(obj["parserVersion"] as? Int == ReportParser.version)
     }
 
     @Test func badConfigIsRefusedWithFileLineAndKey() throws {

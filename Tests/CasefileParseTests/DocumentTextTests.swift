@@ -24,8 +24,9 @@ import Testing
         #expect(throws: ParseError("empty document")) { try DocumentText.text(from: [0xEF, 0xBB, 0xBF]) }
     }
 
-    @Test func pdfIsRefusedForNow() {
-        #expect(throws: ParseError("a PDF: PDF extraction arrives in a later version; give the text instead")) {
+    @Test func pdfHeaderAloneIsADamagedPDF() {
+        // Read as a PDF (by its first bytes), and refused as one.
+        #expect(throws: ParseError("a damaged PDF: truncated (no %%EOF marker at its end; a download cut short?)")) {
             try DocumentText.text(from: Array("%PDF-1.7\n%âãÏÓ\n".utf8))
         }
     }
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func htmlWithoutTitle() {
-        #expect(throws: ParseError("an HTML page, not a report")) {
+        #expect(throws: ParseError("an HTML page with no report text")) {
             try DocumentText.text(from: Array("<!doctype html><p>nothing</p>".utf8))
         }
     }
