@@ -47,3 +47,11 @@ CURLcode ccurl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out) {
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *out) {
     return curl_easy_getinfo(handle, info, out);
 }
+
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+CURLcode ccurl_msg_result(const CURLMsg *msg) {
+    return msg->data.result;
+}

@@ -76,6 +76,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var notifyInitialSync: Bool
     /// `debug`, `info`, `notice`, `warning` or `error`; default `info`.
     public var logLevel: String
+    /// Members of this group may act through the control socket (sync,
+    /// reload, pause, resume, reparse) besides root and the daemon's own
+    /// user; default none.
+    public var adminGroup: String?
 
     public static let logLevels = ["debug", "info", "notice", "warning", "error"]
 
@@ -107,11 +111,22 @@ public struct FetchConfig: Sendable, Equatable {
     public var userAgent: String
     /// Redirects followed, 0...50; default 5.
     public var maxRedirects: Int
+    /// Transfers at once to one host, 1...16; default 2.
+    public var perHostConcurrency: Int
+    /// Retries of a transfer that timed out, lost its connection or got 429
+    /// or 5xx, 0...10; default 3.
+    public var retries: Int
+    /// Who runs this daemon (email address or URL), sent in the User-Agent
+    /// as `casefiled/0.1 (+CONTACT)`; default none.
+    public var contact: String?
+    /// PEM file of CA certificates for TLS (absolute); default: the system's.
+    public var caBundle: String?
 
     public init(
         timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), maxBytes: Int = 50_000_000,
         concurrency: Int = 8, perHostDelay: Duration = .milliseconds(500), userAgent: String = "casefiled/0.1",
-        maxRedirects: Int = 5
+        maxRedirects: Int = 5, perHostConcurrency: Int = 2, retries: Int = 3, contact: String? = nil,
+        caBundle: String? = nil
     ) {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
@@ -120,13 +135,21 @@ public struct FetchConfig: Sendable, Equatable {
         self.perHostDelay = perHostDelay
         self.userAgent = userAgent
         self.maxRedirects = maxRedirects
+        self.perHostConcurrency = perHostConcurrency
+        self.retries = retries
+        self.contact = contact
+        self.caBundle = caBundle
     }
 }
 
-/// Source kinds this version reads. `crawl` and `feed` (DESIGN.md) come later
-/// and are refused with a message saying so.
+/// Source kinds (DESIGN.md, "Sources").
 public enum SourceKindConfig: String, Sendable, Equatable {
-    case document, directory
+    case document, directory, crawl, feed
+}
+
+/// `format` of a feed source.
+public enum FeedFormatConfig: String, Sendable, Equatable {
+    case auto, atom, rss, json
 }
 
 /// One `[[source]]`.
@@ -140,14 +163,41 @@ public struct SourceConfig: Sendable, Equatable {
     public var url: String
     /// Overrides `daemon.interval` for this source.
     public var interval: Duration?
+    /// crawl: regular expressions for the pages to walk through.
+    public var follow: [String]
+    /// crawl (required), feed (optional): the regular expression a link must
+    /// match to be a document.
+    public var documents: String?
+    /// crawl: steps from the start page, 0...20; default 3.
+    public var maxDepth: Int
+    /// crawl and feed: regular expressions on a document's label (link text,
+    /// entry title): keep those matching one of `labelInclude` (if any) and
+    /// none of `labelExclude`.
+    public var labelInclude: [String]
+    public var labelExclude: [String]
+    /// feed: default auto.
+    public var format: FeedFormatConfig
+    /// directory (sftp, ftp, ftps): absolute path of a `user:password` file.
+    public var credentialsFile: String?
     /// The line of the `[[source]]` header, for messages.
     public var line: Int
 
-    public init(name: String, kind: SourceKindConfig, url: String, interval: Duration? = nil, line: Int = 0) {
+    public init(
+        name: String, kind: SourceKindConfig, url: String, interval: Duration? = nil, follow: [String] = [],
+        documents: String? = nil, maxDepth: Int = 3, labelInclude: [String] = [], labelExclude: [String] = [],
+        format: FeedFormatConfig = .auto, credentialsFile: String? = nil, line: Int = 0
+    ) {
         self.name = name
         self.kind = kind
         self.url = url
         self.interval = interval
+        self.follow = follow
+        self.documents = documents
+        self.maxDepth = maxDepth
+        self.labelInclude = labelInclude
+        self.labelExclude = labelExclude
+        self.format = format
+        self.credentialsFile = credentialsFile
         self.line = line
     }
 }

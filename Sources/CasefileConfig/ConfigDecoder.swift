@@ -1,4 +1,11 @@
 import CasefileModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// TOML tree → `CasefileConfig`, checking every key.
 ///
@@ -13,14 +20,32 @@ struct ConfigDecoder {
     let base: String
 
     static let sections: [(key: String, title: String, keys: [String])] = [
-        ("daemon", "[daemon]", ["state_dir", "socket", "interval", "notify_initial_sync", "log_level"]),
-        ("fetch", "[fetch]", ["timeout", "connect_timeout", "max_bytes", "concurrency", "per_host_delay", "user_agent", "max_redirects"]),
-        ("source", "[[source]]", ["name", "kind", "url", "interval"]),
+        ("daemon", "[daemon]", ["state_dir", "socket", "interval", "notify_initial_sync", "log_level", "admin_group"]),
+        ("fetch", "[fetch]", [
+            "timeout", "connect_timeout", "max_bytes", "concurrency", "per_host_concurrency", "per_host_delay",
+            "user_agent", "contact", "max_redirects", "retries", "ca_bundle",
+        ]),
+        ("source", "[[source]]", [
+            "name", "kind", "url", "interval", "follow", "documents", "max_depth", "label_include", "label_exclude",
+            "format", "credentials_file",
+        ]),
         ("notify", "[[notify]]", ["name", "kind", "command", "on", "max_attempts", "timeout"]),
     ]
 
+    /// The `[[source]]` keys that only some kinds take; the others
+    /// (name, kind, url, interval) belong to every kind.
+    static let kindKeys: [(key: String, kinds: [SourceKindConfig])] = [
+        ("follow", [.crawl]),
+        ("documents", [.crawl, .feed]),
+        ("max_depth", [.crawl]),
+        ("label_include", [.crawl, .feed]),
+        ("label_exclude", [.crawl, .feed]),
+        ("format", [.feed]),
+        ("credentials_file", [.directory]),
+    ]
+
     /// Kinds DESIGN.md names that a later version brings.
-    static let laterSourceKinds = ["crawl", "feed"]
+    static let laterSourceKinds: [String] = []
     static let laterNotifierKinds = ["webhook", "email"]
 
     func decode(_ root: TOMLTable) throws(ConfigError) -> CasefileConfig {
@@ -103,6 +128,16 @@ struct ConfigDecoder {
             }
             d.logLevel = v.value
         }
+        if let v = try s.string("admin_group") {
+            // A group name as groupadd(8) takes it; whether it exists is checked per request.
+            let ok = !v.value.isEmpty && v.value.count <= 32
+                && v.value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+                && !v.value.hasPrefix("-")
+            guard ok else {
+                throw s.fail("admin_group", v.line, "invalid group name \(quoted(v.value)) (lower-case letters, digits, '_' and '-')")
+            }
+            d.adminGroup = v.value
+        }
         return d
     }
 
@@ -117,6 +152,7 @@ struct ConfigDecoder {
         if let v = try s.duration("connect_timeout", atLeast: .milliseconds(1)) { f.connectTimeout = v }
         if let v = try s.byteSize("max_bytes") { f.maxBytes = v }
         if let v = try s.integer("concurrency", in: 1...64) { f.concurrency = v }
+        if let v = try s.integer("per_host_concurrency", in: 1...16) { f.perHostConcurrency = v }
         if let v = try s.duration("per_host_delay", atLeast: .zero) { f.perHostDelay = v }
         if let v = try s.string("user_agent") {
             guard !v.value.isEmpty, !v.value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
@@ -124,7 +160,15 @@ struct ConfigDecoder {
             }
             f.userAgent = v.value
         }
+        if let v = try s.string("contact") {
+            guard !v.value.isEmpty, !v.value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "(" || $0 == ")" }) else {
+                throw s.fail("contact", v.line, "invalid contact \(quoted(v.value)): write an email address or a URL on one line, without parentheses")
+            }
+            f.contact = v.value
+        }
         if let v = try s.integer("max_redirects", in: 0...50) { f.maxRedirects = v }
+        if let v = try s.integer("retries", in: 0...10) { f.retries = v }
+        if let v = try s.string("ca_bundle") { f.caBundle = try s.path("ca_bundle", v) }
         return f
     }
 
@@ -144,7 +188,7 @@ struct ConfigDecoder {
             if let k = kindValue {
                 kind = SourceKindConfig(rawValue: k.value)
                 if kind == nil {
-                    let supported = "supported: document, directory"
+                    let supported = "supported: document, directory, crawl, feed"
                     let reason = Self.laterSourceKinds.contains(k.value)
                         ? "source kind \(quoted(k.value)) is not supported by this version (\(supported))"
                         : "invalid source kind \(quoted(k.value)) (\(supported))"
@@ -156,19 +200,60 @@ struct ConfigDecoder {
             let name = try s.required(s.string("name"), "name")
             try s.checkName(name, what: "source")
             guard let kind else { throw s.missing("kind") }
+            // Keys of another kind: refused, naming the kinds they are for.
+            for entry in table.entries {
+                guard let owner = Self.kindKeys.first(where: { $0.key == entry.key }), !owner.kinds.contains(kind) else { continue }
+                let kinds = owner.kinds.map(\.rawValue).joined(separator: " and ")
+                throw s.fail(entry.key, entry.keyPosition.line, "key '\(entry.key)' does not apply to a \(kind.rawValue) source (it is for \(kinds) sources)")
+            }
             let url = try s.required(s.string("url"), "url")
             let resolved: String
             switch kind {
             case .document: resolved = try documentURL(url, s)
             case .directory: resolved = try directoryURL(url, s)
+            case .crawl: resolved = try webURL(url, s, kind: "crawl", allowFile: false)
+            case .feed: resolved = try webURL(url, s, kind: "feed", allowFile: true)
             }
             let interval = try s.duration("interval", atLeast: .seconds(1))
+
+            var source = SourceConfig(name: name.value, kind: kind, url: resolved, interval: interval, line: table.position.line)
+            switch kind {
+            case .crawl:
+                source.follow = try patterns("follow", s)?.value ?? []
+                let documents = try s.required(s.string("documents"), "documents")
+                source.documents = try pattern("documents", documents, s)
+                source.maxDepth = try s.integer("max_depth", in: 0...20) ?? 3
+                source.labelInclude = try patterns("label_include", s)?.value ?? []
+                source.labelExclude = try patterns("label_exclude", s)?.value ?? []
+            case .feed:
+                if let format = try s.string("format") {
+                    guard let f = FeedFormatConfig(rawValue: format.value) else {
+                        throw s.fail("format", format.line, "invalid feed format \(quoted(format.value)) (use one of: auto, atom, rss, json)")
+                    }
+                    source.format = f
+                }
+                if let documents = try s.string("documents") { source.documents = try pattern("documents", documents, s) }
+                source.labelInclude = try patterns("label_include", s)?.value ?? []
+                source.labelExclude = try patterns("label_exclude", s)?.value ?? []
+            case .directory:
+                if let file = try s.string("credentials_file") {
+                    let scheme = Self.scheme(of: resolved) ?? "file"
+                    guard Self.remoteDirectorySchemes.contains(scheme) else {
+                        throw s.fail("credentials_file", file.line, "credentials_file is for sftp://, ftp:// and ftps:// folders; a local folder needs none")
+                    }
+                    let path = try s.path("credentials_file", file)
+                    try checkCredentialsFile(path, line: file.line, s)
+                    source.credentialsFile = path
+                }
+            case .document:
+                break
+            }
 
             if let first = seen[name.value] {
                 throw s.fail("name", name.line, "duplicate source name \(quoted(name.value)): the [[source]] starting at line \(first) already uses it")
             }
             seen[name.value] = table.position.line
-            result.append(SourceConfig(name: name.value, kind: kind, url: resolved, interval: interval, line: table.position.line))
+            result.append(source)
         }
         return result
     }
@@ -190,15 +275,35 @@ struct ConfigDecoder {
         throw s.fail("url", url.line, "invalid url \(quoted(url.value)) for a document source (use an http://, https:// or file:// URL)")
     }
 
+    static let remoteDirectorySchemes = ["sftp", "ftp", "ftps"]
+
     private func directoryURL(_ url: Located<String>, _ s: Section) throws(ConfigError) -> String {
         if let scheme = Self.scheme(of: url.value) {
             if scheme == "file" {
                 try checkURLText(url, s)
                 return try fileURL(url, s)
             }
+            if Self.remoteDirectorySchemes.contains(scheme) {
+                try checkURLText(url, s)
+                let rest = url.value.dropFirst(scheme.count + 3)
+                var host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+                if host.contains("@") {
+                    throw s.fail("url", url.line, "invalid url \(quoted(url.value)): put the user name and password in credentials_file, never in the url")
+                }
+                host = host.prefix { $0 != ":" }
+                guard !host.isEmpty else {
+                    throw s.fail("url", url.line, "invalid url \(quoted(url.value)): no host after \(scheme)://")
+                }
+                return url.value
+            }
+            if scheme == "smb" || scheme == "smbs" {
+                throw s.fail(
+                    "url", url.line,
+                    "invalid url \(quoted(url.value)) for a directory source: libcurl cannot list an smb:// folder (mount the share, e.g. with mount.cifs, and give its local path)")
+            }
             throw s.fail(
                 "url", url.line,
-                "invalid url \(quoted(url.value)) for a directory source: this version reads local folders only (use a path or a file:// URL; \(scheme):// may come later, and a share mounted locally works today)"
+                "invalid url \(quoted(url.value)) for a directory source (use a path, or a file://, sftp://, ftp:// or ftps:// URL)"
             )
         }
         let path = try s.path("url", url)
@@ -212,6 +317,59 @@ struct ConfigDecoder {
             throw s.fail("url", url.line, "invalid url \(quoted(url.value)): a file:// URL needs an absolute path, as in file:///var/lib/casefiled/inbox (or write the path without file://)")
         }
         return url.value
+    }
+
+    /// crawl: http(s) only; feed: http(s) or file.
+    private func webURL(_ url: Located<String>, _ s: Section, kind: String, allowFile: Bool) throws(ConfigError) -> String {
+        try checkURLText(url, s)
+        let lower = url.value.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            let rest = url.value.drop { $0 != ":" }.dropFirst(3)
+            guard !rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" }).isEmpty else {
+                throw s.fail("url", url.line, "invalid url \(quoted(url.value)): no host after \(url.value.prefix(lower.hasPrefix("https") ? 8 : 7))")
+            }
+            return url.value
+        }
+        if allowFile, lower.hasPrefix("file://") { return try fileURL(url, s) }
+        let allowed = allowFile ? "an http://, https:// or file:// URL" : "an http:// or https:// URL"
+        throw s.fail("url", url.line, "invalid url \(quoted(url.value)) for a \(kind) source (use \(allowed))")
+    }
+
+    /// One regular expression, compiled as the fetcher will compile it.
+    private func pattern(_ key: String, _ v: Located<String>, _ s: Section) throws(ConfigError) -> String {
+        guard !v.value.isEmpty else {
+            throw s.fail(key, v.line, "an empty pattern matches everything; leave \(key) out instead")
+        }
+        do {
+            _ = try Regex(v.value)
+        } catch {
+            throw s.fail(key, v.line, "invalid regular expression \(quoted(v.value)): \(error)")
+        }
+        return v.value
+    }
+
+    /// An array of regular expressions; the line of each bad one.
+    private func patterns(_ key: String, _ s: Section) throws(ConfigError) -> Located<[String]>? {
+        guard let list = try s.stringArray(key) else { return nil }
+        var out: [String] = []
+        for item in list.value { out.append(try pattern(key, item, s)) }
+        return Located(value: out, line: list.line)
+    }
+
+    /// A credentials file that exists is checked now, so a config naming one
+    /// that others can read is refused at start and on reload (the fetcher
+    /// checks again before each use). One that does not exist yet is
+    /// allowed: listing the source then fails with the reason.
+    private func checkCredentialsFile(_ path: String, line: Int, _ s: Section) throws(ConfigError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw s.fail("credentials_file", line, "credentials file \(quoted(path)) is not a regular file")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw s.fail("credentials_file", line, "credentials file \(quoted(path)) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it")
+        }
     }
 
     private func checkURLText(_ url: Located<String>, _ s: Section) throws(ConfigError) {

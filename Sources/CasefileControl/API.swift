@@ -26,11 +26,18 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var nextSync: String?
     public var paused: Bool
     public var pendingNotifications: Int
+    /// The config file in use.
+    public var config: String?
+    /// Why the last reload was refused (the previous config still runs); nil after a good one.
+    public var reloadError: String?
 
     public init(
         version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
-        lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int
+        lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int, config: String? = nil,
+        reloadError: String? = nil
     ) {
+        self.config = config
+        self.reloadError = reloadError
         self.version = version
         self.uptime = uptime
         self.store = store
@@ -191,6 +198,47 @@ public struct AcceptedResponse: Codable, Sendable, Equatable {
         self.accepted = accepted
         self.message = message
     }
+}
+
+/// `POST /v1/reload`: the config was re-read (or refused, and the old one kept).
+public struct ReloadResponse: Codable, Sendable, Equatable {
+    public var reloaded: Bool
+    public var file: String
+    public var sources: Int
+    public var notifiers: Int
+    public var message: String
+
+    public init(reloaded: Bool, file: String, sources: Int, notifiers: Int, message: String) {
+        self.reloaded = reloaded
+        self.file = file
+        self.sources = sources
+        self.notifiers = notifiers
+        self.message = message
+    }
+}
+
+/// `POST /v1/reparse`: stored documents read by an older parser, read again
+/// from their kept bytes.
+public struct ReparseResponse: Codable, Sendable, Equatable {
+    public var documents: Int
+    public var reparsed: Int
+    public var revised: Int
+    public var failed: Int
+    public var errors: [String]
+
+    public init(documents: Int = 0, reparsed: Int = 0, revised: Int = 0, failed: Int = 0, errors: [String] = []) {
+        self.documents = documents
+        self.reparsed = reparsed
+        self.revised = revised
+        self.failed = failed
+        self.errors = errors
+    }
+}
+
+/// `POST /v1/pause` and `/v1/resume`.
+public struct PauseResponse: Codable, Sendable, Equatable {
+    public var paused: Bool
+    public init(paused: Bool) { self.paused = paused }
 }
 
 /// Every error the API answers: `{"error": {"code": "...", "message": "..."}}`.

@@ -63,6 +63,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
 struct ControlRoutes: Sendable {
     let store: CasefileStore
     let sync: SyncService
+    let reloader: Reloader
+    let permissions: PermissionCheck
     let storePath: String
     let started: Date
 
@@ -81,7 +83,32 @@ struct ControlRoutes: Sendable {
             guard let report = try self.store.report(id: id) else { throw APIError.notFound("no report with id \(id)") }
             return Self.json(report)
         }
-        v1.post("sync") { request, _ in try await self.syncNow(request) }
+        v1.post("sync") { request, context in
+            try await self.permissions.require(.act, "sync", context: context)
+            return try await self.syncNow(request)
+        }
+        v1.post("reload") { _, context in
+            try await self.permissions.require(.act, "reload", context: context)
+            let result = await self.reloader.reload(trigger: "casefilectl reload")
+            guard result.reloaded else {
+                throw APIError(status: .unprocessableContent, code: "invalid_config", message: result.message)
+            }
+            return Self.json(result)
+        }
+        v1.post("reparse") { _, context in
+            try await self.permissions.require(.act, "reparse", context: context)
+            return Self.json(await self.sync.reparse())
+        }
+        v1.post("pause") { _, context in
+            try await self.permissions.require(.act, "pause", context: context)
+            await self.sync.setPaused(true)
+            return Self.json(PauseResponse(paused: true))
+        }
+        v1.post("resume") { _, context in
+            try await self.permissions.require(.act, "resume", context: context)
+            await self.sync.setPaused(false)
+            return Self.json(PauseResponse(paused: false))
+        }
     }
 
     // MARK: Handlers
@@ -95,7 +122,8 @@ struct ControlRoutes: Sendable {
                 version: ControlAPI.version, uptime: Int(Date().timeIntervalSince(started)), store: storePath,
                 reports: counts.reports, documents: counts.documents, authorities: counts.authorities, changes: counts.changes,
                 lastSync: schedule.lastSync.map(Timestamp.string), nextSync: schedule.nextSync.map(Timestamp.string),
-                paused: schedule.paused, pendingNotifications: pending))
+                paused: schedule.paused, pendingNotifications: pending, config: await reloader.config.file,
+                reloadError: await reloader.lastError))
     }
 
     func changes(_ request: Request) throws -> Response {

@@ -5,6 +5,7 @@ import CasefileNotify
 import CasefileStore
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -58,50 +59,61 @@ public enum Daemon {
             logger.critical("cannot open the store \(storePath): \(error)")
             return 1
         }
-        do {
-            try SocketGuard.prepare(path: config.daemon.socket)
-        } catch {
-            logger.critical("control socket: \(error)")
-            return 1
+        // Socket activation: systemd holds the socket across restarts. Otherwise
+        // bind it ourselves, after dialing any socket file already there.
+        let socket: ControlSocket
+        if let fd = SocketActivation.inheritedSocket() {
+            socket = .inherited(fd: fd, path: config.daemon.socket)
+            logger.info("using the control socket passed by systemd (fd \(fd))")
+        } else {
+            do {
+                try SocketGuard.prepare(path: config.daemon.socket)
+            } catch {
+                logger.critical("control socket: \(error)")
+                return 1
+            }
+            socket = .path(config.daemon.socket)
         }
 
         let outbox = OutboxWorker(store: store, channels: channels(for: config), logger: logger)
         let sync = SyncService(
             config: config, store: store, outbox: outbox, logger: logger,
             onStatus: { SDNotify.send("STATUS=\($0)") })
+        let reloader = Reloader(config: config, path: config.file, sync: sync, outbox: outbox, logger: logger)
         let router = Router(context: ControlContext.self)
         router.middlewares.add(JSONErrorMiddleware(logger: logger))
-        ControlRoutes(store: store, sync: sync, storePath: storePath, started: Date()).register(on: router)
+        ControlRoutes(
+            store: store, sync: sync, reloader: reloader,
+            permissions: PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger),
+            storePath: storePath, started: Date()
+        ).register(on: router)
         let socketPath = config.daemon.socket
-        let app = Application(
-            router: router,
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
-            onServerRunning: { _ in
-                // Readers are the socket's group; what they may do is checked per request.
-                chmod(socketPath, 0o660)
+        let listener = ControlListener(
+            responder: router.buildResponder(), socket: socket, limits: ControlLimits(), logger: logger,
+            onReady: {
                 logger.info("casefiled \(ControlAPI.version) listening on \(socketPath), store \(storePath), \(config.sources.count) sources")
                 SDNotify.send("READY=1\nSTATUS=listening on \(socketPath)\nMAINPID=\(getpid())")
-            },
-            logger: logger)
+            })
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: listener),
+            .init(service: sync),
+            .init(service: outbox),
+            .init(service: HangupService(reloader: reloader)),
+            .init(service: StopNotifier()),
+        ]
+        let stall = max(120, 2 * config.fetch.timeout.seconds)
+        if let watchdog = WatchdogService.fromEnvironment(sync: sync, stall: stall, logger: logger) {
+            services.append(.init(service: watchdog))
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: app),
-                    .init(service: sync),
-                    .init(service: outbox),
-                    .init(service: StopNotifier()),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
             logger.error("stopped with an error: \(error)")
-            unlink(socketPath)
             return 1
         }
-        unlink(socketPath)
         logger.info("stopped")
         return 0
     }
@@ -116,13 +128,5 @@ public enum Daemon {
                     name: n.name, argv: n.command, kinds: Set(n.on), maxAttempts: n.maxAttempts, timeout: n.timeout, environment: env)
             }
         }
-    }
-}
-
-/// Tells systemd `STOPPING=1` as soon as a graceful stop begins.
-struct StopNotifier: Service {
-    func run() async throws {
-        try? await gracefulShutdown()
-        SDNotify.send("STOPPING=1")
     }
 }

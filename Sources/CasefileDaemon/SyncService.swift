@@ -54,13 +54,11 @@ public actor SyncService: Service {
     }
 
     static func fetchSettings(_ f: FetchConfig) -> FetchSettings {
-        var s = FetchSettings()
-        s.timeout = f.timeout.seconds
-        s.connectTimeout = f.connectTimeout.seconds
-        s.maxBytes = f.maxBytes
-        s.maxRedirects = f.maxRedirects
-        s.userAgent = f.userAgent
-        return s
+        FetchSettings(
+            timeout: f.timeout.seconds, connectTimeout: f.connectTimeout.seconds, maxBytes: f.maxBytes,
+            maxRedirects: f.maxRedirects, userAgent: f.userAgent, contact: f.contact, caBundle: f.caBundle,
+            concurrency: f.concurrency, perHostConcurrency: f.perHostConcurrency, perHostDelay: f.perHostDelay.seconds,
+            retries: f.retries)
     }
 
     // MARK: Service
@@ -79,6 +77,9 @@ public actor SyncService: Service {
     }
 
     private func loop() async {
+        // Reports read by an older parser are read again from their kept
+        // bytes first, quietly; a manual sync meanwhile waits its turn.
+        _ = await reparse()
         var wake = wakeStream.makeAsyncIterator()
         while !stopping && !Task.isCancelled {
             let now = Date()
@@ -137,6 +138,34 @@ public actor SyncService: Service {
         wakeContinuation.yield()
     }
 
+    /// Applies a reloaded config: sources added, removed or changed,
+    /// intervals, notifiers and fetch settings. A sync in progress finishes
+    /// with the old settings; the next one uses the new.
+    public func apply(_ new: CasefileConfig) {
+        let old = config
+        config = new
+        fetcher = Fetcher(settings: Self.fetchSettings(new.fetch))
+        let now = Date()
+        var due: [String: Date] = [:]
+        for source in new.sources {
+            if let before = old.sources.first(where: { $0.name == source.name }), before == source, let when = nextDue[source.name] {
+                due[source.name] = when
+            } else {
+                due[source.name] = now  // new or changed: sync it soon
+            }
+        }
+        nextDue = due
+        wakeContinuation.yield()
+    }
+
+    /// The scheduler's health for the watchdog: false when a sync has made no
+    /// progress for `stall` seconds (a wedged transfer or store).
+    public func isHealthy(stall: Double) -> Bool {
+        !busy || Date().timeIntervalSince(lastProgress) < stall
+    }
+
+    private var lastProgress = Date()
+
     // MARK: Syncing
 
     private func acquire() async {
@@ -158,31 +187,82 @@ public actor SyncService: Service {
     private func syncSources(_ sources: [SourceConfig]) async -> SyncResponse {
         await acquire()
         defer { release() }
+        lastProgress = Date()
         var total = SyncResponse()
         for source in sources {
             total = total + (await syncSource(source))
-            let interval = (source.interval ?? config.daemon.interval).seconds
-            nextDue[source.name] = Date().addingTimeInterval(interval)
+            // A source that keeps failing waits longer (and says so in
+            // `sources`); the jitter keeps a fleet of daemons apart.
+            let failures = (try? store.sourceState(name: source.name))?.consecutiveFailures ?? 0
+            nextDue[source.name] = Schedule.nextDue(after: failures, interval: config.interval(for: source), now: Date())
         }
         lastSync = Date()
         if total.changes > 0 { outbox.wake() }
         let counts = try? store.counts()
-        onStatus("synced \(sources.count) source\(sources.count == 1 ? "" : "s"), \(counts?.reports ?? 0) reports, \(total.changes) new changes")
+        var line = "synced \(sources.count) source\(sources.count == 1 ? "" : "s"), \(counts?.reports ?? 0) reports, \(total.changes) new changes"
+        if !paused, let next = nextDue.values.min() { line += ", next sync \(Self.clock(next))" }
+        onStatus(line)
         return total
+    }
+
+    /// "14:05", local time, for STATUS= lines.
+    static func clock(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        return String(format: "%02d:%02d", tm.tm_hour, tm.tm_min)
+    }
+
+    static func spec(_ s: SourceConfig) -> SourceSpec {
+        SourceSpec(
+            name: s.name, kind: SourceKind(rawValue: s.kind.rawValue) ?? .document, url: s.url, follow: s.follow,
+            documents: s.documents, maxDepth: s.maxDepth, labelInclude: s.labelInclude, labelExclude: s.labelExclude,
+            credentialsFile: s.credentialsFile, format: FeedFormat(rawValue: s.format.rawValue) ?? .auto)
+    }
+
+    /// One document through extract → parse → store. Used by the sync and
+    /// by a re-parse of kept bytes (`quiet`: recorded, never announced).
+    func process(
+        url: String, source: String, bytes: [UInt8], contentType: String?, etag: String?, lastModified: String?,
+        channels: [String], channelKinds: [String: Set<ChangeKind>], quiet: Bool = false
+    ) -> Result<[ChangeRecord], ParseOrStoreError> {
+        let report: Report
+        do {
+            let text = try DocumentText.text(from: bytes)
+            report = try parser.parse(text: text)
+        } catch {
+            return .failure(.parse(error.reason))
+        }
+        if let why = report.unreadable {
+            logger.warning("source \(source): \(url): stored as unreadable, its grades are not used: \(why)")
+        }
+        let name = authorities.entry(slug: report.authority.slug)?.name ?? report.authority.name
+        let ingest = IngestDocument(
+            url: url, source: source, bytes: bytes, contentType: contentType, etag: etag, lastModified: lastModified)
+        do {
+            let result = try store.ingest(
+                ingest, report: report, authorityName: name, channels: channels, channelKinds: channelKinds, quiet: quiet,
+                at: Date())
+            return .success(result.changes)
+        } catch {
+            return .failure(.store("\(error)"))
+        }
     }
 
     private func syncSource(_ source: SourceConfig) async -> SyncResponse {
         var summary = SyncResponse()
-        let spec = SourceSpec(name: source.name, kind: source.kind == .directory ? .directory : .document, url: source.url)
-        let urls: [String]
+        let listing: SourceListing
         do {
-            urls = try await fetcher.list(spec)
+            listing = try await fetcher.listing(Self.spec(source))
         } catch {
             logger.error("source \(source.name): cannot list \(source.url): \(error.reason)", metadata: ["source": "\(source.name)"])
             try? store.recordSourceFailure(name: source.name, error: error.reason, at: Date())
             summary.failed += 1
             summary.errors.append("\(source.name): \(source.url): \(error.reason)")
             return summary
+        }
+        for failure in listing.pageFailures {
+            logger.warning("source \(source.name): page \(failure.url): \(failure.reason)", metadata: ["source": "\(source.name)"])
         }
         let firstSync = !((try? store.sourceState(name: source.name))?.firstSyncDone ?? false)
         let announce = !firstSync || config.daemon.notifyInitialSync
@@ -192,67 +272,130 @@ public actor SyncService: Service {
         let channels = announce ? config.notifiers.map(\.name) : []
         let channelKinds = Dictionary(config.notifiers.map { ($0.name, Set($0.on)) }, uniquingKeysWith: { a, _ in a })
 
-        for url in urls {
-            if stopping { break }
-            let state = try? store.documentState(url: url)
-            let validators = state.map { Validators(etag: $0.etag, lastModified: $0.lastModified) }
-            switch await fetcher.fetch(url, validators: validators) {
-            case .notModified(_, let etag, let lastModified):
-                summary.notModified += 1
-                try? store.recordNotModified(url: url, source: source.name, etag: etag, lastModified: lastModified, at: Date())
-            case .failed(_, let reason):
-                summary.failed += 1
-                summary.errors.append("\(source.name): \(url): \(reason)")
-                logger.error("source \(source.name): \(url): \(reason)", metadata: ["source": "\(source.name)"])
-                try? store.recordDocumentFailure(url: url, source: source.name, reason: reason, at: Date())
-            case .fetched(let doc):
-                summary.fetched += 1
-                let bytesHash = SHA256.tagged(doc.bytes)
-                if let state, state.bytesHash == bytesHash, state.lastError == nil {
-                    // Same bytes as on file: no parse, no write beyond the validators.
-                    summary.notModified += 1
-                    try? store.recordNotModified(url: url, source: source.name, etag: doc.etag, lastModified: doc.lastModified, at: Date())
-                    continue
-                }
-                let report: Report
-                do {
-                    let text = try DocumentText.text(from: doc.bytes)
-                    report = try parser.parse(text: text)
-                } catch {
-                    summary.failed += 1
-                    summary.errors.append("\(source.name): \(url): \(error.reason)")
-                    logger.error("source \(source.name): \(url): not stored: \(error.reason)", metadata: ["source": "\(source.name)"])
-                    try? store.recordDocumentFailure(url: url, source: source.name, reason: error.reason, at: Date())
-                    continue
-                }
-                let name = authorities.entry(slug: report.authority.slug)?.name ?? report.authority.name
-                let ingest = IngestDocument(
-                    url: url, source: source.name, bytes: doc.bytes, contentType: doc.contentType, etag: doc.etag,
-                    lastModified: doc.lastModified)
-                do {
-                    let result = try store.ingest(
-                        ingest, report: report, authorityName: name,
-                        channels: channels, channelKinds: channelKinds, at: Date())
-                    summary.parsed += 1
-                    summary.changes += result.changes.count
-                    for change in result.changes {
-                        logger.info(
-                            "\(change.kind.rawValue): \(change.authority.name) \(change.report.framework.rawValue) \(change.report.inspection.start)–\(change.report.inspection.end)",
-                            metadata: ["seq": "\(change.seq)", "change": "\(change.id)", "source": "\(source.name)"])
-                    }
-                } catch {
-                    summary.failed += 1
-                    summary.errors.append("\(source.name): \(url): cannot store: \(error)")
-                    logger.error("source \(source.name): \(url): cannot store: \(error)")
-                    try? store.recordDocumentFailure(url: url, source: source.name, reason: "cannot store: \(error)", at: Date())
+        var states: [String: DocumentState] = [:]
+        var requests: [FetchRequest] = []
+        for doc in listing.documents {
+            let state = try? store.documentState(url: doc.url)
+            if let state { states[doc.url] = state }
+            requests.append(doc.request(validators: state.map { Validators(etag: $0.etag, lastModified: $0.lastModified) }))
+        }
+        let tally = Tally()
+        let known = states
+        await fetcher.fetchEach(requests) { outcome in
+            await self.handle(outcome, source: source.name, state: known[outcome.url], channels: channels, channelKinds: channelKinds, tally: tally)
+        }
+        summary = summary + tally.summary
+
+        // Withdrawn: only from a complete listing, and only after two syncs in a row without the document.
+        if listing.isComplete, !stopping {
+            let gone = (try? store.noteListing(source: source.name, listed: listing.documents.map(\.url))) ?? []
+            for url in gone {
+                if let change = try? store.recordWithdrawn(url: url, channels: channels, channelKinds: channelKinds, at: Date()) {
+                    summary.changes += 1
+                    logger.info("report_withdrawn: \(change.authority.name): \(url) is no longer listed by \(source.name)")
                 }
             }
         }
-        try? store.recordSourceSuccess(name: source.name, documents: urls.count, at: Date())
+        try? store.recordSourceSuccess(name: source.name, documents: listing.documents.count, at: Date())
         logger.info(
-            "source \(source.name): \(urls.count) documents, \(summary.fetched) fetched, \(summary.notModified) not modified, \(summary.parsed) parsed, \(summary.failed) failed, \(summary.changes) changes")
+            "source \(source.name): \(listing.documents.count) documents, \(summary.fetched) fetched, \(summary.notModified) not modified, \(summary.parsed) parsed, \(summary.failed) failed, \(summary.changes) changes")
         return summary
     }
+
+    /// One fetch outcome; runs on the actor, one at a time.
+    private func handle(
+        _ outcome: FetchOutcome, source: String, state: DocumentState?, channels: [String],
+        channelKinds: [String: Set<ChangeKind>], tally: Tally
+    ) {
+        lastProgress = Date()
+        switch outcome {
+        case .notModified(let url, let etag, let lastModified):
+            tally.summary.notModified += 1
+            try? store.recordNotModified(url: url, source: source, etag: etag, lastModified: lastModified, at: Date())
+        case .failed(let failure):
+            tally.summary.failed += 1
+            tally.summary.errors.append("\(source): \(failure.url): \(failure.reason)")
+            logger.error("source \(source): \(failure.url): \(failure.reason)", metadata: ["source": "\(source)"])
+            try? store.recordDocumentFailure(url: failure.url, source: source, reason: failure.reason, at: Date())
+        case .fetched(let doc):
+            tally.summary.fetched += 1
+            if let state, state.bytesHash == SHA256.tagged(doc.bytes), state.lastError == nil {
+                // Same bytes as on file: no parse, no write beyond the validators.
+                tally.summary.notModified += 1
+                try? store.recordNotModified(url: doc.url, source: source, etag: doc.etag, lastModified: doc.lastModified, at: Date())
+                return
+            }
+            switch process(
+                url: doc.url, source: source, bytes: doc.bytes, contentType: doc.contentType, etag: doc.etag,
+                lastModified: doc.lastModified, channels: channels, channelKinds: channelKinds)
+            {
+            case .success(let changes):
+                tally.summary.parsed += 1
+                tally.summary.changes += changes.count
+                for change in changes {
+                    logger.info(
+                        "\(change.kind.rawValue): \(change.authority.name) \(change.report.framework.rawValue) \(change.report.inspection.start)–\(change.report.inspection.end)",
+                        metadata: ["seq": "\(change.seq)", "change": "\(change.id)", "source": "\(source)"])
+                }
+            case .failure(let error):
+                tally.summary.failed += 1
+                tally.summary.errors.append("\(source): \(doc.url): \(error)")
+                logger.error("source \(source): \(doc.url): not stored: \(error)", metadata: ["source": "\(source)"])
+                try? store.recordDocumentFailure(url: doc.url, source: source, reason: "\(error)", at: Date())
+            }
+        }
+    }
+
+    // MARK: Re-parse
+
+    /// Re-parses every stored document read by an older parser, from the
+    /// kept bytes: nothing is fetched, and what changes is recorded as
+    /// `report_revised`, quietly (a better reading is not news).
+    public func reparse() async -> ReparseResponse {
+        await acquire()
+        defer { release() }
+        var response = ReparseResponse()
+        let stale = (try? store.documentsParsedBefore(version: ReportParser.version)) ?? []
+        for doc in stale {
+            if stopping { break }
+            lastProgress = Date()
+            guard let bytes = try? store.documentBytes(url: doc.url) else { continue }
+            response.documents += 1
+            switch process(
+                url: doc.url, source: doc.source, bytes: bytes, contentType: nil, etag: nil, lastModified: nil,
+                channels: [], channelKinds: [:], quiet: true)
+            {
+            case .success(let changes):
+                response.reparsed += 1
+                response.revised += changes.filter { $0.kind == .reportRevised }.count
+            case .failure(let error):
+                response.failed += 1
+                response.errors.append("\(doc.url): \(error)")
+            }
+        }
+        if response.documents > 0 {
+            logger.notice("re-parse with parser version \(ReportParser.version): \(response.documents) documents, \(response.revised) revised, \(response.failed) failed")
+        }
+        return response
+    }
+}
+
+/// Why a fetched document was not stored.
+enum ParseOrStoreError: Error, CustomStringConvertible {
+    case parse(String)
+    case store(String)
+
+    var description: String {
+        switch self {
+        case .parse(let why): return why
+        case .store(let why): return "cannot store: \(why)"
+        }
+    }
+}
+
+/// A sync's counters, filled by the outcome handler.
+final class Tally: @unchecked Sendable {
+    var summary = SyncResponse()
 }
 
 /// A manual sync the daemon cannot do (an unknown source).

@@ -36,6 +36,15 @@ public struct HTTPRequest: Sendable {
     /// nil leaves libcurl's defaults.
     public var protocols: String? = "http,https"
     public var userAgent: String?
+    /// Ask for HTTP/2 over TLS where the server offers it (ALPN), and wait
+    /// to multiplex on a connection already open to that host.
+    public var preferHTTP2 = false
+    /// CA certificates to verify TLS peers with (CURLOPT_CAINFO); nil keeps
+    /// libcurl's default (the system bundle).
+    public var caBundle: String?
+    /// "user:password" for protocols that log in (ftp, ftps, sftp, smb).
+    /// Never logged; not sent on to another host after a redirect.
+    public var credentials: String?
 
     public init(url: String, method: String = "GET", headers: [HTTPHeader] = [], body: [UInt8]? = nil) {
         self.url = url
@@ -93,6 +102,22 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var isTooLarge: Bool
     /// Stopped through `HTTPCancellation` (or task cancellation in `performAsync`).
     public var isCancelled: Bool
+    /// Where the last response pointed (Location) when the transfer failed
+    /// on a redirect: too many of them, or to a protocol not allowed.
+    public var redirectURL: String?
+    /// The HTTP status of the last response before the failure, if any.
+    public var lastStatus: Int?
+
+    /// CURLcode values, for classifying errors without importing CCurl.
+    public static let unsupportedProtocol = 1
+    public static let couldNotResolveHost = 6
+    public static let couldNotConnect = 7
+    public static let partialFile = 18
+    public static let timedOut = 28
+    public static let tooManyRedirects = 47
+    public static let gotNothing = 52
+    public static let sendError = 55
+    public static let receiveError = 56
 
     public init(url: String, code: Int, message: String, isTimeout: Bool = false,
                 isTooLarge: Bool = false, isCancelled: Bool = false) {

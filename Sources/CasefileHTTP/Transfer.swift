@@ -25,7 +25,24 @@ final class Transfer {
         self.cancellation = cancellation
     }
 
+    /// The easy handle while the transfer is set up or running.
+    private(set) var handle: UnsafeMutableRawPointer?
+    private var errorBuffer: UnsafeMutablePointer<CChar>?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Keeps self alive for the callbacks from `prepare` to `finish`.
+    private var retained: Unmanaged<Transfer>?
+
+    /// One transfer on the calling thread (curl_easy_perform).
     func run() throws(HTTPError) -> HTTPResponse {
+        let handle = try prepare()
+        let rc = curl_easy_perform(handle)
+        return try finish(rc).get()
+    }
+
+    /// Creates the easy handle and sets every option; the caller performs it
+    /// (curl_easy_perform, or a multi handle) and then calls `finish` exactly
+    /// once, which frees it.
+    func prepare() throws(HTTPError) -> UnsafeMutableRawPointer {
         let url = request.url
         guard CurlGlobal.initialised == CURLE_OK else {
             throw HTTPError(url: url, code: Int(CurlGlobal.initialised.rawValue), message: "curl_global_init failed")
@@ -33,18 +50,12 @@ final class Transfer {
         guard let handle = curl_easy_init() else {
             throw HTTPError(url: url, code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
         }
-        defer { curl_easy_cleanup(handle) }
-
+        self.handle = handle
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        defer { errorBuffer.deallocate() }
-
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
-
-        // Keeps self alive for the callbacks; released after the transfer.
+        self.errorBuffer = errorBuffer
         let me = Unmanaged.passRetained(self)
-        defer { me.release() }
+        retained = me
 
         var setupError: CURLcode = CURLE_OK
         func set(_ rc: CURLcode) { if setupError == CURLE_OK, rc != CURLE_OK { setupError = rc } }
@@ -77,6 +88,25 @@ final class Transfer {
         if let agent = request.userAgent {
             set(ccurl_setopt_str(handle, CURLOPT_USERAGENT, agent))
         }
+        if request.preferHTTP2 {
+            // HTTP/2 over TLS when the server offers it in ALPN, HTTP/1.1
+            // otherwise (and always for plain http://).
+            set(ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+            // In a multi handle: wait for a connection that can multiplex
+            // rather than open another one.
+            set(ccurl_setopt_long(handle, CURLOPT_PIPEWAIT, 1))
+        }
+        if let caBundle = request.caBundle {
+            set(ccurl_setopt_str(handle, CURLOPT_CAINFO, caBundle))
+        }
+        if let credentials = request.credentials {
+            // "user:password" for ftp, ftps, sftp and smb; never sent to
+            // another host after a redirect (CURLOPT_UNRESTRICTED_AUTH stays 0).
+            set(ccurl_setopt_str(handle, CURLOPT_USERPWD, credentials))
+        }
+        // Proxies: nothing here sets CURLOPT_PROXY or CURLOPT_NOPROXY, so
+        // libcurl reads http_proxy, https_proxy, ftp_proxy, all_proxy and
+        // no_proxy from the environment, as curl(1) does.
 
         switch (request.method.uppercased(), request.body) {
         case ("HEAD", _):
@@ -112,6 +142,7 @@ final class Transfer {
         }
         for line in lines {
             guard let appended = curl_slist_append(headerList, line) else {
+                cleanup()
                 throw HTTPError(url: url, code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_slist_append failed")
             }
             headerList = appended
@@ -129,12 +160,38 @@ final class Transfer {
         }
 
         if setupError != CURLE_OK {
-            throw error(setupError, url: url, buffer: errorBuffer)
+            let failure = error(setupError, url: url, buffer: errorBuffer)
+            cleanup()
+            throw failure
         }
+        return handle
+    }
 
-        let rc = curl_easy_perform(handle)
+    /// The outcome of the transfer that ended with `rc`; frees the handle.
+    func finish(_ rc: CURLcode) -> Result<HTTPResponse, HTTPError> {
+        defer { cleanup() }
+        let url = request.url
+        guard let handle, let errorBuffer else {
+            return .failure(HTTPError(url: url, code: Int(CURLE_FAILED_INIT.rawValue), message: "transfer was not set up"))
+        }
         if rc != CURLE_OK, !(stoppedByConsumer && rc == CURLE_WRITE_ERROR) {
-            throw error(rc, url: url, buffer: errorBuffer)
+            var failure = error(rc, url: url, buffer: errorBuffer)
+            var redirect: UnsafePointer<CChar>?
+            if ccurl_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK, let redirect {
+                failure.redirectURL = String(cString: redirect)
+            } else {
+                // A redirect libcurl refused to follow (a protocol not
+                // allowed) is already the effective URL.
+                var effective: UnsafePointer<CChar>?
+                if ccurl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK, let effective,
+                   String(cString: effective) != url {
+                    failure.redirectURL = String(cString: effective)
+                }
+            }
+            var code = 0
+            _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+            if code > 0 { failure.lastStatus = code }
+            return .failure(failure)
         }
 
         var code = 0
@@ -148,14 +205,29 @@ final class Transfer {
         // (FTP's 226): the contract is "0 when the protocol has no HTTP status".
         let status = isHTTP ? code : 0
 
-        return HTTPResponse(
+        return .success(HTTPResponse(
             status: status,
             reason: isHTTP ? (reason.isEmpty ? Self.standardReason(status) : reason) : "",
             headers: isHTTP ? headers : [],
             body: body,
             effectiveURL: effective.map { String(cString: $0) } ?? url
-        )
+        ))
     }
+
+    /// Frees the handle and what its options point to. Idempotent.
+    private func cleanup() {
+        if let handle { curl_easy_cleanup(handle) }
+        handle = nil
+        curl_slist_free_all(headerList)
+        headerList = nil
+        errorBuffer?.deallocate()
+        errorBuffer = nil
+        retained?.release()
+        retained = nil
+    }
+
+    /// The body so far, for a transfer that failed half way (tests, logs).
+    var bytesReceived: Int { received }
 
     private func error(_ rc: CURLcode, url: String, buffer: UnsafeMutablePointer<CChar>) -> HTTPError {
         let code = Int(rc.rawValue)

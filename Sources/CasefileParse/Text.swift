@@ -123,6 +123,12 @@ enum Text {
     static func words(_ s: String, line: Int = 0) -> [Word] {
         var result: [Word] = []
         for w in s.split(whereSeparator: { $0 == " " }) {
+            // Most words are ASCII: fold and trim their bytes, without the
+            // Unicode case mapping (this runs over much of every report).
+            if w.utf8.allSatisfy({ $0 < 0x80 }) {
+                if let key = asciiKey(w.utf8) { result.append(Word(original: w, key: key, line: line)) }
+                continue
+            }
             var key = Substring(fold(w))
             while let f = key.first, edgePunctuation.contains(f) { key.removeFirst() }
             while let l = key.last, edgePunctuation.contains(l) { key.removeLast() }
@@ -130,6 +136,31 @@ enum Text {
             result.append(Word(original: w, key: String(key), line: line))
         }
         return result
+    }
+
+    /// `fold` and the edge trimming of `words` for an ASCII word; nil when
+    /// nothing but punctuation (or a lone "-") is left.
+    private static func asciiKey(_ w: Substring.UTF8View) -> String? {
+        func isEdge(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x3A, 0x2E, 0x2C, 0x3B, 0x3F, 0x21, 0x28, 0x29, 0x22, 0x27, 0x2A, 0x60: return true  // : . , ; ? ! ( ) " ' * `
+            default: return false
+            }
+        }
+        var lo = w.startIndex, hi = w.endIndex
+        while lo < hi, isEdge(w[lo]) { lo = w.index(after: lo) }
+        while hi > lo, isEdge(w[w.index(before: hi)]) { hi = w.index(before: hi) }
+        if lo == hi { return nil }
+        let bytes = w[lo..<hi]
+        if bytes.count == 1, bytes.first == 0x2D { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { buf in
+            var n = 0
+            for b in bytes {
+                buf[n] = b >= 0x41 && b <= 0x5A ? b + 0x20 : (b == 0x60 ? 0x27 : b)
+                n += 1
+            }
+            return n
+        }
     }
 
     /// Joins wrapped lines: a line ending in a hyphen after a letter runs on

@@ -124,9 +124,13 @@ public final class CasefileStore: Sendable {
     ///     empty records the changes without announcing them (a first sync).
     ///   - channelKinds: optional per-channel filter (a notifier's `on`): a
     ///     channel named here gets outbox rows only for those kinds.
+    ///
+    /// `quiet` (a re-parse of kept bytes by a newer parser): the report is
+    /// recorded and a revision logged, but no grade change and no outbox row:
+    /// a better reading is not news.
     public func ingest(
         _ doc: IngestDocument, report: Report, authorityName: String, channels: [String],
-        channelKinds: [String: Set<ChangeKind>] = [:], at: Date
+        channelKinds: [String: Set<ChangeKind>] = [:], quiet: Bool = false, at: Date
     ) throws -> IngestResult {
         let now = Timestamp.string(at)
         let slug = report.authority.slug
@@ -134,7 +138,7 @@ public final class CasefileStore: Sendable {
         let bytesHash = SHA256.tagged(doc.bytes)
         let reportJSON = try Self.encode(report)
         var seen = Set<String>()
-        let channels = channels.filter { seen.insert($0).inserted }
+        let channels = quiet ? [] : channels.filter { seen.insert($0).inserted }
 
         return try pool.write { db in
             try db.execute(sql: """
@@ -170,7 +174,7 @@ public final class CasefileStore: Sendable {
                 }
                 return IngestResult(reportID: reportID, outcome: outcome, changes: [])
             case .added(let c), .revised(_, let c):
-                changes = c
+                changes = quiet ? c.filter { $0.kind != .gradeChanged } : c
             }
             try document.save(db)
 
@@ -231,6 +235,42 @@ public final class CasefileStore: Sendable {
                 db, PendingChange(kind: .reportWithdrawn), slug: row["authority_slug"], reportID: reportID, at: now,
                 channels: channels, channelKinds: channelKinds)
             return try Self.changeRecords(db, seqs: [seq]).first
+        }
+    }
+
+    /// Notes what a source lists now (only after a complete listing) and
+    /// returns the documents it has not listed on two syncs in a row: the
+    /// ones to record as withdrawn.
+    public func noteListing(source: String, listed: [String]) throws -> [String] {
+        let listedSet = Set(listed)
+        return try pool.write { db in
+            let known = try String.fetchAll(db, sql: "SELECT url FROM document WHERE source = ?", arguments: [source])
+            var gone: [String] = []
+            for url in known {
+                if listedSet.contains(url) {
+                    try db.execute(sql: "DELETE FROM document_listing WHERE url = ?", arguments: [url])
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO document_listing (url, missing_syncs) VALUES (?, 1)
+                    ON CONFLICT (url) DO UPDATE SET missing_syncs = missing_syncs + 1
+                    """, arguments: [url])
+                if try Int.fetchOne(db, sql: "SELECT missing_syncs FROM document_listing WHERE url = ?", arguments: [url]) ?? 0 >= 2 {
+                    gone.append(url)
+                }
+            }
+            return gone
+        }
+    }
+
+    /// The URLs of documents whose report was read by an older parser, for
+    /// a re-parse of the kept bytes.
+    public func documentsParsedBefore(version: Int) throws -> [(url: String, source: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.url, d.source FROM document d JOIN report r ON r.id = d.report_id
+                WHERE r.parser_version < ? AND r.superseded_by IS NULL AND d.bytes IS NOT NULL ORDER BY d.url
+                """, arguments: [version]).map { ($0["url"], $0["source"]) }
         }
     }
 

@@ -11,6 +11,16 @@ enum Schema {
         migrator.registerMigration("v1-initial") { db in
             try db.execute(sql: v1Initial)
         }
+        // A document a source stops listing is withdrawn only after two syncs
+        // in a row without it (a listing glitch must not make news).
+        migrator.registerMigration("v2-listing") { db in
+            try db.execute(sql: """
+                CREATE TABLE document_listing (
+                    url TEXT PRIMARY KEY NOT NULL REFERENCES document(url) ON DELETE CASCADE,
+                    missing_syncs INTEGER NOT NULL CHECK (missing_syncs >= 0)
+                )
+                """)
+        }
         return migrator
     }
 

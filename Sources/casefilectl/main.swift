@@ -58,6 +58,8 @@ struct Status: ParsableCommand {
             last sync:      \(s.lastSync ?? "never")
             next sync:      \(s.nextSync ?? "–")
             """)
+        if let config = s.config { print("config:         \(config)") }
+        if let error = s.reloadError { print("last reload refused, previous config still running: \(error)") }
     }
 }
 
@@ -94,6 +96,49 @@ struct Sync: ParsableCommand {
             guard let r = try fetch(options, "POST", "/sync", query: query, as: AcceptedResponse.self) else { return }
             print(r.message)
         }
+    }
+}
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-read the daemon's config file; a refused file leaves the running config in place.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        guard let r = try fetch(options, "POST", "/reload", as: ReloadResponse.self) else { return }
+        print(r.message)
+    }
+}
+
+struct Reparse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-read stored reports that an older parser read, from their kept bytes (nothing is fetched).")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        guard let r = try fetch(options, "POST", "/reparse", as: ReparseResponse.self) else { return }
+        print("\(r.documents) documents read by an older parser: \(r.reparsed) re-parsed, \(r.revised) revised, \(r.failed) failed")
+        for e in r.errors { Output.stderr("  \(e)\n") }
+    }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop scheduled syncing (a manual sync still works).")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        guard try fetch(options, "POST", "/pause", as: PauseResponse.self) != nil else { return }
+        print("scheduled syncing paused")
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Restart scheduled syncing.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        guard try fetch(options, "POST", "/resume", as: PauseResponse.self) != nil else { return }
+        print("scheduled syncing resumed")
     }
 }
 
@@ -231,7 +276,10 @@ struct Casefilectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "casefilectl",
         abstract: "Query and steer casefiled, the Ofsted children's services report mirror.",
-        subcommands: [Status.self, Sources.self, Sync.self, Changes.self, Grades.self, Show.self, History.self, Parse.self])
+        subcommands: [
+            Status.self, Sources.self, Sync.self, Changes.self, Grades.self, Show.self, History.self, Parse.self,
+            Reload.self, Reparse.self, Pause.self, Resume.self,
+        ])
 }
 
 /// Typed errors mapped to exit codes at the edge.

@@ -231,11 +231,11 @@ struct ConfigErrorTests {
         Case(text: "[daemon]\nnotify_initial = true", line: 2, key: "daemon.notify_initial",
              reason: "unknown key 'notify_initial' in [daemon] (did you mean 'notify_initial_sync'?)"),
         Case(text: "[fetch]\ncolour = \"blue\"", line: 2, key: "fetch.colour",
-             reason: "unknown key 'colour' in [fetch] (known keys: timeout, connect_timeout, max_bytes, concurrency, per_host_delay, user_agent, max_redirects)"),
+             reason: "unknown key 'colour' in [fetch] (known keys: timeout, connect_timeout, max_bytes, concurrency, per_host_concurrency, per_host_delay, user_agent, contact, max_redirects, retries, ca_bundle)"),
         Case(text: "[fetch]\n\"odd key\" = 1", line: 2, key: "fetch.\"odd key\"",
-             reason: "unknown key '\"odd key\"' in [fetch] (known keys: timeout, connect_timeout, max_bytes, concurrency, per_host_delay, user_agent, max_redirects)"),
+             reason: "unknown key '\"odd key\"' in [fetch] (known keys: timeout, connect_timeout, max_bytes, concurrency, per_host_concurrency, per_host_delay, user_agent, contact, max_redirects, retries, ca_bundle)"),
         Case(text: "[daemon]\n[daemon.extra]\nx = 1", line: 2, key: "daemon.extra",
-             reason: "unknown key 'extra' in [daemon] (known keys: state_dir, socket, interval, notify_initial_sync, log_level)"),
+             reason: "unknown key 'extra' in [daemon] (known keys: state_dir, socket, interval, notify_initial_sync, log_level, admin_group)"),
         Case(text: source + "urll = \"x\"", line: 5, key: "source[1].urll",
              reason: "unknown key 'urll' in [[source]] starting at line 1 (did you mean 'url'?)"),
         Case(text: source + "\n" + notify + "on_kinds = []", line: 10, key: "notify[1].on_kinds",
@@ -316,8 +316,14 @@ struct ConfigErrorTests {
              reason: "invalid url \"https://example.org/a b.pdf\": spaces and control characters must be percent-encoded (a space is %20)"),
         Case(text: source.replacing("https://example.org/a.pdf", with: "file://reports/a.pdf"), line: 4, key: "source[1].url",
              reason: "invalid url \"file://reports/a.pdf\": a file:// URL needs an absolute path, as in file:///var/lib/casefiled/inbox (or write the path without file://)"),
-        Case(text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"sftp://host/reports\"", line: 4, key: "source[1].url",
-             reason: "invalid url \"sftp://host/reports\" for a directory source: this version reads local folders only (use a path or a file:// URL; sftp:// may come later, and a share mounted locally works today)"),
+        Case(text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"smb://host/share/reports\"", line: 4, key: "source[1].url",
+             reason: "invalid url \"smb://host/share/reports\" for a directory source: libcurl cannot list an smb:// folder (mount the share, e.g. with mount.cifs, and give its local path)"),
+        Case(text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"gopher://host/reports\"", line: 4, key: "source[1].url",
+             reason: "invalid url \"gopher://host/reports\" for a directory source (use a path, or a file://, sftp://, ftp:// or ftps:// URL)"),
+        Case(text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"sftp://qa:secret@host/reports\"", line: 4, key: "source[1].url",
+             reason: "invalid url \"sftp://qa:secret@host/reports\": put the user name and password in credentials_file, never in the url"),
+        Case(text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"ftp:///reports\"", line: 4, key: "source[1].url",
+             reason: "invalid url \"ftp:///reports\": no host after ftp://"),
         Case(text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"\"", line: 4, key: "source[1].url",
              reason: "invalid path \"\": it must not be empty"),
         Case(text: source.replacing("\"a\"", with: "\"Inbox\""), line: 2, key: "source[1].name",
@@ -347,20 +353,9 @@ struct ConfigErrorTests {
         Case(text: notify + "on = [\"report_added\", \"report_added\"]", line: 5, key: "notify[1].on",
              reason: "change kind \"report_added\" is listed twice"),
 
-        // Kinds from later versions, and kinds that do not exist.
-        Case(text: """
-            [[source]]
-            name = "ofsted"
-            kind = "crawl"
-            url = "https://reports.ofsted.gov.uk/search?q=&level_1_types=3&level_2_types%5B%5D=12&rows=100"
-            follow = ['/provider/44/\\d+', 'start=\\d+']
-            documents = 'files\\.ofsted\\.gov\\.uk/v1/file/\\d+'
-            """, line: 3, key: "source[1].kind",
-             reason: "source kind \"crawl\" is not supported by this version (supported: document, directory)"),
-        Case(text: source.replacing("\"document\"", with: "\"feed\""), line: 3, key: "source[1].kind",
-             reason: "source kind \"feed\" is not supported by this version (supported: document, directory)"),
+        // Kinds that do not exist.
         Case(text: source.replacing("\"document\"", with: "\"rss\""), line: 3, key: "source[1].kind",
-             reason: "invalid source kind \"rss\" (supported: document, directory)"),
+             reason: "invalid source kind \"rss\" (supported: document, directory, crawl, feed)"),
         Case(text: "[[notify]]\nname = \"team\"\nkind = \"webhook\"\nurl = \"https://hooks.example.org/casefile\"\non = [\"grade_changed\"]",
              line: 3, key: "notify[1].kind", reason: "notifier kind \"webhook\" is not supported by this version (supported: command)"),
         Case(text: notify.replacing("\"command\"", with: "\"email\""), line: 3, key: "notify[1].kind",

@@ -109,14 +109,25 @@ private func uncomment(_ text: String, block marker: String) -> String? {
 struct ShippedConfigTests {
     @Test func productionConfigLoads() throws {
         let c = try CasefileConfig.load(path: shipped("casefiled.toml"))
-        #expect(c.daemon == DaemonSettings())
+        var expected = DaemonSettings()
+        expected.adminGroup = "casefile-admin"
+        #expect(c.daemon == expected)
         #expect(c.fetch == FetchConfig())
-        #expect(c.sources.count == 1)
+        #expect(c.sources.count == 2)
         #expect(c.sources.first?.name == "inbox")
         #expect(c.sources.first?.kind == .directory)
         #expect(c.sources.first?.url == "file:///var/lib/casefiled/inbox")
         #expect(c.sources.first?.interval == nil)
         #expect(c.notifiers.isEmpty)
+        // The real Ofsted source (DESIGN.md, "The real source").
+        let ofsted = try #require(c.sources.last)
+        #expect(ofsted.name == "ofsted")
+        #expect(ofsted.kind == .crawl)
+        #expect(ofsted.url == "https://reports.ofsted.gov.uk/search?q=&level_1_types=3&level_2_types%5B%5D=12&rows=100")
+        #expect(ofsted.follow == [#"/provider/44/\d+"#, #"start=\d+"#])
+        #expect(ofsted.documents == #"files(\.api)?\.ofsted\.gov\.uk/v1/file/\d+"#)
+        #expect(ofsted.maxDepth == 3)
+        #expect(ofsted.labelExclude == ["Area SEND"])
     }
 
     @Test func productionConfigDocumentsEveryKey() throws {
@@ -124,22 +135,43 @@ struct ShippedConfigTests {
         for section in ConfigDecoder.sections {
             #expect(text.contains(section.title), "\(section.title) is not in casefiled.toml")
             for key in section.keys {
-                let shown = section.key == "daemon" || section.key == "fetch" ? "\n\(key) = " : "\n#   \(key) "
-                #expect(text.contains(shown), "\(section.title) \(key) is not documented in casefiled.toml")
+                // [daemon] and [fetch]: set to the default, or shown commented
+                // out when there is none; [[source]] and [[notify]]: listed.
+                let shown = section.key == "daemon" || section.key == "fetch" ? ["\n\(key) = ", "\n# \(key) = "] : ["\n#   \(key) "]
+                #expect(shown.contains { text.contains($0) }, "\(section.title) \(key) is not documented in casefiled.toml")
             }
         }
     }
 
-    @Test func productionCrawlExampleIsRefusedAsComingLater() throws {
+    @Test func productionSharedDriveExampleLoadsWhenUncommented() throws {
         let text = try String(contentsOfFile: shipped("casefiled.toml"), encoding: .utf8)
-        let withCrawl = try #require(uncomment(text, block: "# [[source]]"))
-        let line = withCrawl.components(separatedBy: "\n").firstIndex(of: "kind = \"crawl\"").map { $0 + 1 }
-        #expect(throws: ConfigError(
-            file: "casefiled.toml", line: line, key: "source[2].kind",
-            reason: "source kind \"crawl\" is not supported by this version (supported: document, directory)")
-        ) {
-            try CasefileConfig.parse(text: withCrawl, file: "casefiled.toml", baseDirectory: "/etc/casefiled")
+        let withShare = try #require(uncomment(text, block: "# [[source]]"))
+        let c = try CasefileConfig.parse(text: withShare, file: "casefiled.toml", baseDirectory: "/etc/casefiled")
+        let share = try #require(c.sources.last)
+        #expect(share.name == "shared-drive")
+        #expect(share.kind == .directory)
+        #expect(share.url.hasPrefix("sftp://"))
+        #expect(share.credentialsFile == "/etc/casefiled/shared-drive.credentials")
+    }
+
+    @Test func productionCommentedExamplesAllLoad() throws {
+        // Every commented-out [[source]] and [[notify]] block, uncommented together.
+        let text = try String(contentsOfFile: shipped("casefiled.toml"), encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        var i = 0
+        while i < lines.count {
+            if lines[i] == "# [[source]]" || lines[i] == "# [[notify]]" {
+                while i < lines.count, lines[i].hasPrefix("# ") {
+                    lines[i] = String(lines[i].dropFirst(2))
+                    i += 1
+                }
+            }
+            i += 1
         }
+        let c = try CasefileConfig.parse(text: lines.joined(separator: "\n"), file: "casefiled.toml", baseDirectory: "/etc/casefiled")
+        #expect(c.sources.map(\.name) == ["inbox", "ofsted", "shared-drive", "alliance-feed"])
+        #expect(c.sources.last?.kind == .feed)
+        #expect(c.notifiers.map(\.name) == ["team"])
     }
 
     @Test func productionNotifierExampleLoadsWhenUncommented() throws {

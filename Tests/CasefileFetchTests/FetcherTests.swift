@@ -90,49 +90,53 @@ import Testing
 
     @Test func httpErrorStatusFailsWithTheStatusLine() async throws {
         let outcome = await fetcher.fetch(server.url("/gone.pdf"), validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        guard case .failed(let failure) = outcome else {
             Issue.record("expected .failed, got \(outcome)")
             return
         }
-        #expect(reason == "HTTP 404 Not Found")
+        #expect(failure.reason == "HTTP 404 Not Found")
+        #expect(failure.status == 404)
+        #expect(failure.kind == .httpStatus)
     }
 
     @Test func serverErrorFails() async throws {
-        let outcome = await fetcher.fetch(server.url("/__status?code=503"), validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        let once = Fetcher(settings: FetchSettings(timeout: 5, connectTimeout: 2, retries: 0))
+        let outcome = await once.fetch(server.url("/__status?code=503"), validators: nil)
+        guard case .failed(let failure) = outcome else {
             Issue.record("expected .failed, got \(outcome)")
             return
         }
-        #expect(reason == "HTTP 503 Service Unavailable")
+        #expect(failure.reason == "HTTP 503 Service Unavailable")
     }
 
     @Test func timeoutFailsWithTheLimit() async throws {
-        let quick = Fetcher(settings: FetchSettings(timeout: 1))
+        let quick = Fetcher(settings: FetchSettings(timeout: 1, retries: 0))
         let outcome = await quick.fetch(server.url("/__sleep?s=4"), validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        guard case .failed(let failure) = outcome else {
             Issue.record("expected .failed, got \(outcome)")
             return
         }
-        #expect(reason == "timed out after 1 s")
+        #expect(failure.reason == "timed out after 1 s")
+        #expect(failure.kind == .timeout)
     }
 
     @Test func oversizedDocumentFails() async throws {
         let small = Fetcher(settings: FetchSettings(maxBytes: 10))
         let outcome = await small.fetch(server.url("/report.txt"), validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        guard case .failed(let failure) = outcome else {
             Issue.record("expected .failed, got \(outcome)")
             return
         }
-        #expect(reason.contains("larger than 10 bytes"))
+        #expect(failure.reason.contains("larger than 10 bytes"))
     }
 
     @Test func redirectToAFileURLFails() async throws {
         let outcome = await fetcher.fetch(server.url("/__redirect?to=file:///etc/passwd"), validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        guard case .failed(let failure) = outcome else {
             Issue.record("an http document reached file:// through a redirect: \(outcome)")
             return
         }
-        #expect(reason.contains("file"))
+        #expect(failure.reason.contains("file"))
     }
 }
 
@@ -177,9 +181,19 @@ import Testing
         #expect(error?.reason.contains(dir.file("nope").path) == true, "\(String(describing: error))")
     }
 
-    @Test func remoteDirectoryIsNotSupportedYet() async throws {
-        let source = SourceSpec(name: "sftp", kind: .directory, url: "sftp://example.org/reports/")
-        await #expect(throws: FetchError.self) { try await fetcher.list(source) }
+    @Test func smbDirectoryCannotBeListed() async throws {
+        let source = SourceSpec(name: "smb", kind: .directory, url: "smb://example.org/share/reports/")
+        let error = await #expect(throws: FetchError.self) { try await fetcher.list(source) }
+        #expect(error?.reason.contains("cannot list a smb:// folder") == true, "\(String(describing: error))")
+    }
+
+    @Test func directoryListingLabelsAreFileNames() async throws {
+        let dir = try TempDir("cf-dir")
+        try dir.write("b.txt", "b")
+        let listing = try await fetcher.listing(SourceSpec(name: "d", kind: .directory, url: dir.url.absoluteString))
+        #expect(listing.documents.map(\.label) == ["b.txt"])
+        #expect(listing.documents.first?.protocols == ["file"])
+        #expect(listing.isComplete)
     }
 
     @Test func fileDocumentFetchesThroughLibcurl() async throws {
@@ -200,21 +214,21 @@ import Testing
         let dir = try TempDir("cf-file")
         let path = dir.file("missing.pdf").path
         let outcome = await fetcher.fetch(dir.file("missing.pdf").absoluteString, validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        guard case .failed(let failure) = outcome else {
             Issue.record("expected .failed, got \(outcome)")
             return
         }
-        #expect(reason.contains(path), "\(reason)")
+        #expect(failure.reason.contains(path), "\(failure.reason)")
     }
 
     @Test func folderIsNotADocument() async throws {
         let dir = try TempDir("cf-file")
         let outcome = await fetcher.fetch(dir.url.absoluteString, validators: nil)
-        guard case .failed(_, let reason) = outcome else {
+        guard case .failed(let failure) = outcome else {
             Issue.record("expected .failed, got \(outcome)")
             return
         }
-        #expect(reason.contains("is a folder"))
+        #expect(failure.reason.contains("is a folder"))
     }
 
     /// Why `Fetcher.list` reads a file:// folder with FileManager: libcurl

@@ -1,5 +1,21 @@
 import Foundation
 
+/// Starts a process with an empty signal mask.
+///
+/// The test runner's threads block signals, and a child inherits the mask of
+/// the thread that spawns it: a shell would then wait forever for a SIGCHLD
+/// it never sees, and a daemon would ignore what systemd sends. Spawning
+/// from a thread whose mask is empty gives the child what it would get from
+/// systemd or a login shell.
+public func launch(_ process: Process) throws {
+    var empty = sigset_t()
+    var saved = sigset_t()
+    sigemptyset(&empty)
+    pthread_sigmask(SIG_SETMASK, &empty, &saved)
+    defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+    try process.run()
+}
+
 /// What a finished command printed and how it exited.
 public struct CommandResult: Sendable, CustomStringConvertible {
     public var status: Int32
@@ -23,7 +39,7 @@ public func runCommand(
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try launch(process)
     // Drain both pipes while the process runs, so a chatty child never blocks.
     let outBox = DataBox()
     let errBox = DataBox()
@@ -73,7 +89,7 @@ public final class DaemonProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
     }
 
     public var pid: Int32 { process.processIdentifier }

@@ -114,6 +114,8 @@ public final class TestHTTPServer: @unchecked Sendable {
             public var headers: [String: String]
             /// The request body as UTF-8 (invalid bytes replaced).
             public var body: String?
+            /// When the server read the request: seconds on its monotonic clock.
+            public var started: Double?
 
             public func header(_ name: String) -> String? {
                 headers.first { $0.key.lowercased() == name.lowercased() }?.value
@@ -123,9 +125,14 @@ public final class TestHTTPServer: @unchecked Sendable {
         /// Status ("200", "304", …) → number of answers.
         public var counts: [String: Int]
         public var requests: [Request]
+        /// The most requests the server was answering at once.
+        public var maxInFlight: Int?
 
         public func count(_ status: Int) -> Int { counts[String(status)] ?? 0 }
         public var total: Int { requests.count }
+
+        /// Requests whose path (query included) is `path`.
+        public func requests(to path: String) -> [Request] { requests.filter { $0.path == path } }
     }
 
     public func stats() throws -> Stats {
@@ -179,5 +186,82 @@ public final class TestHTTPServer: @unchecked Sendable {
         let parts = statusLine.split(separator: " ")
         let status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         return (status, Array(response[(split + 4)...]))
+    }
+}
+
+/// A real FTP server on 127.0.0.1 (`Tests/Support/ftpserver.py`, on
+/// pyftpdlib), serving `root` read-only to one user. `init` returns nil when
+/// no Python here has pyftpdlib (Debian: python3-pyftpdlib), so a test can
+/// skip and say why.
+public final class TestFTPServer: @unchecked Sendable {
+    public let root: URL
+    public let port: Int
+    public let user: String
+    public let password: String
+    /// "ftp://127.0.0.1:PORT"
+    public var baseURL: String { "ftp://127.0.0.1:\(port)" }
+
+    private let process: Process
+    private let stdin: Pipe
+
+    /// The Python that has pyftpdlib: Debian's, else the one on PATH.
+    public static let python: String? = {
+        for candidate in ["/usr/bin/python3", "python3"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [candidate, "-c", "import pyftpdlib"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            guard (try? p.run()) != nil else { continue }
+            p.waitUntilExit()
+            if p.terminationStatus == 0 { return candidate }
+        }
+        return nil
+    }()
+
+    public static var isAvailable: Bool { python != nil }
+
+    public init?(root: URL, user: String = "casefile", password: String = "s3cret:pass") throws {
+        guard let python = Self.python else { return nil }
+        self.root = root
+        self.user = user
+        self.password = password
+        let script = TestPaths.packageRoot.appendingPathComponent("Tests/Support/ftpserver.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path, "--root", root.path, "--user", user, "--password", password]
+        let stdout = Pipe()
+        let stdin = Pipe()
+        _ = fcntl(stdin.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(stdout.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        process.standardOutput = stdout
+        process.standardInput = stdin
+        try process.run()
+        var line: [UInt8] = []
+        let reader = stdout.fileHandleForReading
+        while line.last != UInt8(ascii: "\n") {
+            let byte = reader.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line.append(contentsOf: byte)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let port = Int(text), port > 0 else {
+            process.terminate()
+            process.waitUntilExit()
+            throw TestHTTPServer.StartError(description: "ftpserver.py did not print its port (got \(text.debugDescription))")
+        }
+        self.process = process
+        self.stdin = stdin
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        try? stdin.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }

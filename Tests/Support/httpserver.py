@@ -17,6 +17,23 @@ Test routes (all under /__, never files):
                            N bytes of "x", with Content-Length or chunked
   GET  /__stream?n=N[&delay=S]
                            N chunked lines "event i", S seconds apart
+  GET  /__flaky?key=K&fail=N&code=C[&retry_after=R]
+                           the first N requests with that key answer C (with
+                           Retry-After: R when given), then 200 "ok K"
+  GET  /__loop?n=I         a redirect to /__loop?n=I+1, for ever
+  GET  /__truncated?n=N&send=M
+                           Content-Length: N, then M bytes, then the
+                           connection closes
+  GET  /__slowfirst?s=N    the status line only after N seconds
+
+Files: a request with a query string is served from the file named
+"<path>?<query>" when one exists (so a paginated listing can be laid out
+as files). A file ".content-types" in the root maps URL path prefixes to
+Content-Types, one "PREFIX TYPE" per line, before the extension table.
+
+The stats also give "maxInFlight" (the most requests being answered at
+once) and, per request, "started" (seconds on the server's monotonic clock
+when the request was read).
 
 Add a route by decorating a method with @route("METHOD", "/__name").
 
@@ -74,17 +91,37 @@ class Stats:
         with getattr(self, "lock"):
             self.counts = {}
             self.requests = []
+            self.in_flight = 0
+            self.max_in_flight = 0
+            self.flaky = {}
 
-    def record(self, method, path, status, headers, body=b""):
+    def record(self, method, path, status, headers, body=b"", started=0.0):
         with self.lock:
             key = str(status)
             self.counts[key] = self.counts.get(key, 0) + 1
             self.requests.append({"method": method, "path": path, "status": status, "headers": headers,
-                                  "body": body.decode("utf-8", "replace")})
+                                  "body": body.decode("utf-8", "replace"), "started": started})
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
+
+    def flaky_count(self, key):
+        """How many times this key was asked for before (then counts this one)."""
+        with self.lock:
+            n = self.flaky.get(key, 0)
+            self.flaky[key] = n + 1
+            return n
 
     def snapshot(self):
         with self.lock:
-            return {"counts": dict(self.counts), "requests": list(self.requests)}
+            return {"counts": dict(self.counts), "requests": list(self.requests),
+                    "maxInFlight": self.max_in_flight}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -112,17 +149,22 @@ class Handler(BaseHTTPRequestHandler):
             headers = getattr(self, "headers", None)
             self.server.stats.record(getattr(self, "command", None) or "", raw_path, int(code),
                                      dict(headers.items()) if headers else {},
-                                     getattr(self, "body", b""))
+                                     getattr(self, "body", b""), getattr(self, "started", time.monotonic()))
         super().send_response(code, message)
 
     def _dispatch(self, method):
         # Read the body whatever the route: left unread on a kept-alive
         # connection it would be parsed as the next request.
+        self.started = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length > 0 else b""
         parsed = urllib.parse.urlsplit(self.path)
         self.query = urllib.parse.parse_qs(parsed.query)
+        self.raw_query = parsed.query
         handler = ROUTES.get((method, parsed.path))
+        counted = parsed.path not in ("/__stats", "/__reset")
+        if counted:
+            self.server.stats.enter()
         try:
             if handler is not None:
                 handler(self)
@@ -134,6 +176,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_text(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            if counted:
+                self.server.stats.leave()
 
     def do_GET(self):
         self._dispatch("GET")
@@ -185,8 +230,23 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return full
 
+    def content_type(self, url_path, full):
+        table = os.path.join(self.server.root, ".content-types")
+        if os.path.isfile(table):
+            with open(table, encoding="utf-8") as f:
+                for line in f:
+                    parts = line.strip().split(None, 1)
+                    if len(parts) == 2 and url_path.startswith(parts[0]):
+                        return parts[1]
+        return CONTENT_TYPES.get(os.path.splitext(full)[1].lower(), "application/octet-stream")
+
     def serve_file(self, url_path, head=False):
         full = self.resolve(url_path)
+        if full is not None and self.raw_query:
+            # A listing page per query: "search?start=2&rows=2" is a file name.
+            with_query = full + "?" + self.raw_query
+            if os.path.isfile(with_query) and os.path.dirname(with_query) == os.path.dirname(full):
+                full = with_query
         if full is None or not os.path.isfile(full):
             self.send_text(HTTPStatus.NOT_FOUND, "not found\n")
             return
@@ -203,7 +263,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.end_headers()
             return
-        content_type = CONTENT_TYPES.get(os.path.splitext(full)[1].lower(), "application/octet-stream")
+        content_type = self.content_type(url_path, full)
         self.send_bytes(HTTPStatus.OK, body, content_type, validators, head=head)
 
     def not_modified(self, etag, mtime):
@@ -280,6 +340,42 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(delay)
         self.wfile.write(b"0\r\n\r\n")
+
+
+    @route("GET", "/__flaky")
+    def flaky(self):
+        key = self.param("key", "default")
+        fail = int(self.param("fail", "1"))
+        code = int(self.param("code", "500"))
+        if self.server.stats.flaky_count(key) < fail:
+            headers = []
+            if self.param("retry_after") is not None:
+                headers.append(("Retry-After", self.param("retry_after")))
+            self.send_text(code, "failing on purpose\n", headers=headers)
+        else:
+            self.send_text(HTTPStatus.OK, "ok %s\n" % key)
+
+    @route("GET", "/__loop")
+    def loop(self):
+        n = int(self.param("n", "0"))
+        self.send_text(HTTPStatus.FOUND, "again\n", headers=[("Location", "/__loop?n=%d" % (n + 1))])
+
+    @route("GET", "/__truncated")
+    def truncated(self):
+        n = int(self.param("n", "1000"))
+        sent = int(self.param("send", "100"))
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        self.wfile.write(b"%" * sent)
+        self.wfile.flush()
+        self.close_connection = True
+
+    @route("GET", "/__slowfirst")
+    def slow_first(self):
+        time.sleep(float(self.param("s", "1")))
+        self.send_text(HTTPStatus.OK, "late\n")
 
 
 class Server(ThreadingHTTPServer):

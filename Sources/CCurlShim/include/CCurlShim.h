@@ -1,5 +1,5 @@
 /* Typed wrappers for libcurl's variadic functions (curl_easy_setopt,
- * curl_easy_getinfo), which Swift does not import. One wrapper per argument
+ * curl_easy_getinfo, curl_multi_setopt), which Swift does not import. One wrapper per argument
  * type that libcurl documents for the option or info in question; passing an
  * option of another type is undefined behaviour in libcurl, exactly as in C. */
 #ifndef CCURLSHIM_H
@@ -24,5 +24,11 @@ CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out);
 CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out);
 CURLcode ccurl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *out);
+
+/* curl_multi_setopt is variadic too. */
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+
+/* CURLMsg's `data` is a union: the CURLcode of a finished transfer. */
+CURLcode ccurl_msg_result(const CURLMsg *msg);
 
 #endif

@@ -1,0 +1,149 @@
+import CasefileControl
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Where the control socket comes from.
+public enum ControlSocket: Sendable, Equatable {
+    /// casefiled binds the path itself (and removes it when it stops).
+    case path(String)
+    /// systemd passed a listening socket (socket activation): casefiled
+    /// neither binds nor unlinks it, so it outlives daemon restarts.
+    case inherited(fd: Int32, path: String?)
+}
+
+/// Limits that keep one client from harming the others.
+public struct ControlLimits: Sendable {
+    /// Connections served at once; more are closed at once.
+    public var maxConnections = 64
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeout: TimeAmount = .seconds(30)
+    /// One header line, and all of them.
+    public var maxHeaderFieldSize = 8 * 1024
+    public var maxHeaderListSize = 32 * 1024
+    public var maxHeaderFieldCount = 100
+
+    public init() {}
+}
+
+/// The control API's HTTP/1.1 server on a Unix socket, built from
+/// HummingbirdCore's HTTP/1 channel and the router's responder on a NIO
+/// server bootstrap of our own: Hummingbird's Application can only bind by
+/// address, and socket activation hands us a descriptor.
+public struct ControlListener: Service {
+    let responder: RouterResponder<ControlContext>
+    let socket: ControlSocket
+    let limits: ControlLimits
+    let logger: Logger
+    /// Called once the socket accepts connections.
+    let onReady: @Sendable () async -> Void
+
+    init(
+        responder: RouterResponder<ControlContext>, socket: ControlSocket, limits: ControlLimits, logger: Logger,
+        onReady: @escaping @Sendable () async -> Void
+    ) {
+        self.responder = responder
+        self.socket = socket
+        self.limits = limits
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    public func run() async throws {
+        let responder = self.responder
+        let logger = self.logger
+        let http1 = HTTP1Channel(
+            responder: { request, responseWriter, channel in
+                let context = ControlContext(source: .init(channel: channel, logger: logger))
+                let response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    response = ControlRoutes.json(APIErrorBody(code: "internal", message: "\(error)"), status: .internalServerError)
+                }
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            configuration: .init(
+                idleTimeout: limits.idleTimeout,
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maxHeaderFieldSize, maxHeaderListSize: limits.maxHeaderListSize,
+                    maxHeaderFieldCount: limits.maxHeaderFieldCount)))
+
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.backlog, value: 128)
+        let server: NIOAsyncChannel<HTTP1Channel.Value, Never>
+        switch socket {
+        case .path(let path):
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
+                http1.setup(channel: channel, logger: logger)
+            }
+            // Readers are the socket's group; what a peer may do is checked per request.
+            chmod(path, 0o660)
+        case .inherited(let fd, _):
+            server = try await bootstrap.bind(fd) { channel in
+                http1.setup(channel: channel, logger: logger)
+            }
+        }
+        await onReady()
+
+        let active = Connections()
+        try await withGracefulShutdownHandler {
+            try await server.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await child in inbound {
+                        guard active.enter(child.channel, limit: limits.maxConnections) else {
+                            logger.warning("control socket: \(limits.maxConnections) connections open, closing a new one")
+                            try? await child.channel.close()
+                            continue
+                        }
+                        group.addTask {
+                            await http1.handle(value: child, logger: logger)
+                            active.leave(child.channel)
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            // Stop accepting; give requests in flight a moment to finish, then
+            // close what is left (an idle client must not hold up the stop).
+            server.channel.close(promise: nil)
+            Task {
+                try? await Task.sleep(for: .seconds(2))
+                active.closeAll()
+            }
+        }
+        if case .path(let path) = socket { unlink(path) }
+    }
+}
+
+/// The open connections, to cap them and to close them at a stop.
+final class Connections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open: [ObjectIdentifier: any Channel] = [:]
+
+    func enter(_ channel: any Channel, limit: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard open.count < limit else { return false }
+        open[ObjectIdentifier(channel)] = channel
+        return true
+    }
+
+    func leave(_ channel: any Channel) {
+        lock.lock()
+        open[ObjectIdentifier(channel)] = nil
+        lock.unlock()
+    }
+
+    func closeAll() {
+        lock.lock()
+        let all = Array(open.values)
+        lock.unlock()
+        for channel in all { channel.close(promise: nil) }
+    }
+}
+

@@ -1,0 +1,134 @@
+import CasefileConfig
+import CasefileControl
+import CasefileNotify
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Holds the running config and applies reloads (SIGHUP or the API): the new
+/// file is read and validated first; a file that is refused leaves the old
+/// config running and the reason visible in `status`.
+public actor Reloader {
+    public private(set) var config: CasefileConfig
+    private let path: String
+    private let sync: SyncService
+    private let outbox: OutboxWorker
+    private let logger: Logger
+    public private(set) var lastError: String?
+
+    init(config: CasefileConfig, path: String, sync: SyncService, outbox: OutboxWorker, logger: Logger) {
+        self.config = config
+        self.path = path
+        self.sync = sync
+        self.outbox = outbox
+        self.logger = logger
+    }
+
+    public func reload(trigger: String) async -> ReloadResponse {
+        let new: CasefileConfig
+        do {
+            new = try CasefileConfig.load(path: path)
+        } catch {
+            lastError = "\(error)"
+            logger.error("reload (\(trigger)) refused, still running the previous config: \(error)")
+            return ReloadResponse(reloaded: false, file: path, sources: config.sources.count, notifiers: config.notifiers.count, message: "\(error)")
+        }
+        SDNotify.send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
+        var notes: [String] = []
+        var applied = new
+        // The socket and the store stay where they are until a restart.
+        if new.daemon.socket != config.daemon.socket {
+            notes.append("socket changes need a restart (still \(config.daemon.socket))")
+            applied.daemon.socket = config.daemon.socket
+        }
+        if new.daemon.stateDir != config.daemon.stateDir {
+            notes.append("state_dir changes need a restart (still \(config.daemon.stateDir))")
+            applied.daemon.stateDir = config.daemon.stateDir
+        }
+        await sync.apply(applied)
+        await outbox.replaceChannels(Daemon.channels(for: applied))
+        config = applied
+        lastError = nil
+        let message = "reloaded \(path): \(applied.sources.count) sources, \(applied.notifiers.count) notifiers"
+            + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))
+        logger.notice("\(message) (\(trigger))")
+        SDNotify.send("READY=1\nSTATUS=\(message)")
+        return ReloadResponse(reloaded: true, file: path, sources: applied.sources.count, notifiers: applied.notifiers.count, message: message)
+    }
+
+    static func monotonicMicroseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
+    }
+}
+
+/// SIGHUP re-reads the config, as `systemctl reload` (ExecReload=kill -HUP).
+struct HangupService: Service {
+    let reloader: Reloader
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            _ = await reloader.reload(trigger: "SIGHUP")
+        }
+    }
+}
+
+/// Pings systemd's watchdog (WATCHDOG=1) at half of WATCHDOG_USEC, but only
+/// while the sync scheduler answers and makes progress: a wedged sync loop
+/// stops the pings and systemd restarts the daemon.
+struct WatchdogService: Service {
+    let sync: SyncService
+    let interval: Duration
+    let stall: Double
+    let logger: Logger
+
+    /// From `WATCHDOG_USEC` (and `WATCHDOG_PID`, when set, must be us).
+    static func fromEnvironment(sync: SyncService, stall: Double, logger: Logger) -> WatchdogService? {
+        let env = ProcessInfo.processInfo.environment
+        guard let text = env["WATCHDOG_USEC"], let usec = UInt64(text), usec > 0 else { return nil }
+        if let pid = env["WATCHDOG_PID"], Int32(pid) != getpid() { return nil }
+        return WatchdogService(sync: sync, interval: .microseconds(Int64(usec / 2)), stall: stall, logger: logger)
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.loop()
+        }
+    }
+
+    private func loop() async {
+        var warned = false
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            let healthy = await withTaskGroup(of: Bool?.self) { group in
+                group.addTask { await sync.isHealthy(stall: stall) }
+                group.addTask {
+                    try? await Task.sleep(for: interval)
+                    return nil  // the scheduler did not even answer
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first ?? false
+            }
+            if healthy {
+                SDNotify.send("WATCHDOG=1")
+                warned = false
+            } else if !warned {
+                logger.error("watchdog: the sync scheduler is not making progress; no WATCHDOG=1 until it does")
+                warned = true
+            }
+        }
+    }
+}
+
+/// Tells systemd `STOPPING=1` as soon as a graceful stop begins.
+struct StopNotifier: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
+        SDNotify.send("STOPPING=1")
+    }
+}
