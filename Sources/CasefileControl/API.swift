@@ -190,6 +190,36 @@ public struct SyncResponse: Codable, Sendable, Equatable {
     }
 }
 
+/// One line of `POST /v1/sync?wait=true&progress=true` (newline-delimited
+/// JSON): progress while the sync runs, then the summary as `result`.
+public struct SyncProgress: Codable, Sendable, Equatable {
+    /// The source being synced.
+    public var source: String
+    /// Documents it lists.
+    public var found: Int
+    /// Counters so far, over every source of this sync.
+    public var done: SyncResponse
+
+    public init(source: String, found: Int, done: SyncResponse) {
+        self.source = source
+        self.found = found
+        self.done = done
+    }
+}
+
+/// A line of the progress stream: progress, or the final result.
+public struct SyncStreamLine: Codable, Sendable, Equatable {
+    public var progress: SyncProgress?
+    public var result: SyncResponse?
+    public var error: APIErrorBody.Detail?
+
+    public init(progress: SyncProgress? = nil, result: SyncResponse? = nil, error: APIErrorBody.Detail? = nil) {
+        self.progress = progress
+        self.result = result
+        self.error = error
+    }
+}
+
 /// `POST /v1/sync` without `wait`: the sync was queued.
 public struct AcceptedResponse: Codable, Sendable, Equatable {
     public var accepted: Bool
@@ -244,6 +274,10 @@ public struct PauseResponse: Codable, Sendable, Equatable {
 /// Every error the API answers: `{"error": {"code": "...", "message": "..."}}`.
 public struct APIErrorBody: Codable, Sendable, Equatable {
     public struct Detail: Codable, Sendable, Equatable {
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
         /// Stable, machine-readable: `not_found`, `bad_request`, `forbidden`, `internal`, `unavailable`.
         public var code: String
         public var message: String

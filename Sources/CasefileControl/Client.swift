@@ -68,6 +68,40 @@ public struct ControlClient: Sendable {
         return (response.status, response.body)
     }
 
+    /// A streamed answer of newline-delimited JSON: `onLine` sees each line
+    /// as it arrives; every line is returned at the end.
+    public func streamLines<T: Decodable & Sendable>(
+        _ method: String, _ path: String, query: [(String, String?)] = [], as type: T.Type,
+        onLine: @escaping @Sendable (T) -> Void
+    ) throws(ControlClientError) -> [T] {
+        var request = HTTPRequest(url: "http://casefiled" + ControlAPI.prefix + path + Self.encodeQuery(query))
+        request.method = method
+        request.unixSocketPath = socketPath
+        request.timeout = timeout
+        request.connectTimeout = 5
+        request.followRedirects = false
+        request.protocols = "http"
+        if method == "POST" { request.body = [] }
+        let collector = LineCollector<T>(onLine: onLine)
+        let status: Int
+        do {
+            status = try HTTPClient.stream(request) { chunk in
+                collector.feed(chunk)
+                return true
+            }
+        } catch {
+            throw .unreachable(socket: socketPath, reason: error.message)
+        }
+        guard (200..<300).contains(status) else {
+            let body = collector.rest
+            if let err = try? JSONDecoder().decode(APIErrorBody.self, from: Data(body)) {
+                throw .refused(status: status, code: err.error.code, message: err.error.message)
+            }
+            throw .refused(status: status, code: "http_\(status)", message: String(decoding: body.prefix(200), as: UTF8.self))
+        }
+        return collector.lines
+    }
+
     private func send<T: Decodable>(_ method: String, _ path: String, query: [(String, String?)], as type: T.Type) throws(ControlClientError) -> T {
         let (status, body) = try raw(method, path, query: query)
         let data = Data(body)
@@ -105,5 +139,31 @@ public struct ControlClient: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Splits a byte stream into lines and decodes each as JSON.
+final class LineCollector<T: Decodable & Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer: [UInt8] = []
+    private(set) var lines: [T] = []
+    private let onLine: @Sendable (T) -> Void
+
+    init(onLine: @escaping @Sendable (T) -> Void) { self.onLine = onLine }
+
+    var rest: [UInt8] { lock.withLock { buffer } }
+
+    func feed(_ chunk: [UInt8]) {
+        lock.lock()
+        buffer += chunk
+        var decoded: [T] = []
+        while let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = Array(buffer[..<nl])
+            buffer.removeSubrange(...nl)
+            if let value = try? JSONDecoder().decode(T.self, from: Data(line)) { decoded.append(value) }
+        }
+        lines += decoded
+        lock.unlock()
+        for value in decoded { onLine(value) }
     }
 }

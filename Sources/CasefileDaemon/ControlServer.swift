@@ -184,6 +184,30 @@ struct ControlRoutes: Sendable {
         let q = request.uri.queryParameters
         let source = q["source"].map(String.init)
         let wait = q["wait"].map { $0 == "true" || $0 == "1" } ?? false
+        let streamProgress = q["progress"].map { $0 == "true" || $0 == "1" } ?? false
+        if wait && streamProgress {
+            // Newline-delimited JSON: progress lines while it runs, then the result.
+            let (lines, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+            @Sendable func send(_ line: SyncStreamLine) {
+                var buffer = ByteBuffer()
+                buffer.writeBytes((try? CasefileJSON.encode(line)) ?? Data())
+                buffer.writeString("\n")
+                continuation.yield(buffer)
+            }
+            let sync = self.sync
+            Task {
+                do {
+                    let result = try await sync.syncNow(source: source, progress: { send(SyncStreamLine(progress: $0)) })
+                    send(SyncStreamLine(result: result))
+                } catch {
+                    send(SyncStreamLine(error: .init(code: "not_found", message: (error as? SyncRequestError)?.message ?? "\(error)")))
+                }
+                continuation.finish()
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-ndjson"
+            return Response(status: .ok, headers: headers, body: .init(asyncSequence: lines))
+        }
         if wait {
             do {
                 return Self.json(try await sync.syncNow(source: source))

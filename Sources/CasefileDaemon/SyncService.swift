@@ -104,7 +104,9 @@ public actor SyncService: Service {
     // MARK: What the control API asks
 
     /// A manual sync: every source, or the one named. Returns when done.
-    public func syncNow(source name: String?) async throws(SyncRequestError) -> SyncResponse {
+    public func syncNow(
+        source name: String?, progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) async throws(SyncRequestError) -> SyncResponse {
         let sources: [SourceConfig]
         if let name {
             guard let s = config.sources.first(where: { $0.name == name }) else {
@@ -114,7 +116,7 @@ public actor SyncService: Service {
         } else {
             sources = config.sources
         }
-        return await syncSources(sources)
+        return await syncSources(sources, progress: progress)
     }
 
     public func sourceInfos() -> [SourceInfo] {
@@ -184,13 +186,13 @@ public actor SyncService: Service {
         }
     }
 
-    private func syncSources(_ sources: [SourceConfig]) async -> SyncResponse {
+    private func syncSources(_ sources: [SourceConfig], progress: (@Sendable (SyncProgress) -> Void)? = nil) async -> SyncResponse {
         await acquire()
         defer { release() }
         lastProgress = Date()
         var total = SyncResponse()
         for source in sources {
-            total = total + (await syncSource(source))
+            total = total + (await syncSource(source, progress: progress, before: total))
             // A source that keeps failing waits longer (and says so in
             // `sources`); the jitter keeps a fleet of daemons apart.
             let failures = (try? store.sourceState(name: source.name))?.consecutiveFailures ?? 0
@@ -249,7 +251,9 @@ public actor SyncService: Service {
         }
     }
 
-    private func syncSource(_ source: SourceConfig) async -> SyncResponse {
+    private func syncSource(
+        _ source: SourceConfig, progress: (@Sendable (SyncProgress) -> Void)? = nil, before: SyncResponse = SyncResponse()
+    ) async -> SyncResponse {
         var summary = SyncResponse()
         let listing: SourceListing
         do {
@@ -280,6 +284,9 @@ public actor SyncService: Service {
             requests.append(doc.request(validators: state.map { Validators(etag: $0.etag, lastModified: $0.lastModified) }))
         }
         let tally = Tally()
+        let found = listing.documents.count
+        progress?(SyncProgress(source: source.name, found: found, done: before))
+        tally.onChange = progress.map { report in { summary in report(SyncProgress(source: source.name, found: found, done: before + summary)) } }
         let known = states
         await fetcher.fetchEach(requests) { outcome in
             await self.handle(outcome, source: source.name, state: known[outcome.url], channels: channels, channelKinds: channelKinds, tally: tally)
@@ -393,9 +400,12 @@ enum ParseOrStoreError: Error, CustomStringConvertible {
     }
 }
 
-/// A sync's counters, filled by the outcome handler.
+/// A sync's counters, filled by the outcome handler, one outcome at a time.
 final class Tally: @unchecked Sendable {
-    var summary = SyncResponse()
+    var summary = SyncResponse() {
+        didSet { onChange?(summary) }
+    }
+    var onChange: ((SyncResponse) -> Void)?
 }
 
 /// A manual sync the daemon cannot do (an unknown source).

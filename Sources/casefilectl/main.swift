@@ -87,11 +87,26 @@ struct Sync: ParsableCommand {
 
     func run() throws {
         var query: [(String, String?)] = [("source", source)]
-        if wait {
+        if wait && options.json {
             query.append(("wait", "true"))
-            guard let r = try fetch(options, "POST", "/sync", query: query, as: SyncResponse.self) else { return }
-            print("fetched \(r.fetched), not modified \(r.notModified), parsed \(r.parsed), failed \(r.failed), changes \(r.changes)")
-            for e in r.errors { Output.stderr("  \(e)\n") }
+            _ = try fetch(options, "POST", "/sync", query: query, as: SyncResponse.self)
+        } else if wait {
+            // Progress on stderr while it runs; the summary on stdout.
+            query += [("wait", "true"), ("progress", "true")]
+            let r = try options.client.streamLines("POST", "/sync", query: query, as: SyncStreamLine.self) { line in
+                if let p = line.progress {
+                    Output.stderr(
+                        "\(p.source): \(p.found) documents found, \(p.done.fetched) fetched, \(p.done.notModified) not modified, \(p.done.failed) failed\n")
+                }
+            }
+            if let error = r.first(where: { $0.error != nil })?.error {
+                throw ControlClientError.refused(status: 404, code: error.code, message: error.message)
+            }
+            guard let result = r.last(where: { $0.result != nil })?.result else {
+                throw ControlClientError.badResponse("the sync stream ended without a result")
+            }
+            print("fetched \(result.fetched), not modified \(result.notModified), parsed \(result.parsed), failed \(result.failed), changes \(result.changes)")
+            for e in result.errors { Output.stderr("  \(e)\n") }
         } else {
             guard let r = try fetch(options, "POST", "/sync", query: query, as: AcceptedResponse.self) else { return }
             print(r.message)
