@@ -122,7 +122,7 @@ enum Text {
     /// The words of a string; words that are only punctuation are left out.
     static func words(_ s: String, line: Int = 0) -> [Word] {
         var result: [Word] = []
-        for w in s.split(whereSeparator: { $0 == " " }) {
+        for w in splitOnSpaces(s) {
             // Most words are ASCII: fold and trim their bytes, without the
             // Unicode case mapping (this runs over much of every report).
             if w.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -136,6 +136,42 @@ enum Text {
             result.append(Word(original: w, key: String(key), line: line))
         }
         return result
+    }
+
+    /// `s.split(whereSeparator: { $0 == " " })`, found on the UTF-8 bytes
+    /// rather than by grapheme breaking: a space is a separator unless a mark
+    /// (or a joiner) that would cling to it follows.
+    static func splitOnSpaces(_ s: String) -> [Substring] {
+        var out: [Substring] = []
+        let u = s.utf8
+        var i = u.startIndex
+        var start: String.Index?
+        while i < u.endIndex {
+            if u[i] == 0x20 {
+                let next = u.index(after: i)
+                if next < u.endIndex, u[next] >= 0x80, clings(s.unicodeScalars[next]) {
+                    if start == nil { start = i }
+                    i = next
+                    continue
+                }
+                if let st = start { out.append(s[st..<i]); start = nil }
+                i = next
+            } else {
+                if start == nil { start = i }
+                i = u.index(after: i)
+            }
+        }
+        if let st = start { out.append(s[st..<u.endIndex]) }
+        return out
+    }
+
+    /// A scalar that joins the grapheme before it (extending marks, joiners, variation selectors).
+    private static func clings(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return c.value == 0x200D || c.value == 0x200C || (0xFE00...0xFE0F).contains(c.value)
+            || (0x1F3FB...0x1F3FF).contains(c.value) || (0xE0020...0xE007F).contains(c.value)
+        }
     }
 
     /// `fold` and the edge trimming of `words` for an ASCII word; nil when

@@ -59,14 +59,6 @@ struct EndToEndTests {
         return obj
     }
 
-    /// Decodes a command's JSON answer, or fails with what it printed.
-    func decode<T: Decodable>(_ type: T.Type, _ r: CommandResult) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: r.stdoutData)
-        } catch {
-            throw HarnessError("cannot decode \(T.self) (\(error)) from \(r)")
-        }
-    }
 
     @Test func reportInGradesStoredChangeAnnouncedAnswerOverTheSocket() throws {
         let started = Date()

@@ -8,14 +8,6 @@ import Testing
 /// like Ofsted's, a server that misbehaves, a document that disappears.
 @Suite(.serialized)
 struct SourcesEndToEndTests {
-    func decode<T: Decodable>(_ type: T.Type, _ r: CommandResult) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: r.stdoutData)
-        } catch {
-            throw HarnessError("cannot decode \(T.self) (\(error)) from \(r)")
-        }
-    }
-
     /// A listing page → a provider page → report files, as on reports.ofsted.gov.uk.
     func ofstedShapedSite(_ www: URL) throws {
         func write(_ path: String, _ text: String) throws {

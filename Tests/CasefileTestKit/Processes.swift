@@ -16,6 +16,15 @@ public func launch(_ process: Process) throws {
     try process.run()
 }
 
+/// Decodes a command's JSON answer, or fails with everything it printed.
+public func decode<T: Decodable>(_ type: T.Type, _ r: CommandResult) throws -> T {
+    do {
+        return try JSONDecoder().decode(T.self, from: r.stdoutData)
+    } catch {
+        throw HarnessError("cannot decode \(T.self) (\(error)) from \(r)")
+    }
+}
+
 /// What a finished command printed and how it exited.
 public struct CommandResult: Sendable, CustomStringConvertible {
     public var status: Int32
