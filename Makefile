@@ -59,7 +59,7 @@ install: release
 		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(DESTDIR)$(SYSCONFDIR)/casefiled $(DESTDIR)$(MANDIR) \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 0755 $(RELEASE)/casefiled $(RELEASE)/casefilectl $(DESTDIR)$(BINDIR)/
+	install -s -m 0755 $(RELEASE)/casefiled $(RELEASE)/casefilectl $(DESTDIR)$(BINDIR)/
 	sed 's|/usr/bin/casefiled|$(BINDIR)/casefiled|g; s|/etc/casefiled/|$(SYSCONFDIR)/casefiled/|g' \
 		systemd/casefiled.service > $(DESTDIR)$(UNITDIR)/casefiled.service
 	install -m 0644 systemd/casefiled.socket $(DESTDIR)$(UNITDIR)/casefiled.socket

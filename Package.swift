@@ -61,7 +61,7 @@ let package = Package(
         ]),
         // Outbox worker and channels.
         .target(name: "CasefileNotify", dependencies: [
-            "CasefileModel", "CasefileStore", "CasefileControl",
+            "CasefileModel", "CasefileStore", "CasefileControl", "CasefileHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -70,7 +70,7 @@ let package = Package(
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
             "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileDiff", "CasefileFetch", "CasefileStore",
-            "CasefileNotify", "CasefileControl",
+            "CasefileNotify", "CasefileControl", "CasefileHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

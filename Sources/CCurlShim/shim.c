@@ -55,3 +55,7 @@ CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) 
 CURLcode ccurl_msg_result(const CURLMsg *msg) {
     return msg->data.result;
 }
+
+CURLcode ccurl_setopt_read_callback(CURL *handle, curl_read_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+}

@@ -202,9 +202,35 @@ public struct SourceConfig: Sendable, Equatable {
     }
 }
 
-/// Notifier kinds this version has. `webhook` and `email` come later.
+/// Notifier kinds (DESIGN.md, "Notify").
 public enum NotifierKindConfig: String, Sendable, Equatable {
-    case command
+    case command, webhook, email
+}
+
+/// `starttls` of an email notifier (`smtp://` only; `smtps://` is TLS from
+/// the start).
+public enum StartTLSConfig: String, Sendable, Equatable {
+    /// Refuse to send unless the server upgrades to TLS (the default).
+    case required
+    /// Upgrade when the server offers it, else send in the clear.
+    case optional
+    /// Never upgrade.
+    case never
+}
+
+/// `direction` of a notifier: which grade changes it hears about.
+public enum NotifierDirection: String, Sendable, Equatable {
+    case improved, declined, any
+}
+
+/// One entry of a webhook's `headers` table, in file order.
+public struct NotifierHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One `[[notify]]`.
@@ -212,16 +238,41 @@ public struct NotifierConfig: Sendable, Equatable {
     /// Unique among notifiers; same form as a source name.
     public var name: String
     public var kind: NotifierKindConfig
-    /// argv, non-empty. argv[0] is absolute, or was relative with a '/' and
-    /// has been resolved against the config file's folder, or is a bare
-    /// name to look up on PATH when it runs.
+    /// command: argv, non-empty. argv[0] is absolute, or was relative with a
+    /// '/' and has been resolved against the config file's folder, or is a
+    /// bare name to look up on PATH when it runs. Empty for other kinds.
     public var command: [String]
+    /// webhook: the `http(s)://` URL posted to. email: `smtp://host:port`
+    /// or `smtps://host:port`.
+    public var url: String?
+    /// webhook: extra headers, in file order.
+    public var headers: [NotifierHeader]
+    /// webhook: absolute path of a file whose contents (trailing newline
+    /// dropped) key the HMAC-SHA256 signature header; mode 0600.
+    public var secretFile: String?
+    /// email: the envelope and header sender.
+    public var from: String?
+    /// email: the recipients, at least one.
+    public var to: [String]
+    /// email: absolute path of a `user:password` file, mode 0600.
+    public var credentialsFile: String?
+    /// email: default required.
+    public var starttls: StartTLSConfig
     /// The change kinds delivered; default all of them.
     public var on: [ChangeKind]
+    /// Authority slugs followed; empty (with `regions` empty) for all.
+    public var authorities: [String]
+    /// Regions followed (the authority list's region names); an authority
+    /// passes when it is in `authorities` or its region is here.
+    public var regions: [String]
+    /// grade_changed only: improved, declined or any (default).
+    public var direction: NotifierDirection
+    /// grade_changed only: the judgement areas whose moves count; empty for all.
+    public var areas: [Area]
     /// Deliveries tried before the change is given up on for this
     /// notifier; 1...1000, default 10.
     public var maxAttempts: Int
-    /// A command still running after this is killed and the attempt failed;
+    /// One attempt still running after this fails (a command is killed);
     /// default 30s.
     public var timeout: Duration
     /// The line of the `[[notify]]` header, for messages.
@@ -234,7 +285,18 @@ public struct NotifierConfig: Sendable, Equatable {
         self.name = name
         self.kind = kind
         self.command = command
+        self.url = nil
+        self.headers = []
+        self.secretFile = nil
+        self.from = nil
+        self.to = []
+        self.credentialsFile = nil
+        self.starttls = .required
         self.on = on
+        self.authorities = []
+        self.regions = []
+        self.direction = .any
+        self.areas = []
         self.maxAttempts = maxAttempts
         self.timeout = timeout
         self.line = line

@@ -29,7 +29,23 @@ struct ConfigDecoder {
             "name", "kind", "url", "interval", "follow", "documents", "max_depth", "label_include", "label_exclude",
             "format", "credentials_file",
         ]),
-        ("notify", "[[notify]]", ["name", "kind", "command", "on", "max_attempts", "timeout"]),
+        ("notify", "[[notify]]", [
+            "name", "kind", "command", "url", "headers", "secret_file", "from", "to", "credentials_file", "starttls",
+            "on", "authorities", "regions", "direction", "areas", "max_attempts", "timeout",
+        ]),
+    ]
+
+    /// The `[[notify]]` keys that only some kinds take; the others (name,
+    /// kind, the filters, max_attempts, timeout) belong to every kind.
+    static let notifierKindKeys: [(key: String, kinds: [NotifierKindConfig])] = [
+        ("command", [.command]),
+        ("url", [.webhook, .email]),
+        ("headers", [.webhook]),
+        ("secret_file", [.webhook]),
+        ("from", [.email]),
+        ("to", [.email]),
+        ("credentials_file", [.email]),
+        ("starttls", [.email]),
     ]
 
     /// The `[[source]]` keys that only some kinds take; the others
@@ -46,7 +62,7 @@ struct ConfigDecoder {
 
     /// Kinds DESIGN.md names that a later version brings.
     static let laterSourceKinds: [String] = []
-    static let laterNotifierKinds = ["webhook", "email"]
+    static let laterNotifierKinds: [String] = []
 
     func decode(_ root: TOMLTable) throws(ConfigError) -> CasefileConfig {
         try checkTopLevel(root)
@@ -360,17 +376,37 @@ struct ConfigDecoder {
     /// that others can read is refused at start and on reload (the fetcher
     /// checks again before each use). One that does not exist yet is
     /// allowed: listing the source then fails with the reason.
-    private func checkCredentialsFile(_ path: String, line: Int, _ s: Section) throws(ConfigError) {
+    private func checkCredentialsFile(_ path: String, line: Int, _ s: Section, key: String = "credentials_file") throws(ConfigError) {
         var info = stat()
         guard stat(path, &info) == 0 else { return }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw s.fail("credentials_file", line, "credentials file \(quoted(path)) is not a regular file")
+            throw s.fail(key, line, "\(key == "secret_file" ? "secret" : "credentials") file \(quoted(path)) is not a regular file")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw s.fail("credentials_file", line, "credentials file \(quoted(path)) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it")
+            throw s.fail(key, line, "\(key == "secret_file" ? "secret" : "credentials") file \(quoted(path)) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it")
         }
     }
+
+    /// A bare address, `name@host`: no display name, no angle brackets.
+    private func checkAddress(_ v: Located<String>, key: String, _ s: Section) throws(ConfigError) {
+        let parts = v.value.split(separator: "@", omittingEmptySubsequences: false)
+        let bad = v.value.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || "<>,;\"".unicodeScalars.contains($0) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !bad else {
+            throw s.fail(key, v.line, "invalid email address \(quoted(v.value)) (write a bare address: team@example.org)")
+        }
+    }
+
+    static func isSlug(_ s: String) -> Bool {
+        !s.isEmpty && !s.hasPrefix("-") && !s.hasSuffix("-")
+            && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// The regions of the authority list (CasefileParse's data, column `region`).
+    static let regions = [
+        "East Midlands", "East of England", "London", "North East", "North West", "South East", "South West",
+        "West Midlands", "Yorkshire and The Humber",
+    ]
 
     private func checkURLText(_ url: Located<String>, _ s: Section) throws(ConfigError) {
         if url.value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
@@ -404,9 +440,10 @@ struct ConfigDecoder {
             if let k = kindValue {
                 kind = NotifierKindConfig(rawValue: k.value)
                 if kind == nil {
-                    let reason = Self.laterNotifierKinds.contains(k.value)
-                        ? "notifier kind \(quoted(k.value)) is not supported by this version (supported: command)"
-                        : "invalid notifier kind \(quoted(k.value)) (supported: command)"
+                    var reason = "invalid notifier kind \(quoted(k.value)) (use one of: command, webhook, email)"
+                    if let guess = suggestion(for: k.value, among: ["command", "webhook", "email"]) {
+                        reason += " (did you mean \"\(guess)\"?)"
+                    }
                     throw s.fail("kind", k.line, reason)
                 }
             }
@@ -416,13 +453,82 @@ struct ConfigDecoder {
             try s.checkName(name, what: "notifier")
             guard let kind else { throw s.missing("kind") }
 
-            let command = try s.required(s.stringArray("command"), "command")
-            var argv = command.value.map(\.value)
-            guard let program = argv.first, !program.isEmpty else {
-                throw s.fail("command", command.line, "command must name a program: [\"/path/to/program\", \"argument\", …]")
+            for (key, kinds) in Self.notifierKindKeys where !kinds.contains(kind) {
+                if let entry = table[key] {
+                    let takers = kinds.map { "\"\($0.rawValue)\"" }.joined(separator: " and ")
+                    throw s.fail(key, entry.keyPosition.line, "\(key) is for \(takers) notifiers, not \"\(kind.rawValue)\"")
+                }
             }
-            if !program.hasPrefix("/"), program.contains("/") {
-                argv[0] = ConfigPaths.resolve(program, against: base)
+            var notifier = NotifierConfig(name: name.value, kind: kind, command: [], line: table.position.line)
+            switch kind {
+            case .command:
+                let command = try s.required(s.stringArray("command"), "command")
+                var argv = command.value.map(\.value)
+                guard let program = argv.first, !program.isEmpty else {
+                    throw s.fail("command", command.line, "command must name a program: [\"/path/to/program\", \"argument\", …]")
+                }
+                if !program.hasPrefix("/"), program.contains("/") {
+                    argv[0] = ConfigPaths.resolve(program, against: base)
+                }
+                notifier.command = argv
+            case .webhook:
+                let url = try s.required(s.string("url"), "url")
+                try checkURLText(url, s)
+                guard let scheme = Self.scheme(of: url.value), ["http", "https"].contains(scheme), url.value.count > scheme.count + 3 else {
+                    throw s.fail("url", url.line, "invalid webhook url \(quoted(url.value)) (use http://… or https://…)")
+                }
+                notifier.url = url.value
+                if let entry = table["headers"] {
+                    guard let headers = entry.value.table else {
+                        throw s.fail("headers", entry.value.line, "expected a table of header names and values (headers = { Authorization = \"Bearer …\" }), found \(entry.value.typeName)")
+                    }
+                    for h in headers.entries {
+                        guard let value = h.value.string else {
+                            throw s.fail("headers", h.value.line, "header \(quoted(h.key)) must be a string, found \(h.value.typeName)")
+                        }
+                        guard !h.key.isEmpty, h.key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }) else {
+                            throw s.fail("headers", h.keyPosition.line, "invalid header name \(quoted(h.key))")
+                        }
+                        guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0.value == 0 }) else {
+                            throw s.fail("headers", h.value.line, "header \(quoted(h.key)) contains a line break")
+                        }
+                        let reserved = ["content-type", "idempotency-key", "x-casefile-signature", "content-length", "host"]
+                        guard !reserved.contains(h.key.lowercased()) else {
+                            throw s.fail("headers", h.keyPosition.line, "header \(quoted(h.key)) is set by the daemon itself")
+                        }
+                        notifier.headers.append(NotifierHeader(name: h.key, value: value))
+                    }
+                }
+                if let file = try s.string("secret_file") {
+                    let path = try s.path("secret_file", file)
+                    try checkCredentialsFile(path, line: file.line, s, key: "secret_file")
+                    notifier.secretFile = path
+                }
+            case .email:
+                let url = try s.required(s.string("url"), "url")
+                try checkURLText(url, s)
+                guard let scheme = Self.scheme(of: url.value), ["smtp", "smtps"].contains(scheme), url.value.count > scheme.count + 3 else {
+                    throw s.fail("url", url.line, "invalid email url \(quoted(url.value)) (use smtp://host:port or smtps://host:port)")
+                }
+                notifier.url = url.value
+                let from = try s.required(s.string("from"), "from")
+                try checkAddress(from, key: "from", s)
+                notifier.from = from.value
+                let to = try s.required(s.stringArray("to"), "to")
+                guard !to.value.isEmpty else { throw s.fail("to", to.line, "to = [] sends to nobody; list at least one address") }
+                for address in to.value { try checkAddress(address, key: "to", s) }
+                notifier.to = to.value.map(\.value)
+                if let file = try s.string("credentials_file") {
+                    let path = try s.path("credentials_file", file)
+                    try checkCredentialsFile(path, line: file.line, s)
+                    notifier.credentialsFile = path
+                }
+                if let v = try s.string("starttls") {
+                    guard let mode = StartTLSConfig(rawValue: v.value) else {
+                        throw s.fail("starttls", v.line, "invalid starttls \(quoted(v.value)) (use one of: required, optional, never)")
+                    }
+                    notifier.starttls = mode
+                }
             }
 
             var on = ChangeKind.allCases
@@ -446,16 +552,56 @@ struct ConfigDecoder {
                     on.append(k)
                 }
             }
-            let maxAttempts = try s.integer("max_attempts", in: 1...1000) ?? 10
-            let timeout = try s.duration("timeout", atLeast: .milliseconds(1)) ?? .seconds(30)
+            notifier.on = on
+            if let list = try s.stringArray("authorities") {
+                guard !list.value.isEmpty else {
+                    throw s.fail("authorities", list.line, "authorities = [] would deliver nothing; list slugs, or leave it out for every authority")
+                }
+                for item in list.value where !Self.isSlug(item.value) {
+                    throw s.fail("authorities", item.line, "invalid authority slug \(quoted(item.value)) (lower-case, hyphenated, as in `casefilectl grades`: \"redbridge\", \"east-sussex\")")
+                }
+                notifier.authorities = list.value.map(\.value)
+            }
+            if let list = try s.stringArray("regions") {
+                guard !list.value.isEmpty else {
+                    throw s.fail("regions", list.line, "regions = [] would deliver nothing; list regions, or leave it out for every region")
+                }
+                for item in list.value {
+                    guard let region = Self.regions.first(where: { $0.lowercased() == item.value.lowercased() }) else {
+                        throw s.fail("regions", item.line, "unknown region \(quoted(item.value)) (use one of: \(Self.regions.joined(separator: ", ")))")
+                    }
+                    notifier.regions.append(region)
+                }
+            }
+            if let v = try s.string("direction") {
+                guard let d = NotifierDirection(rawValue: v.value) else {
+                    throw s.fail("direction", v.line, "invalid direction \(quoted(v.value)) (use one of: improved, declined, any)")
+                }
+                notifier.direction = d
+            }
+            if let list = try s.stringArray("areas") {
+                guard !list.value.isEmpty else {
+                    throw s.fail("areas", list.line, "areas = [] would deliver no grade change; list areas, or leave it out for every area")
+                }
+                for item in list.value {
+                    guard let a = Area(rawValue: item.value) else {
+                        var reason = "invalid judgement area \(quoted(item.value)) (use: \(Area.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        if let guess = suggestion(for: item.value, among: Area.allCases.map(\.rawValue)) {
+                            reason = "invalid judgement area \(quoted(item.value)) (did you mean \"\(guess)\"?)"
+                        }
+                        throw s.fail("areas", item.line, reason)
+                    }
+                    if !notifier.areas.contains(a) { notifier.areas.append(a) }
+                }
+            }
+            notifier.maxAttempts = try s.integer("max_attempts", in: 1...1000) ?? 10
+            notifier.timeout = try s.duration("timeout", atLeast: .milliseconds(1)) ?? .seconds(30)
 
             if let first = seen[name.value] {
                 throw s.fail("name", name.line, "duplicate notifier name \(quoted(name.value)): the [[notify]] starting at line \(first) already uses it")
             }
             seen[name.value] = table.position.line
-            result.append(NotifierConfig(
-                name: name.value, kind: kind, command: argv, on: on, maxAttempts: maxAttempts, timeout: timeout,
-                line: table.position.line))
+            result.append(notifier)
         }
         return result
     }

@@ -288,3 +288,51 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
         self.error = Detail(code: code, message: message)
     }
 }
+
+/// `GET /v1/notifications`: every pending and failed delivery, and the
+/// latest delivered ones.
+public struct NotificationsResponse: Codable, Sendable, Equatable {
+    public var deliveries: [DeliveryEntry]
+    public init(deliveries: [DeliveryEntry]) { self.deliveries = deliveries }
+}
+
+/// One outbox row: a change for one channel.
+public struct DeliveryEntry: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    /// `pending`, `delivered` or `failed` (parked after max_attempts).
+    public var state: String
+    public var attempts: Int
+    public var change: String
+    public var seq: Int64
+    public var kind: ChangeKind
+    public var authority: String
+    public var nextAttempt: String?
+    public var lastAttempt: String?
+    public var lastError: String?
+    public var delivered: String?
+
+    public init(
+        id: Int64, channel: String, state: String, attempts: Int, change: String, seq: Int64, kind: ChangeKind,
+        authority: String, nextAttempt: String?, lastAttempt: String?, lastError: String?, delivered: String?
+    ) {
+        self.id = id
+        self.channel = channel
+        self.state = state
+        self.attempts = attempts
+        self.change = change
+        self.seq = seq
+        self.kind = kind
+        self.authority = authority
+        self.nextAttempt = nextAttempt
+        self.lastAttempt = lastAttempt
+        self.lastError = lastError
+        self.delivered = delivered
+    }
+}
+
+/// `POST /v1/notifications/retry[?id=N]`: how many failed deliveries were queued again.
+public struct RetryResponse: Codable, Sendable, Equatable {
+    public var retried: Int
+    public init(retried: Int) { self.retried = retried }
+}

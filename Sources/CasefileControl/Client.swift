@@ -71,7 +71,7 @@ public struct ControlClient: Sendable {
     /// A streamed answer of newline-delimited JSON: `onLine` sees each line
     /// as it arrives; every line is returned at the end.
     public func streamLines<T: Decodable & Sendable>(
-        _ method: String, _ path: String, query: [(String, String?)] = [], as type: T.Type,
+        _ method: String, _ path: String, query: [(String, String?)] = [], as type: T.Type, keep: Bool = true,
         onLine: @escaping @Sendable (T) -> Void
     ) throws(ControlClientError) -> [T] {
         var request = HTTPRequest(url: "http://casefiled" + ControlAPI.prefix + path + Self.encodeQuery(query))
@@ -82,7 +82,7 @@ public struct ControlClient: Sendable {
         request.followRedirects = false
         request.protocols = "http"
         if method == "POST" { request.body = [] }
-        let collector = LineCollector<T>(onLine: onLine)
+        let collector = LineCollector<T>(onLine: onLine, keep: keep)
         let status: Int
         do {
             status = try HTTPClient.stream(request) { chunk in
@@ -93,7 +93,7 @@ public struct ControlClient: Sendable {
             throw .unreachable(socket: socketPath, reason: error.message)
         }
         guard (200..<300).contains(status) else {
-            let body = collector.rest
+            let body = collector.start
             if let err = try? JSONDecoder().decode(APIErrorBody.self, from: Data(body)) {
                 throw .refused(status: status, code: err.error.code, message: err.error.message)
             }
@@ -148,13 +148,22 @@ final class LineCollector<T: Decodable & Sendable>: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private(set) var lines: [T] = []
     private let onLine: @Sendable (T) -> Void
+    /// False for an endless stream: lines go to `onLine` only.
+    private let keep: Bool
 
-    init(onLine: @escaping @Sendable (T) -> Void) { self.onLine = onLine }
+    init(onLine: @escaping @Sendable (T) -> Void, keep: Bool = true) {
+        self.onLine = onLine
+        self.keep = keep
+    }
 
-    var rest: [UInt8] { lock.withLock { buffer } }
+    /// The first bytes of the answer as they came: an error body (which is
+    /// one JSON line too) is read from here.
+    private var head: [UInt8] = []
+    var start: [UInt8] { lock.withLock { head } }
 
     func feed(_ chunk: [UInt8]) {
         lock.lock()
+        if head.count < 65536 { head += chunk.prefix(65536 - head.count) }
         buffer += chunk
         var decoded: [T] = []
         while let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -162,7 +171,7 @@ final class LineCollector<T: Decodable & Sendable>: @unchecked Sendable {
             buffer.removeSubrange(...nl)
             if let value = try? JSONDecoder().decode(T.self, from: Data(line)) { decoded.append(value) }
         }
-        lines += decoded
+        if keep { lines += decoded }
         lock.unlock()
         for value in decoded { onLine(value) }
     }

@@ -1,5 +1,6 @@
 import CasefileControl
 import CasefileModel
+import CasefileNotify
 import CasefileStore
 import Foundation
 import Hummingbird
@@ -67,6 +68,7 @@ struct ControlRoutes: Sendable {
     let permissions: PermissionCheck
     let storePath: String
     let started: Date
+    let outbox: OutboxWorker
 
     func register(on router: Router<ControlContext>) {
         let v1 = router.group(RouterPath(ControlAPI.prefix))
@@ -75,6 +77,7 @@ struct ControlRoutes: Sendable {
             Self.json(SourcesResponse(sources: await self.sync.sourceInfos()))
         }
         v1.get("changes") { request, _ in try self.changes(request) }
+        v1.get("changes/stream") { request, _ in try self.changeStream(request) }
         v1.get("grades") { _, _ in try self.grades() }
         v1.get("authorities/:slug") { _, context in try self.show(context.parameters.require("slug")) }
         v1.get("authorities/:slug/history") { _, context in try self.history(context.parameters.require("slug")) }
@@ -94,6 +97,37 @@ struct ControlRoutes: Sendable {
                 throw APIError(status: .unprocessableContent, code: "invalid_config", message: result.message)
             }
             return Self.json(result)
+        }
+        v1.get("notifications") { request, _ in
+            var recent = 20
+            if let s = request.uri.queryParameters["recent"] {
+                guard let v = Int(String(s)), (0...1000).contains(v) else { throw APIError.badRequest("recent must be 0…1000, got '\(s)'") }
+                recent = v
+            }
+            let rows = try self.store.deliveries(recent: recent)
+            return Self.json(NotificationsResponse(deliveries: rows.map {
+                DeliveryEntry(
+                    id: $0.id, channel: $0.channel, state: $0.state, attempts: $0.attempts, change: $0.changeID, seq: $0.changeSeq,
+                    kind: $0.kind, authority: $0.authority, nextAttempt: $0.nextAttemptAt.map(Timestamp.string),
+                    lastAttempt: $0.lastAttemptAt.map(Timestamp.string), lastError: $0.lastError,
+                    delivered: $0.deliveredAt.map(Timestamp.string))
+            }))
+        }
+        v1.post("notifications/retry") { request, context in
+            try await self.permissions.require(.act, "retry", context: context)
+            let retried: Int
+            if let s = request.uri.queryParameters["id"] {
+                guard let id = Int64(String(s)) else { throw APIError.badRequest("id must be a delivery id (a number), got '\(s)'") }
+                do {
+                    retried = try self.store.retryFailedDelivery(id: id, at: Date()) ? 1 : 0
+                } catch let error as StoreError where error.code == .notFound {
+                    throw APIError.notFound("no delivery with id \(id)")
+                }
+            } else {
+                retried = try self.store.retryFailedDeliveries(at: Date())
+            }
+            if retried > 0 { self.outbox.wake() }
+            return Self.json(RetryResponse(retried: retried))
         }
         v1.post("reparse") { _, context in
             try await self.permissions.require(.act, "reparse", context: context)
@@ -150,6 +184,42 @@ struct ControlRoutes: Sendable {
         // `next` is the last seq returned, so `--since next` continues where this left off.
         let next = list.last?.seq ?? since ?? 0
         return Self.json(ChangesResponse(changes: list, next: next))
+    }
+
+    /// Newline-delimited JSON, one change a line: everything after `since`
+    /// (default: the end of the log) from the store, then each change as it
+    /// is committed, until the client goes away. Reads always go by seq from
+    /// the store, so a reconnect with the last seq seen misses nothing and
+    /// repeats nothing.
+    func changeStream(_ request: Request) throws -> Response {
+        let q = request.uri.queryParameters
+        var since = try store.lastSeq()
+        if let s = q["since"] {
+            guard let v = Int64(String(s)), v >= 0 else { throw APIError.badRequest("since must be a sequence number ≥ 0, got '\(s)'") }
+            since = v
+        }
+        let store = self.store
+        let (lines, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(10_000))
+        let producer = Task {
+            var last = since
+            while !Task.isCancelled {
+                let batch = (try? store.changes(since: last, limit: 500, authority: nil, kind: nil)) ?? []
+                for change in batch {
+                    var buffer = ByteBuffer()
+                    buffer.writeBytes((try? CasefileJSON.encode(change)) ?? Data())
+                    buffer.writeString("\n")
+                    continuation.yield(buffer)
+                    last = change.seq
+                }
+                if batch.count < 500 { try? await Task.sleep(for: .milliseconds(250)) }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in producer.cancel() }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: .init(asyncSequence: lines))
     }
 
     func grades() throws -> Response {

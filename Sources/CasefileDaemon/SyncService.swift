@@ -226,12 +226,12 @@ public actor SyncService: Service {
     /// by a re-parse of kept bytes (`quiet`: recorded, never announced).
     func process(
         url: String, source: String, bytes: [UInt8], contentType: String?, etag: String?, lastModified: String?,
-        channels: [String], channelKinds: [String: Set<ChangeKind>], quiet: Bool = false
+        channels: [String], channelFilters: [String: ChannelFilter], quiet: Bool = false
     ) -> Result<[ChangeRecord], ParseOrStoreError> {
         let report: Report
         do {
-            let text = try DocumentText.text(from: bytes)
-            report = try parser.parse(text: text)
+            // Extraction warnings (a PDF MuPDF had to repair, …) go into the report's warnings.
+            report = try parser.parse(document: bytes)
         } catch {
             return .failure(.parse(error.reason))
         }
@@ -243,7 +243,7 @@ public actor SyncService: Service {
             url: url, source: source, bytes: bytes, contentType: contentType, etag: etag, lastModified: lastModified)
         do {
             let result = try store.ingest(
-                ingest, report: report, authorityName: name, channels: channels, channelKinds: channelKinds, quiet: quiet,
+                ingest, report: report, authorityName: name, channels: channels, channelFilters: channelFilters, quiet: quiet,
                 at: Date())
             return .success(result.changes)
         } catch {
@@ -274,7 +274,7 @@ public actor SyncService: Service {
             logger.info("source \(source.name): first sync: changes are recorded, not announced (notify_initial_sync = false)")
         }
         let channels = announce ? config.notifiers.map(\.name) : []
-        let channelKinds = Dictionary(config.notifiers.map { ($0.name, Set($0.on)) }, uniquingKeysWith: { a, _ in a })
+        let channelFilters = Daemon.channelFilters(for: config, authorities: authorities)
 
         var states: [String: DocumentState] = [:]
         var requests: [FetchRequest] = []
@@ -289,7 +289,7 @@ public actor SyncService: Service {
         tally.onChange = progress.map { report in { summary in report(SyncProgress(source: source.name, found: found, done: before + summary)) } }
         let known = states
         await fetcher.fetchEach(requests) { outcome in
-            await self.handle(outcome, source: source.name, state: known[outcome.url], channels: channels, channelKinds: channelKinds, tally: tally)
+            await self.handle(outcome, source: source.name, state: known[outcome.url], channels: channels, channelFilters: channelFilters, tally: tally)
         }
         summary = summary + tally.summary
 
@@ -297,7 +297,7 @@ public actor SyncService: Service {
         if listing.isComplete, !stopping {
             let gone = (try? store.noteListing(source: source.name, listed: listing.documents.map(\.url))) ?? []
             for url in gone {
-                if let change = try? store.recordWithdrawn(url: url, channels: channels, channelKinds: channelKinds, at: Date()) {
+                if let change = try? store.recordWithdrawn(url: url, channels: channels, channelFilters: channelFilters, at: Date()) {
                     summary.changes += 1
                     logger.info("report_withdrawn: \(change.authority.name): \(url) is no longer listed by \(source.name)")
                 }
@@ -312,7 +312,7 @@ public actor SyncService: Service {
     /// One fetch outcome; runs on the actor, one at a time.
     private func handle(
         _ outcome: FetchOutcome, source: String, state: DocumentState?, channels: [String],
-        channelKinds: [String: Set<ChangeKind>], tally: Tally
+        channelFilters: [String: ChannelFilter], tally: Tally
     ) {
         lastProgress = Date()
         switch outcome {
@@ -334,7 +334,7 @@ public actor SyncService: Service {
             }
             switch process(
                 url: doc.url, source: source, bytes: doc.bytes, contentType: doc.contentType, etag: doc.etag,
-                lastModified: doc.lastModified, channels: channels, channelKinds: channelKinds)
+                lastModified: doc.lastModified, channels: channels, channelFilters: channelFilters)
             {
             case .success(let changes):
                 tally.summary.parsed += 1
@@ -370,7 +370,7 @@ public actor SyncService: Service {
             response.documents += 1
             switch process(
                 url: doc.url, source: doc.source, bytes: bytes, contentType: nil, etag: nil, lastModified: nil,
-                channels: [], channelKinds: [:], quiet: true)
+                channels: [], channelFilters: [:], quiet: true)
             {
             case .success(let changes):
                 response.reparsed += 1

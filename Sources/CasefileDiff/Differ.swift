@@ -188,7 +188,8 @@ public enum Differ {
     /// The names of what differs between two versions of a report, in a fixed
     /// order. Never empty: content that differs only in text the parser does
     /// not keep as a field is `"content"`.
-    static func differingFields(old: Report, new: Report) -> [String] {
+    /// What differs between two readings of a report, by field name.
+    public static func differingFields(old: Report, new: Report) -> [String] {
         var fields: [String] = []
         if old.inspection != new.inspection { fields.append("dates") }
         if old.framework != new.framework { fields.append("framework") }

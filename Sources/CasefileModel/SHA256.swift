@@ -109,3 +109,36 @@ public struct SHA256: Sendable {
         return String(decoding: s, as: UTF8.self)
     }
 }
+
+/// HMAC-SHA256 (RFC 2104): webhook bodies are signed with it so a receiver
+/// can check they came from this daemon.
+public enum HMACSHA256 {
+    public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        let blockSize = 64
+        var k = key
+        if k.count > blockSize {
+            var h = SHA256()
+            h.update(k)
+            k = h.finalize()
+        }
+        k += [UInt8](repeating: 0, count: blockSize - k.count)
+        var inner = SHA256()
+        inner.update(k.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(k.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
+    }
+
+    /// Lower-case hex of the MAC.
+    public static func hex(key: [UInt8], message: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var s: [UInt8] = []
+        for b in mac(key: key, message: message) {
+            s.append(digits[Int(b >> 4)])
+            s.append(digits[Int(b & 0xf)])
+        }
+        return String(decoding: s, as: UTF8.self)
+    }
+}

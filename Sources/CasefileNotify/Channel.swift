@@ -12,10 +12,11 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
 /// outbox retries what throws, so a channel never retries by itself.
 public protocol NotificationChannel: Sendable {
     var name: String { get }
-    /// The change kinds this channel is told about.
-    var kinds: Set<ChangeKind> { get }
     /// Attempts before a delivery is parked as failed.
     var maxAttempts: Int { get }
+    /// One attempt that has not finished after this (plus a few seconds of
+    /// grace for the channel to stop itself) is a failed attempt.
+    var timeout: Duration { get }
     /// `json` is the change exactly as `casefilectl changes --json` shows it.
     func deliver(_ change: ChangeRecord, json: Data) async throws(DeliveryError)
 }
@@ -25,16 +26,14 @@ public protocol NotificationChannel: Sendable {
 /// `CASEFILE_AUTHORITY` are set in its environment, plus `CASEFILE_STATE_DIR`.
 public struct CommandChannel: NotificationChannel {
     public let name: String
-    public let kinds: Set<ChangeKind>
     public let maxAttempts: Int
     public let argv: [String]
     public let timeout: Duration
     public let environment: [String: String]
 
-    public init(name: String, argv: [String], kinds: Set<ChangeKind>, maxAttempts: Int, timeout: Duration, environment: [String: String]) {
+    public init(name: String, argv: [String], maxAttempts: Int, timeout: Duration, environment: [String: String]) {
         self.name = name
         self.argv = argv
-        self.kinds = kinds
         self.maxAttempts = maxAttempts
         self.timeout = timeout
         self.environment = environment

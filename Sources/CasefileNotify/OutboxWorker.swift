@@ -116,8 +116,10 @@ public actor OutboxWorker: Service {
             logger.error("outbox: cannot encode change \(change.id): \(error)")
             return
         }
-        do {
-            try await channel.deliver(change, json: json)
+        do throws(DeliveryError) {
+            try await Self.withDeadline(channel.timeout + .seconds(5)) { () async throws(DeliveryError) in
+                try await channel.deliver(change, json: json)
+            }
             try? store.markDelivered(id: delivery.id, at: Date())
             logger.info(
                 "delivered \(change.kind.rawValue) for \(change.authority.slug) to \(channel.name)",
@@ -137,6 +139,44 @@ public actor OutboxWorker: Service {
                     "delivery of change \(change.id) to \(channel.name) failed (attempt \(attempts) of \(channel.maxAttempts)), retrying in \(Int(delay.rounded())) s: \(error.reason)")
             }
             try? store.markDeliveryFailed(id: delivery.id, error: error.reason, nextAttemptAt: next, at: Date())
+        }
+    }
+
+    /// Runs `body`, but gives up waiting after `limit`: a channel stuck past
+    /// its own timeout fails the attempt instead of holding its queue. (The
+    /// stuck call is left to end by itself; its result is dropped.)
+    static func withDeadline(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws(DeliveryError) -> Void
+    ) async throws(DeliveryError) {
+        let once = Once()
+        let result: Result<Void, DeliveryError> = await withCheckedContinuation { continuation in
+            once.set(continuation)
+            Task {
+                do throws(DeliveryError) {
+                    try await body()
+                    once.resume(.success(()))
+                } catch {
+                    once.resume(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                once.resume(.failure(DeliveryError("no answer within \(limit.components.seconds) s")))
+            }
+        }
+        try result.get()
+    }
+
+    private final class Once: @unchecked Sendable {
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<Result<Void, DeliveryError>, Never>?
+        func set(_ c: CheckedContinuation<Result<Void, DeliveryError>, Never>) { lock.withLock { continuation = c } }
+        func resume(_ r: Result<Void, DeliveryError>) {
+            let c = lock.withLock { () -> CheckedContinuation<Result<Void, DeliveryError>, Never>? in
+                defer { continuation = nil }
+                return continuation
+            }
+            c?.resume(returning: r)
         }
     }
 }

@@ -122,15 +122,16 @@ public final class CasefileStore: Sendable {
     /// - Parameters:
     ///   - channels: the notification channels to announce the changes on;
     ///     empty records the changes without announcing them (a first sync).
-    ///   - channelKinds: optional per-channel filter (a notifier's `on`): a
-    ///     channel named here gets outbox rows only for those kinds.
+    ///   - channelFilters: optional per-channel filter (a notifier's `on`,
+    ///     `authorities`, `regions`, `direction`, `areas`): a channel named
+    ///     here gets outbox rows only for the changes that pass it.
     ///
     /// `quiet` (a re-parse of kept bytes by a newer parser): the report is
     /// recorded and a revision logged, but no grade change and no outbox row:
     /// a better reading is not news.
     public func ingest(
         _ doc: IngestDocument, report: Report, authorityName: String, channels: [String],
-        channelKinds: [String: Set<ChangeKind>] = [:], quiet: Bool = false, at: Date
+        channelFilters: [String: ChannelFilter] = [:], quiet: Bool = false, at: Date
     ) throws -> IngestResult {
         let now = Timestamp.string(at)
         let slug = report.authority.slug
@@ -171,6 +172,15 @@ public final class CasefileStore: Sendable {
                     // Announcing it would be a false alarm: Ofsted published
                     // nothing new.
                     try Self.refresh(db, reportID: reportID, with: report, json: reportJSON)
+                    // What the better reading changed is on record as a
+                    // revision, without an announcement (no outbox row).
+                    let fields = Differ.differingFields(old: onFile.report, new: report)
+                    if !fields.isEmpty && fields != ["content"] {
+                        let seq = try Self.recordChange(
+                            db, PendingChange(kind: .reportRevised, previousReportID: reportID, fields: fields), slug: slug,
+                            reportID: reportID, at: now, channels: [], channelFilters: [:])
+                        return IngestResult(reportID: reportID, outcome: outcome, changes: try Self.changeRecords(db, seqs: [seq]))
+                    }
                 }
                 return IngestResult(reportID: reportID, outcome: outcome, changes: [])
             case .added(let c), .revised(_, let c):
@@ -203,7 +213,7 @@ public final class CasefileStore: Sendable {
             var seqs: [Int64] = []
             for change in changes {
                 seqs.append(try Self.recordChange(
-                    db, change, slug: slug, reportID: reportID, at: now, channels: channels, channelKinds: channelKinds))
+                    db, change, slug: slug, reportID: reportID, at: now, channels: channels, channelFilters: channelFilters))
             }
             let records = try Self.changeRecords(db, seqs: seqs)
             return IngestResult(reportID: reportID, outcome: outcome, changes: records)
@@ -219,7 +229,7 @@ public final class CasefileStore: Sendable {
     /// its report is already marked withdrawn.
     @discardableResult
     public func recordWithdrawn(
-        url: String, channels: [String], channelKinds: [String: Set<ChangeKind>] = [:], at: Date
+        url: String, channels: [String], channelFilters: [String: ChannelFilter] = [:], at: Date
     ) throws -> ChangeRecord? {
         let now = Timestamp.string(at)
         var seen = Set<String>()
@@ -233,7 +243,7 @@ public final class CasefileStore: Sendable {
             try db.execute(sql: "UPDATE report SET withdrawn_at = ? WHERE id = ?", arguments: [now, reportID])
             let seq = try Self.recordChange(
                 db, PendingChange(kind: .reportWithdrawn), slug: row["authority_slug"], reportID: reportID, at: now,
-                channels: channels, channelKinds: channelKinds)
+                channels: channels, channelFilters: channelFilters)
             return try Self.changeRecords(db, seqs: [seq]).first
         }
     }
@@ -509,6 +519,48 @@ public final class CasefileStore: Sendable {
         }
     }
 
+    /// Outbox rows for `casefilectl notifications`: every pending and failed
+    /// one, and the `recent` latest delivered, newest first within each.
+    public func deliveries(recent: Int) throws -> [DeliveryInfo] {
+        guard recent >= 0 else { throw StoreError(.invalidArgument, "recent must not be negative (got \(recent))") }
+        return try pool.read { db in
+            let select = """
+                SELECT o.id, o.channel, o.state, o.attempts, o.change_seq, o.next_attempt_at, o.last_attempt_at,
+                    o.last_error, o.delivered_at, c.id AS change_id, c.kind, c.authority_slug
+                FROM outbox o JOIN "change" c ON c.seq = o.change_seq
+                """
+            let open = try Row.fetchAll(db, sql: select + " WHERE o.state <> 'delivered' ORDER BY o.state, o.id DESC")
+            let done = try Row.fetchAll(db, sql: select + " WHERE o.state = 'delivered' ORDER BY o.id DESC LIMIT ?", arguments: [recent])
+            return try (open + done).map { row in
+                DeliveryInfo(
+                    id: row["id"], channel: row["channel"], state: row["state"], attempts: row["attempts"],
+                    changeSeq: row["change_seq"], changeID: row["change_id"], kind: try Self.enumValue(row["kind"]),
+                    authority: row["authority_slug"],
+                    nextAttemptAt: (row["next_attempt_at"] as String?).flatMap(Timestamp.date),
+                    lastAttemptAt: (row["last_attempt_at"] as String?).flatMap(Timestamp.date),
+                    lastError: row["last_error"],
+                    deliveredAt: (row["delivered_at"] as String?).flatMap(Timestamp.date))
+            }
+        }
+    }
+
+    /// Puts one parked (failed) delivery back in the queue, due at `at`.
+    /// Returns false when the row exists but is not failed; throws
+    /// `.notFound` when there is no such row.
+    @discardableResult
+    public func retryFailedDelivery(id: Int64, at: Date) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'failed' AND id = ?
+                """, arguments: [Timestamp.string(at), id])
+            if db.changesCount == 0 {
+                try Self.requireOutbox(db, id: id)
+                return false
+            }
+            return true
+        }
+    }
+
     /// Raw SQL for tests that check the schema's own constraints, behind the
     /// store's back.
     @_spi(Testing)
@@ -538,7 +590,7 @@ public final class CasefileStore: Sendable {
     /// One change row and its outbox rows; returns the seq.
     private static func recordChange(
         _ db: Database, _ change: PendingChange, slug: String, reportID: Int64, at now: String,
-        channels: [String], channelKinds: [String: Set<ChangeKind>]
+        channels: [String], channelFilters: [String: ChannelFilter]
     ) throws -> Int64 {
         let payload = try encode(ChangePayload(grades: change.grades, fields: change.fields))
         var row = ChangeRow(
@@ -546,7 +598,8 @@ public final class CasefileStore: Sendable {
             reportId: reportID, previousReportId: change.previousReportID, payload: payload)
         try row.insert(db)
         guard let seq = row.seq else { throw StoreError(.corrupt, "change insert returned no seq") }
-        for channel in channels where channelKinds[channel]?.contains(change.kind) ?? true {
+        for channel in channels
+        where channelFilters[channel]?.passes(kind: change.kind, authority: slug, grades: change.grades) ?? true {
             var outbox = OutboxRow(
                 id: nil, changeSeq: seq, channel: channel, state: .pending, attempts: 0,
                 nextAttemptAt: now, lastAttemptAt: nil, lastError: nil, deliveredAt: nil)

@@ -181,3 +181,57 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// Which changes one notification channel is told about (a `[[notify]]`
+/// table's filters), applied when the change is committed: a change that
+/// does not pass gets no outbox row for that channel.
+///
+/// - `kinds`: the change kinds (`on`).
+/// - `authorities`: the slugs followed, nil for every authority (the daemon
+///   folds `authorities` and `regions` into this one set).
+/// - `direction` and `areas` narrow `grade_changed` only: it passes when at
+///   least one judgement in `areas` (any, when nil) moved in `direction`
+///   (any, when nil). The other kinds pass on `kinds` and `authorities`.
+public struct ChannelFilter: Sendable, Hashable {
+    public var kinds: Set<ChangeKind>
+    public var authorities: Set<String>?
+    public var direction: Direction?
+    public var areas: Set<Area>?
+
+    public init(kinds: Set<ChangeKind> = Set(ChangeKind.allCases), authorities: Set<String>? = nil,
+                direction: Direction? = nil, areas: Set<Area>? = nil) {
+        self.kinds = kinds
+        self.authorities = authorities
+        self.direction = direction
+        self.areas = areas
+    }
+
+    /// Everything passes.
+    public static let all = ChannelFilter()
+
+    public func passes(kind: ChangeKind, authority: String, grades: [GradeMove]?) -> Bool {
+        guard kinds.contains(kind) else { return false }
+        if let authorities, !authorities.contains(authority) { return false }
+        guard kind == .gradeChanged, direction != nil || areas != nil else { return true }
+        return (grades ?? []).contains { move in
+            (areas?.contains(move.area) ?? true) && (direction.map { $0 == move.direction } ?? true)
+        }
+    }
+}
+
+/// One outbox row as `casefilectl notifications` lists it.
+public struct DeliveryInfo: Sendable, Hashable {
+    public var id: Int64
+    public var channel: String
+    /// `pending`, `delivered` or `failed`.
+    public var state: String
+    public var attempts: Int
+    public var changeSeq: Int64
+    public var changeID: String
+    public var kind: ChangeKind
+    public var authority: String
+    public var nextAttemptAt: Date?
+    public var lastAttemptAt: Date?
+    public var lastError: String?
+    public var deliveredAt: Date?
+}

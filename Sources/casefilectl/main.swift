@@ -166,13 +166,30 @@ struct Changes: ParsableCommand {
     @Option(help: "At most this many (1–10000).") var limit: Int = 100
     @Option(help: "Only this authority (slug).") var authority: String?
     @Option(help: "Only this kind: report_added, grade_changed, report_revised, report_withdrawn.") var kind: ChangeKind?
+    @Flag(help: "Keep printing changes as they are committed, one a line (after --since, else from now), until interrupted.")
+    var follow = false
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         if let since, since < 0 { throw ValidationError("--since must be ≥ 0") }
+        if follow, authority != nil || kind != nil { throw ValidationError("--follow prints every change; filter with jq or grep") }
     }
 
     func run() throws {
+        if follow {
+            var client = options.client
+            client.timeout = 0
+            let json = options.json
+            _ = try client.streamLines("GET", "/changes/stream", query: [("since", since.map(String.init))], as: ChangeRecord.self,
+                                       keep: false) { change in
+                if json {
+                    Output.stdout(String(decoding: (try? CasefileJSON.encode(change)) ?? Data(), as: UTF8.self) + "\n")
+                } else {
+                    Output.stdout("\(change.seq)\t\(change.at)\t\(change.kind.rawValue)\t\(Render.describe(change))\n")
+                }
+            }
+            return
+        }
         let query: [(String, String?)] = [
             ("since", since.map(String.init)), ("limit", String(limit)), ("authority", authority), ("kind", kind?.rawValue),
         ]
@@ -267,7 +284,7 @@ struct Parse: ParsableCommand {
         }
         let report: Report
         do {
-            report = try ReportParser().parse(text: try DocumentText.text(from: bytes))
+            report = try ReportParser().parse(document: bytes)
         } catch {
             throw CLIFailure("\(input): not parsed: \(error.reason)")
         }
@@ -282,6 +299,43 @@ struct Parse: ParsableCommand {
 }
 
 /// A failure that is not the daemon's: exit 1 with the message.
+struct Notifications: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deliveries of changes to the notifiers: pending, failed (parked) and recent.",
+        subcommands: [NotificationsList.self, NotificationsRetry.self], defaultSubcommand: NotificationsList.self)
+}
+
+struct NotificationsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Pending, failed and recent deliveries with their last error.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "How many delivered ones to show (0–1000).") var recent: Int = 20
+
+    func run() throws {
+        guard let r = try fetch(options, "GET", "/notifications", query: [("recent", String(recent))], as: NotificationsResponse.self) else { return }
+        if r.deliveries.isEmpty {
+            print("no deliveries")
+            return
+        }
+        print(Render.table(
+            ["id", "channel", "state", "attempts", "seq", "kind", "authority", "when", "last error"],
+            r.deliveries.map { d in
+                [String(d.id), d.channel, d.state, String(d.attempts), String(d.seq), d.kind.rawValue, d.authority,
+                 d.delivered ?? d.nextAttempt ?? d.lastAttempt ?? "–", d.lastError ?? ""]
+            }))
+    }
+}
+
+struct NotificationsRetry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Queue failed deliveries again: all, or the one with this id.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "A delivery id from `casefilectl notifications`.") var id: Int64?
+
+    func run() throws {
+        guard let r = try fetch(options, "POST", "/notifications/retry", query: [("id", id.map(String.init))], as: RetryResponse.self) else { return }
+        print(r.retried == 0 ? "nothing to retry" : "\(r.retried) \(r.retried == 1 ? "delivery" : "deliveries") queued again")
+    }
+}
+
 struct CLIFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
@@ -293,7 +347,7 @@ struct Casefilectl: ParsableCommand {
         abstract: "Query and steer casefiled, the Ofsted children's services report mirror.",
         subcommands: [
             Status.self, Sources.self, Sync.self, Changes.self, Grades.self, Show.self, History.self, Parse.self,
-            Reload.self, Reparse.self, Pause.self, Resume.self,
+            Reload.self, Reparse.self, Pause.self, Resume.self, Notifications.self,
         ])
 }
 

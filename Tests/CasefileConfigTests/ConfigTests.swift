@@ -239,7 +239,7 @@ struct ConfigErrorTests {
         Case(text: source + "urll = \"x\"", line: 5, key: "source[1].urll",
              reason: "unknown key 'urll' in [[source]] starting at line 1 (did you mean 'url'?)"),
         Case(text: source + "\n" + notify + "on_kinds = []", line: 10, key: "notify[1].on_kinds",
-             reason: "unknown key 'on_kinds' in [[notify]] starting at line 6 (known keys: name, kind, command, on, max_attempts, timeout)"),
+             reason: "unknown key 'on_kinds' in [[notify]] starting at line 6 (known keys: name, kind, command, url, headers, secret_file, from, to, credentials_file, starttls, on, authorities, regions, direction, areas, max_attempts, timeout)"),
         Case(text: "# c\n[fetcher]\ntimeout = \"1s\"", line: 2, key: "fetcher",
              reason: "unknown table [fetcher] (did you mean [fetch]?)"),
         Case(text: "[[sources]]\nname = \"x\"", line: 1, key: "sources",
@@ -356,12 +356,12 @@ struct ConfigErrorTests {
         // Kinds that do not exist.
         Case(text: source.replacing("\"document\"", with: "\"rss\""), line: 3, key: "source[1].kind",
              reason: "invalid source kind \"rss\" (supported: document, directory, crawl, feed)"),
-        Case(text: "[[notify]]\nname = \"team\"\nkind = \"webhook\"\nurl = \"https://hooks.example.org/casefile\"\non = [\"grade_changed\"]",
-             line: 3, key: "notify[1].kind", reason: "notifier kind \"webhook\" is not supported by this version (supported: command)"),
-        Case(text: notify.replacing("\"command\"", with: "\"email\""), line: 3, key: "notify[1].kind",
-             reason: "notifier kind \"email\" is not supported by this version (supported: command)"),
+        Case(text: "[[notify]]\nname = \"team\"\nkind = \"webhook\"\nurl = \"ftp://hooks.example.org/casefile\"\non = [\"grade_changed\"]",
+             line: 4, key: "notify[1].url", reason: "invalid webhook url \"ftp://hooks.example.org/casefile\" (use http://… or https://…)"),
+        Case(text: notify.replacing("\"command\"", with: "\"email\""), line: 4, key: "notify[1].command",
+             reason: "command is for \"command\" notifiers, not \"email\""),
         Case(text: notify.replacing("\"command\"", with: "\"slack\""), line: 3, key: "notify[1].kind",
-             reason: "invalid notifier kind \"slack\" (supported: command)"),
+             reason: "invalid notifier kind \"slack\" (use one of: command, webhook, email)"),
 
         // Missing required keys: the line of the table's header.
         Case(text: source + "\n\n[[source]]\nname = \"b\"\nkind = \"document\"\n", line: 7, key: "source[2].url",

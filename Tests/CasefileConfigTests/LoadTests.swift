@@ -171,7 +171,10 @@ struct ShippedConfigTests {
         let c = try CasefileConfig.parse(text: lines.joined(separator: "\n"), file: "casefiled.toml", baseDirectory: "/etc/casefiled")
         #expect(c.sources.map(\.name) == ["inbox", "ofsted", "shared-drive", "alliance-feed"])
         #expect(c.sources.last?.kind == .feed)
-        #expect(c.notifiers.map(\.name) == ["team"])
+        #expect(c.notifiers.map(\.name) == ["team", "alliance", "director"])
+        #expect(c.notifiers.map(\.kind) == [.command, .webhook, .email])
+        #expect(c.notifiers[1].regions == ["London"] && c.notifiers[1].direction == .declined)
+        #expect(c.notifiers[2].to == ["qa-team@example.org"] && c.notifiers[2].areas == [.overall])
     }
 
     @Test func productionNotifierExampleLoadsWhenUncommented() throws {

@@ -240,3 +240,64 @@ struct EndToEndTests {
         #expect(third.signalAndWait(SIGTERM)?.status == 0)
     }
 }
+
+/// A newer parser re-reads what is stored from the kept bytes: nothing is
+/// fetched, nothing is announced.
+@Suite(.serialized)
+struct ReparseTests {
+    @Test func aReportReadByAnOlderParserIsReadAgainFromItsKeptBytes() throws {
+        let dir = try TempDir("cfrep")
+        let www = dir.file("www")
+        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+        try Data(try SyntheticReports.redbridge2019().utf8).write(to: www.appendingPathComponent("redbridge.txt"))
+        let server = try TestHTTPServer(root: www)
+        let cfg = try dir.write(
+            "c.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            socket = "ctl.sock"
+            interval = "1h"
+            [fetch]
+            retries = 0
+            [[source]]
+            name = "one"
+            kind = "document"
+            url = "\(server.url("/redbridge.txt"))"
+            """)
+        var daemon = try DaemonProcess(config: cfg, socket: dir.file("ctl.sock").path, logFile: dir.file("d.log"))
+        try daemon.waitUntilReady()
+        #expect(try daemon.ctl(["sync", "--wait"]).status == 0)
+        #expect(daemon.signalAndWait(SIGTERM)?.status == 0)
+        server.stop()  // from here on, nothing can be fetched
+
+        // Pretend an older parser wrote the rows.
+        let db = dir.file("state/casefile.sqlite").path
+        let sql = try runCommand(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", """
+            import sqlite3, sys, json
+            c = sqlite3.connect(sys.argv[1])
+            for rid, js in c.execute("SELECT id, report_json FROM report").fetchall():
+                r = json.loads(js); r["parserVersion"] = 1; r["leadInspectors"] = ["Someone Else"]; r["leadInspector"] = "Someone Else"
+                c.execute("UPDATE report SET parser_version = 1, lead_inspector = 'Someone Else', content_hash = 'sha256:old', report_json = ? WHERE id = ?", (json.dumps(r), rid))
+            c.commit()
+            """, db])
+        #expect(sql.status == 0, "\(sql)")
+
+        daemon = try DaemonProcess(config: cfg, socket: dir.file("ctl.sock").path, logFile: dir.file("d2.log"))
+        try daemon.waitUntilReady()
+        // The daemon re-parses on start; `reparse` finds nothing left to do.
+        #expect(waitFor(20) { daemon.log.contains("re-parse with parser version") }, "\(daemon.log)")
+        let again = try decode(ReparseResponse.self, try daemon.ctl(["reparse", "--json"]))
+        #expect(again.documents == 0, "\(again)")
+        let shown = try decode(ShowResponse.self, try daemon.ctl(["show", "redbridge", "--json"]))
+        #expect(shown.report?.parserVersion == ReportParser.version)
+        #expect(shown.report?.leadInspector == "Louise Hocking")
+        let changes = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--json"])).changes
+        #expect(changes.map(\.kind) == [.reportAdded, .reportRevised], "\(changes)")
+        #expect(changes.last?.fields?.contains("leadInspector") == true)
+        let status = try decode(StatusResponse.self, try daemon.ctl(["status", "--json"]))
+        #expect(status.pendingNotifications == 0)
+    }
+}

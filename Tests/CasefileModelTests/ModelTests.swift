@@ -53,3 +53,18 @@ struct LocalDateTests {
         #expect(Direction(from: .notJudged, to: .good) == .changed)
     }
 }
+
+@Suite("HMAC-SHA256")
+struct HMACTests {
+    @Test func rfc4231TestCase2() {
+        #expect(HMACSHA256.hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func longKeyIsHashedFirst() {
+        // RFC 4231 test case 6: a 131-byte key.
+        let key = [UInt8](repeating: 0xaa, count: 131)
+        #expect(HMACSHA256.hex(key: key, message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+}

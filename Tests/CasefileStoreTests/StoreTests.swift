@@ -138,7 +138,7 @@ struct StoreTests {
         let t = try TestStore()
         try t.ingest(r2017, url: u2017, channels: [])
         _ = try t.store.ingest(document(u2019), report: r2019, authorityName: "London Borough of Redbridge",
-                               channels: ["team", "log"], channelKinds: ["team": [.gradeChanged]], at: clock())
+                               channels: ["team", "log"], channelFilters: ["team": ChannelFilter(kinds: [.gradeChanged])], at: clock())
         let due = try t.store.dueDeliveries(now: clock(), limit: 100)
         #expect(due.filter { $0.channel == "team" }.map(\.change.kind) == [.gradeChanged])
         #expect(due.filter { $0.channel == "log" }.map(\.change.kind) == [.reportAdded, .gradeChanged])
@@ -420,7 +420,7 @@ struct StoreTests {
         #expect(try t.store.recordWithdrawn(url: u2019, channels: [], at: clock(240))?.seq == 3)
     }
 
-    @Test("the same content read by a newer parser refreshes the rows without a change")
+    @Test("the same content read by a newer parser refreshes the rows and records a quiet revision")
     func parserUpgrade() throws {
         let t = try TestStore()
         // Version 1 of the parser missed the judgement table.
@@ -431,12 +431,15 @@ struct StoreTests {
 
         var v2 = makeReport(start: "2019-04-29", end: "2019-05-03", grades: r2019.grades, hash: "sha256:same-text")
         v2.parserVersion = 2
-        let second = try t.ingest(v2, url: u2019, at: clock(60))
+        let second = try t.ingest(v2, url: u2019, channels: ["hook"], at: clock(60))
         #expect(second.outcome == .unchanged(reportID: first.reportID))
-        #expect(second.changes.isEmpty)
+        // On record as a revision naming what the better reading changed, never announced.
+        #expect(second.changes.map(\.kind) == [.reportRevised])
+        #expect(second.changes.first?.fields?.contains("grades") == true)
+        #expect(try t.store.dueDeliveries(now: clock(3600), limit: 10).filter { $0.change.kind == .reportRevised }.isEmpty)
         #expect(try t.store.report(id: first.reportID) == v2)
         #expect(try t.store.latestGrades().first?.grades["overall"] == .outstanding)
-        #expect(try t.store.lastSeq() == 1)
+        #expect(try t.store.lastSeq() == 2)
 
         // An older parser never overwrites a newer reading.
         _ = try t.ingest(v1, url: u2019, at: clock(120))
@@ -475,5 +478,22 @@ struct StoreTests {
         #expect(try t.store.history(slug: "redcar-and-cleveland")?.reports.isEmpty == true)
         #expect(try t.store.latestGrades().map(\.authority.slug) == ["redbridge"])
         #expect(try t.store.documentState(url: u2019)?.reportID == right.reportID)
+    }
+}
+
+@Suite("Channel filters")
+struct ChannelFilterTests {
+    @Test func filtersPassExactlyWhatTheyShould() {
+        let decline = [GradeMove(area: .overall, from: .good, to: .inadequate), GradeMove(area: .leadership, from: .requiresImprovement, to: .good)]
+        #expect(ChannelFilter.all.passes(kind: .reportAdded, authority: "redbridge", grades: nil))
+        #expect(!ChannelFilter(kinds: [.gradeChanged]).passes(kind: .reportAdded, authority: "redbridge", grades: nil))
+        #expect(!ChannelFilter(authorities: ["camden"]).passes(kind: .gradeChanged, authority: "redbridge", grades: decline))
+        #expect(ChannelFilter(authorities: ["redbridge"]).passes(kind: .gradeChanged, authority: "redbridge", grades: decline))
+        #expect(ChannelFilter(direction: .declined, areas: [.overall]).passes(kind: .gradeChanged, authority: "x", grades: decline))
+        #expect(!ChannelFilter(direction: .improved, areas: [.overall]).passes(kind: .gradeChanged, authority: "x", grades: decline))
+        #expect(ChannelFilter(direction: .improved).passes(kind: .gradeChanged, authority: "x", grades: decline))
+        #expect(!ChannelFilter(areas: [.adoption]).passes(kind: .gradeChanged, authority: "x", grades: decline))
+        // direction and areas narrow grade changes only.
+        #expect(ChannelFilter(direction: .improved).passes(kind: .reportAdded, authority: "x", grades: nil))
     }
 }

@@ -20,6 +20,10 @@ Test routes (all under /__, never files):
   GET  /__flaky?key=K&fail=N&code=C[&retry_after=R]
                            the first N requests with that key answer C (with
                            Retry-After: R when given), then 200 "ok K"
+  POST /__hook?key=K[&fail=N]
+                           a webhook receiver: the first N posts with that
+                           key answer 503, then 200 "ok"; every post's
+                           headers and body are in /__stats
   GET  /__loop?n=I         a redirect to /__loop?n=I+1, for ever
   GET  /__truncated?n=N&send=M
                            Content-Length: N, then M bytes, then the
@@ -354,6 +358,15 @@ class Handler(BaseHTTPRequestHandler):
             self.send_text(code, "failing on purpose\n", headers=headers)
         else:
             self.send_text(HTTPStatus.OK, "ok %s\n" % key)
+
+    @route("POST", "/__hook")
+    def hook(self):
+        key = self.param("key", "hook")
+        fail = int(self.param("fail", "0"))
+        if self.server.stats.flaky_count("hook:" + key) < fail:
+            self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, "receiver failing on purpose\n")
+        else:
+            self.send_text(HTTPStatus.OK, "ok\n")
 
     @route("GET", "/__loop")
     def loop(self):

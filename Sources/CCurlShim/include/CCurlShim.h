@@ -19,6 +19,9 @@ CURLcode ccurl_setopt_header_callback(CURL *handle, curl_write_callback callback
 /* CURLOPT_XFERINFOFUNCTION: return non-zero to abort (CURLE_ABORTED_BY_CALLBACK). */
 CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, curl_xferinfo_callback callback);
 
+/* CURLOPT_READFUNCTION (an upload: the message of an SMTP transfer). */
+CURLcode ccurl_setopt_read_callback(CURL *handle, curl_read_callback callback);
+
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out);
 /* The string stays owned by the handle: copy it before curl_easy_cleanup. */
 CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out);
