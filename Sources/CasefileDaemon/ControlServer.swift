@@ -79,6 +79,20 @@ struct ControlRoutes: Sendable {
         v1.get("changes") { request, _ in try self.changes(request) }
         v1.get("changes/stream") { request, _ in try self.changeStream(request) }
         v1.get("grades") { _, _ in try self.grades() }
+        v1.get("changes.atom") { request, _ in
+            var limit = 100
+            if let s = request.uri.queryParameters["limit"] {
+                guard let v = Int(String(s)), (1...10_000).contains(v) else { throw APIError.badRequest("limit must be 1…10000, got '\(s)'") }
+                limit = v
+            }
+            let last = try self.store.lastSeq()
+            let changes = try self.store.changes(since: max(0, last - Int64(limit)), limit: limit, authority: nil, kind: nil)
+            var buffer = ByteBuffer()
+            buffer.writeString(AtomFeed.render(changes))
+            var headers = HTTPFields()
+            headers[.contentType] = "application/atom+xml; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+        }
         v1.get("authorities/:slug") { _, context in try self.show(context.parameters.require("slug")) }
         v1.get("authorities/:slug/history") { _, context in try self.history(context.parameters.require("slug")) }
         v1.get("reports/:id") { _, context in

@@ -218,6 +218,38 @@ struct Grades: ParsableCommand {
     }
 }
 
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every authority's current grades, for a spreadsheet (CSV) or a program (JSON).")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "csv or json.") var format: ExportFormat = .csv
+
+    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    func run() throws {
+        var opts = options
+        opts.json = format == .json
+        guard let r = try fetch(opts, "GET", "/grades", as: GradesResponse.self) else { return }
+        print(Self.csv(r), terminator: "")
+    }
+
+    static let areas: [Area] = [.overall, .leadership, .helpAndProtection, .childrenInCare, .careLeavers, .adoption, .lscb]
+
+    /// RFC 4180: fields with a comma, quote or line break are quoted.
+    static func csv(_ r: GradesResponse) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [(["slug", "name", "framework", "inspection_start", "inspection_end"] + areas.map(\.rawValue) + ["report"]).joined(separator: ",")]
+        for a in r.authorities {
+            let cells = [a.slug, a.name, a.framework.rawValue, a.inspection.start.description, a.inspection.end.description]
+                + areas.map { a.grades[$0.rawValue]?.rawValue ?? "" } + [String(a.report)]
+            lines.append(cells.map(field).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}
+
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "An authority's newest report.")
     @OptionGroup var options: GlobalOptions
@@ -347,7 +379,7 @@ struct Casefilectl: ParsableCommand {
         abstract: "Query and steer casefiled, the Ofsted children's services report mirror.",
         subcommands: [
             Status.self, Sources.self, Sync.self, Changes.self, Grades.self, Show.self, History.self, Parse.self,
-            Reload.self, Reparse.self, Pause.self, Resume.self, Notifications.self,
+            Reload.self, Reparse.self, Pause.self, Resume.self, Export.self, Notifications.self,
         ])
 }
 

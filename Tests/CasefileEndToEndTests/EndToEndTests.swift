@@ -301,3 +301,79 @@ struct ReparseTests {
         #expect(status.pendingNotifications == 0)
     }
 }
+
+/// A first sync of many reports: recorded always, announced only when asked;
+/// the change log as Atom; the grades as CSV and JSON.
+@Suite(.serialized)
+struct FirstSyncAndFeedsTests {
+    func run(notifyInitialSync: Bool) throws -> (daemon: DaemonProcess, dir: TempDir, delivered: Int) {
+        let dir = try TempDir("cffirst")
+        let www = dir.file("www")
+        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+        try Data(try SyntheticReports.redbridge2019().utf8).write(to: www.appendingPathComponent("a-redbridge-2019.txt"))
+        try Data(
+            try SyntheticReports.redbridgeVariant(dates: "7 March 2022 to 18 March 2022", grades: EndToEndTests.newerGrades).utf8
+        ).write(to: www.appendingPathComponent("b-redbridge-2022.txt"))
+        try FileManager.default.createDirectory(at: dir.file("out"), withIntermediateDirectories: true)
+        let cfg = try dir.write(
+            "c.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            socket = "ctl.sock"
+            interval = "1h"
+            notify_initial_sync = \(notifyInitialSync)
+            [[source]]
+            name = "folder"
+            kind = "directory"
+            url = "www"
+            [[notify]]
+            name = "log"
+            kind = "command"
+            command = ["/bin/sh", "-c", "cat > \(dir.path)/out/$CASEFILE_CHANGE_SEQ.json"]
+            """)
+        let daemon = try DaemonProcess(config: cfg, socket: dir.file("ctl.sock").path, logFile: dir.file("d.log"))
+        try daemon.waitUntilReady()
+        #expect(try daemon.ctl(["sync", "--wait"]).status == 0)
+        let changes = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--json"])).changes
+        #expect(changes.map(\.kind) == [.reportAdded, .reportAdded, .gradeChanged], "\(changes)")
+        let count = { ((try? FileManager.default.contentsOfDirectory(atPath: dir.file("out").path)) ?? []).count }
+        if notifyInitialSync { _ = waitFor(15) { count() == changes.count } } else { usleep(1_500_000) }
+        return (daemon, dir, count())
+    }
+
+    @Test func aFirstSyncAnnouncesNothingByDefault() throws {
+        let r = try run(notifyInitialSync: false)
+        #expect(r.delivered == 0)
+        let status = try decode(StatusResponse.self, try r.daemon.ctl(["status", "--json"]))
+        #expect(status.pendingNotifications == 0)
+    }
+
+    @Test func aFirstSyncAnnouncesEverythingWhenAsked() throws {
+        let r = try run(notifyInitialSync: true)
+        #expect(r.delivered == 3, "\(r.daemon.log)")
+
+        // The change log as an Atom feed, read with curl over the socket.
+        let atom = try runCommand(
+            URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "--unix-socket", r.daemon.socket, "http://casefiled/v1/changes.atom"])
+        #expect(atom.status == 0)
+        #expect(atom.stdout.hasPrefix("<?xml") && atom.stdout.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"), "\(atom)")
+        #expect(atom.stdout.components(separatedBy: "<entry>").count == 4)
+        #expect(atom.stdout.contains("Redbridge: overall effectiveness outstanding → good"), "\(atom.stdout)")
+        let parsed = try runCommand(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print('ok')",
+             try r.dir.write("feed.xml", atom.stdout).path])
+        #expect(parsed.stdout.contains("ok"), "not well-formed XML: \(parsed)")
+
+        // Current grades for a spreadsheet.
+        let csv = try r.daemon.ctl(["export", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv)")
+        let rows = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(rows.first == "slug,name,framework,inspection_start,inspection_end,overall,leadership,help_and_protection,children_in_care,care_leavers,adoption,lscb,report")
+        #expect(rows.count == 2)
+        #expect(rows.last?.hasPrefix("redbridge,Redbridge,ilacs,2022-03-07,2022-03-18,good,good,good,requires_improvement,,,,") == true, "\(rows)")
+        let json = try decode(GradesResponse.self, try r.daemon.ctl(["export", "--format", "json"]))
+        #expect(json.authorities.first?.grades["overall"] == .good)
+    }
+}
