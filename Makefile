@@ -70,14 +70,16 @@ install: release
 	else \
 		install -m 0644 Config/casefiled.toml $(DESTDIR)$(SYSCONFDIR)/casefiled/casefiled.toml; \
 	fi
+	# Man pages and completions come from swift-argument-parser's own tools,
+	# run on the release binaries: never written by hand.
+	mkdir -p .build/man
 	for p in casefiled casefilectl; do \
-		$(SWIFT) package plugin --allow-writing-to-package-directory generate-manual --product $$p --output-directory .build/man \
-			|| $(SWIFT) package generate-manual --product $$p; \
+		$(SWIFT) run generate-manual $(RELEASE)/$$p --output-directory .build/man || exit 1; \
 		$(RELEASE)/$$p --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; \
 		$(RELEASE)/$$p --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$p; \
 		$(RELEASE)/$$p --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$p.fish; \
 	done
-	find .build/man .build/plugins -name '*.1' -exec install -m 0644 {} $(DESTDIR)$(MANDIR)/ \;
+	install -m 0644 .build/man/casefiled.1 .build/man/casefilectl.1 $(DESTDIR)$(MANDIR)/
 
 clean:
 	rm -rf .build .casefile
