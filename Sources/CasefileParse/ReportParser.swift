@@ -188,6 +188,10 @@ struct Document {
             #"^inspection of (.+?),? local authority children['’‘`]?s (?:social care )?services\.?$"#,
             #"^(.+?),? inspection of (?:local authority )?children['’‘`]?s (?:social care )?services\.?$"#,
             #"^inspection of (.+?),? children['’‘`]?s (?:social care )?services\.?$"#,
+            // A children's services trust inspected in the authority's stead
+            // ("Inspection of Bradford Children and Families Trust"): the trust's
+            // name is placed on its authority by AuthorityRules.
+            #"^inspection of (.+? trust)\.?$"#,
         ]
         let t = title.split(separator: " ").joined(separator: " ")
         for p in patterns {
