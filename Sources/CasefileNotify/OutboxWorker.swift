@@ -67,7 +67,9 @@ public actor OutboxWorker: Service {
             // Sleep until the next retry is due, or something is woken, or a minute.
             var wait: Double = 60
             if let next = try? store.nextDeliveryDue() {
-                wait = max(0.05, min(wait, next.timeIntervalSinceNow))
+                // Rows of a channel still busy with an attempt are due but
+                // not ours to take yet: its task wakes us when it is done.
+                wait = max(busyChannels.isEmpty ? 0.05 : 1, min(wait, next.timeIntervalSinceNow))
             }
             let sleeper = Task { [wakeContinuation] in
                 try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
@@ -79,7 +81,12 @@ public actor OutboxWorker: Service {
         logger.debug("outbox worker stopped")
     }
 
-    /// Delivers everything due now, one at a time per channel, channels side by side.
+    /// Channels with an attempt under way.
+    private var busyChannels: Set<String> = []
+
+    /// Starts delivering what is due: one task per channel, one delivery at
+    /// a time within it, and never waits for them. A channel that is slow or
+    /// down holds up only itself; the loop goes on serving the others.
     func deliverDue() async {
         let due: [Delivery]
         do {
@@ -90,19 +97,24 @@ public actor OutboxWorker: Service {
         }
         guard !due.isEmpty else { return }
         let byChannel = Dictionary(grouping: due, by: \.channel)
-        await withTaskGroup(of: Void.self) { group in
-            for (name, deliveries) in byChannel {
-                guard let channel = channels[name] else {
-                    logger.warning("outbox: \(deliveries.count) deliveries wait for channel '\(name)', which is not configured")
-                    continue
+        for (name, deliveries) in byChannel where !busyChannels.contains(name) {
+            guard let channel = channels[name] else {
+                logger.warning("outbox: \(deliveries.count) deliveries wait for channel '\(name)', which is not configured")
+                continue
+            }
+            busyChannels.insert(name)
+            Task { [store, logger, baseBackoff, maxBackoff] in
+                for delivery in deliveries {
+                    await Self.attempt(delivery, on: channel, store: store, logger: logger, base: baseBackoff, cap: maxBackoff)
                 }
-                group.addTask { [store, logger, baseBackoff, maxBackoff] in
-                    for delivery in deliveries {
-                        await Self.attempt(delivery, on: channel, store: store, logger: logger, base: baseBackoff, cap: maxBackoff)
-                    }
-                }
+                await self.channelDone(name)
             }
         }
+    }
+
+    private func channelDone(_ name: String) {
+        busyChannels.remove(name)
+        wakeContinuation.yield()
     }
 
     private static func attempt(

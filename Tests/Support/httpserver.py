@@ -363,6 +363,8 @@ class Handler(BaseHTTPRequestHandler):
     def hook(self):
         key = self.param("key", "hook")
         fail = int(self.param("fail", "0"))
+        # delay=S: a receiver that takes its time (a slow channel).
+        time.sleep(float(self.param("delay", "0")))
         if self.server.stats.flaky_count("hook:" + key) < fail:
             self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, "receiver failing on purpose\n")
         else:
