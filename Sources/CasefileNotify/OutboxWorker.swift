@@ -107,7 +107,7 @@ public actor OutboxWorker: Service {
                 for delivery in deliveries {
                     await Self.attempt(delivery, on: channel, store: store, logger: logger, base: baseBackoff, cap: maxBackoff)
                 }
-                await self.channelDone(name)
+                self.channelDone(name)
             }
         }
     }

@@ -85,7 +85,7 @@ struct NotifyEndToEndTests {
 
         // A follower from the end of the log, running while the change is committed.
         let followOut = dir.file("follow.out")
-        FileManager.default.createFile(atPath: followOut.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: followOut.path, contents: nil)
         let follower = Process()
         follower.executableURL = TestPaths.binary("casefilectl")
         follower.arguments = ["changes", "--follow", "--json", "--socket", socket]
@@ -111,7 +111,7 @@ struct NotifyEndToEndTests {
         follower.terminate()
         follower.waitUntilExit()
         let resumedOut = dir.file("resumed.out")
-        FileManager.default.createFile(atPath: resumedOut.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: resumedOut.path, contents: nil)
         let resumed = Process()
         resumed.executableURL = TestPaths.binary("casefilectl")
         resumed.arguments = ["changes", "--follow", "--json", "--since", String(before.next), "--socket", socket]

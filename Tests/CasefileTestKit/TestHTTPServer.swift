@@ -32,35 +32,9 @@ public final class TestHTTPServer: @unchecked Sendable {
         self.root = root
         self.unixSocketPath = unixSocketPath
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/Support/httpserver.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--root", root.path, "--exit-on-stdin-eof"]
-            + (unixSocketPath.map { ["--unix", $0] } ?? [])
-        let stdout = Pipe()
-        let stdin = Pipe()
-        // Children started at the same time by other tests would inherit the
-        // write end and keep the server's stdin open after stop() closes it.
-        _ = fcntl(stdin.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(stdout.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        try process.run()
-
-        // The first stdout line is the port; read byte by byte so nothing
-        // after it is swallowed.
-        var line: [UInt8] = []
-        let reader = stdout.fileHandleForReading
-        while line.last != UInt8(ascii: "\n") {
-            let byte = reader.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            line.append(contentsOf: byte)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let port = Int(text), port > 0 else {
-            process.terminate()
-            process.waitUntilExit()
-            throw StartError(description: "httpserver.py did not print its port (got \(text.debugDescription), exit \(process.terminationStatus))")
-        }
+        let (process, stdin, port) = try startServerPrintingItsPort(
+            ["python3", script.path, "--root", root.path, "--exit-on-stdin-eof"] + (unixSocketPath.map { ["--unix", $0] } ?? []),
+            name: "httpserver.py")
         self.process = process
         self.stdin = stdin
         self.port = port
@@ -227,29 +201,8 @@ public final class TestFTPServer: @unchecked Sendable {
         self.user = user
         self.password = password
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/Support/ftpserver.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script.path, "--root", root.path, "--user", user, "--password", password]
-        let stdout = Pipe()
-        let stdin = Pipe()
-        _ = fcntl(stdin.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(stdout.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        try process.run()
-        var line: [UInt8] = []
-        let reader = stdout.fileHandleForReading
-        while line.last != UInt8(ascii: "\n") {
-            let byte = reader.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            line.append(contentsOf: byte)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let port = Int(text), port > 0 else {
-            process.terminate()
-            process.waitUntilExit()
-            throw TestHTTPServer.StartError(description: "ftpserver.py did not print its port (got \(text.debugDescription))")
-        }
+        let (process, stdin, port) = try startServerPrintingItsPort(
+            [python, script.path, "--root", root.path, "--user", user, "--password", password], name: "ftpserver.py")
         self.process = process
         self.stdin = stdin
         self.port = port
@@ -264,4 +217,39 @@ public final class TestFTPServer: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
+}
+
+/// Starts a test server script (through /usr/bin/env) that prints its port
+/// as the first line of stdout and exits when its stdin closes; returns the
+/// process, the stdin pipe to close, and the port.
+func startServerPrintingItsPort(_ arguments: [String], name: String) throws -> (Process, Pipe, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let stdout = Pipe()
+    let stdin = Pipe()
+    // Children started at the same time by other tests would inherit the
+    // write end and keep the server's stdin open after stop() closes it.
+    _ = fcntl(stdin.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+    _ = fcntl(stdout.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+    process.standardOutput = stdout
+    process.standardInput = stdin
+    try process.run()
+
+    // The first stdout line is the port; read byte by byte so nothing after
+    // it is swallowed.
+    var line: [UInt8] = []
+    let reader = stdout.fileHandleForReading
+    while line.last != UInt8(ascii: "\n") {
+        let byte = reader.readData(ofLength: 1)
+        if byte.isEmpty { break }
+        line.append(contentsOf: byte)
+    }
+    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let port = Int(text), port > 0 else {
+        process.terminate()
+        process.waitUntilExit()
+        throw TestHTTPServer.StartError(description: "\(name) did not print its port (got \(text.debugDescription), exit \(process.terminationStatus))")
+    }
+    return (process, stdin, port)
 }
