@@ -92,9 +92,15 @@ public actor SyncService: Service {
             }
             let next = paused ? nil : nextDue.values.min()
             let wait = max(0.05, min(3600, next.map { $0.timeIntervalSinceNow } ?? 3600))
+            // The timer wakes the loop only when it runs out: a cancelled
+            // timer that woke it too would leave a wake-up for the next
+            // round, whose timer is cancelled in turn, and so on: a loop
+            // that never sleeps again after the first outside wake-up.
             let sleeper = Task { [wakeContinuation] in
-                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                wakeContinuation.yield()
+                do {
+                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                    wakeContinuation.yield()
+                } catch {}
             }
             _ = await wake.next()
             sleeper.cancel()

@@ -71,9 +71,15 @@ public actor OutboxWorker: Service {
                 // not ours to take yet: its task wakes us when it is done.
                 wait = max(busyChannels.isEmpty ? 0.05 : 1, min(wait, next.timeIntervalSinceNow))
             }
+            // The timer wakes the loop only when it runs out: a cancelled
+            // timer that woke it too would leave a wake-up for the next
+            // round, whose timer is cancelled in turn, and so on: a loop
+            // that never sleeps again after the first outside wake-up.
             let sleeper = Task { [wakeContinuation] in
-                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                wakeContinuation.yield()
+                do {
+                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                    wakeContinuation.yield()
+                } catch {}
             }
             _ = await iterator.next()
             sleeper.cancel()
