@@ -282,12 +282,9 @@ public actor SyncService: Service {
         let channels = announce ? config.notifiers.map(\.name) : []
         let channelFilters = Daemon.channelFilters(for: config, authorities: authorities)
 
-        var states: [String: DocumentState] = [:]
-        var requests: [FetchRequest] = []
-        for doc in listing.documents {
-            let state = try? store.documentState(url: doc.url)
-            if let state { states[doc.url] = state }
-            requests.append(doc.request(validators: state.map { Validators(etag: $0.etag, lastModified: $0.lastModified) }))
+        let states = (try? store.documentStates(urls: listing.documents.map(\.url))) ?? [:]
+        let requests = listing.documents.map { doc in
+            doc.request(validators: states[doc.url].map { Validators(etag: $0.etag, lastModified: $0.lastModified) })
         }
         let tally = Tally()
         let found = listing.documents.count
@@ -324,7 +321,7 @@ public actor SyncService: Service {
         switch outcome {
         case .notModified(let url, let etag, let lastModified):
             tally.summary.notModified += 1
-            try? store.recordNotModified(url: url, source: source, etag: etag, lastModified: lastModified, at: Date())
+            recordNotModified(url: url, source: source, state: state, etag: etag, lastModified: lastModified)
         case .failed(let failure):
             tally.summary.failed += 1
             tally.summary.errors.append("\(source): \(failure.url): \(failure.reason)")
@@ -335,7 +332,7 @@ public actor SyncService: Service {
             if let state, state.bytesHash == SHA256.tagged(doc.bytes), state.lastError == nil {
                 // Same bytes as on file: no parse, no write beyond the validators.
                 tally.summary.notModified += 1
-                try? store.recordNotModified(url: doc.url, source: source, etag: doc.etag, lastModified: doc.lastModified, at: Date())
+                recordNotModified(url: doc.url, source: source, state: state, etag: doc.etag, lastModified: doc.lastModified)
                 return
             }
             switch process(
@@ -357,6 +354,19 @@ public actor SyncService: Service {
                 try? store.recordDocumentFailure(url: doc.url, source: source, reason: "\(error)", at: Date())
             }
         }
+    }
+
+    /// A document that did not change. Nothing is written when the store
+    /// already says all there is to say: same validators, no error to
+    /// clear. So a sync where nothing changed writes one row per source (its
+    /// last success), not one per document, and the document rows keep the
+    /// time of their last fetch with a body.
+    private func recordNotModified(url: String, source: String, state: DocumentState?, etag: String?, lastModified: String?) {
+        if let state, state.lastError == nil,
+           etag == nil || etag == state.etag, lastModified == nil || lastModified == state.lastModified {
+            return
+        }
+        try? store.recordNotModified(url: url, source: source, etag: etag, lastModified: lastModified, at: Date())
     }
 
     // MARK: Re-parse

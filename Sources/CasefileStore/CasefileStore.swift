@@ -54,13 +54,23 @@ public final class CasefileStore: Sendable {
 
     /// The validators and state of a document, or nil when never seen.
     public func documentState(url: String) throws -> DocumentState? {
+        try documentStates(urls: [url])[url]
+    }
+
+    /// The states of those of `urls` on file, keyed by URL, in one read: a
+    /// sync's listing asks for all its documents at once.
+    public func documentStates(urls: [String]) throws -> [String: DocumentState] {
         try pool.read { db in
-            // Not `DocumentRow.fetchOne`: that would read the bytes too.
-            guard let row = try Row.fetchOne(db, sql: """
+            let statement = try db.cachedStatement(sql: """
                 SELECT etag, last_modified, bytes_hash, report_id, last_error FROM document WHERE url = ?
-                """, arguments: [url]) else { return nil }
-            return DocumentState(url: url, etag: row["etag"], lastModified: row["last_modified"],
-                                 bytesHash: row["bytes_hash"], reportID: row["report_id"], lastError: row["last_error"])
+                """)
+            var states: [String: DocumentState] = [:]
+            for url in urls where states[url] == nil {
+                guard let row = try Row.fetchOne(statement, arguments: [url]) else { continue }
+                states[url] = DocumentState(url: url, etag: row["etag"], lastModified: row["last_modified"],
+                                            bytesHash: row["bytes_hash"], reportID: row["report_id"], lastError: row["last_error"])
+            }
+            return states
         }
     }
 
@@ -253,21 +263,29 @@ public final class CasefileStore: Sendable {
     /// ones to record as withdrawn.
     public func noteListing(source: String, listed: [String]) throws -> [String] {
         let listedSet = Set(listed)
+        // Read first: in the usual sync every known document is listed again
+        // and none was missing before, and then nothing is written.
+        let (known, wasMissing) = try pool.read { db in
+            (try String.fetchAll(db, sql: "SELECT url FROM document WHERE source = ?", arguments: [source]),
+             Set(try String.fetchAll(db, sql: """
+                 SELECT l.url FROM document_listing l JOIN document d ON d.url = l.url WHERE d.source = ?
+                 """, arguments: [source])))
+        }
+        let missing = known.filter { !listedSet.contains($0) }
+        let back = wasMissing.filter { listedSet.contains($0) }
+        guard !missing.isEmpty || !back.isEmpty else { return [] }
         return try pool.write { db in
-            let known = try String.fetchAll(db, sql: "SELECT url FROM document WHERE source = ?", arguments: [source])
+            for url in back {
+                try db.execute(sql: "DELETE FROM document_listing WHERE url = ?", arguments: [url])
+            }
             var gone: [String] = []
-            for url in known {
-                if listedSet.contains(url) {
-                    try db.execute(sql: "DELETE FROM document_listing WHERE url = ?", arguments: [url])
-                    continue
-                }
-                try db.execute(sql: """
+            for url in missing {
+                let count = try Int.fetchOne(db, sql: """
                     INSERT INTO document_listing (url, missing_syncs) VALUES (?, 1)
                     ON CONFLICT (url) DO UPDATE SET missing_syncs = missing_syncs + 1
-                    """, arguments: [url])
-                if try Int.fetchOne(db, sql: "SELECT missing_syncs FROM document_listing WHERE url = ?", arguments: [url]) ?? 0 >= 2 {
-                    gone.append(url)
-                }
+                    RETURNING missing_syncs
+                    """, arguments: [url]) ?? 0
+                if count >= 2 { gone.append(url) }
             }
             return gone
         }
@@ -566,6 +584,14 @@ public final class CasefileStore: Sendable {
     @_spi(Testing)
     public func executeForTesting(_ sql: String) throws {
         try pool.write { db in try db.execute(sql: sql) }
+    }
+
+    /// How many rows the store's writer connection has inserted, updated or
+    /// deleted since it opened (SQLite's total_changes), for tests that check
+    /// that something wrote nothing.
+    @_spi(Testing)
+    public func rowsWrittenForTesting() throws -> Int {
+        try pool.writeWithoutTransaction { db in db.totalChangesCount }
     }
 
     // MARK: - Private

@@ -98,7 +98,14 @@ def rss(pid):
     return out["VmHWM"], out["VmRSS"]
 
 
-def run_casefile(bindir, work, server, urls, changed):
+def reset_peak(pid):
+    """Starts a new peak: writing 5 to clear_refs resets VmHWM to the
+    current RSS (Linux 4.0+), so each phase shows its own peak."""
+    with open("/proc/%d/clear_refs" % pid, "w") as f:
+        f.write("5")
+
+
+def run_casefile(bindir, work, server, urls, changed, profile=None):
     www = os.path.join(work, "www")
     with open(os.path.join(www, "feed.json"), "w") as f:
         json.dump([server.base + "/" + u for u in urls], f)
@@ -134,10 +141,19 @@ def run_casefile(bindir, work, server, urls, changed):
         if phase == "10 changed":
             change_reports(www, urls, changed)
         server.reset()
+        reset_peak(daemon.pid)
+        perf = None
+        if profile and profile[0] == phase:
+            perf = subprocess.Popen(["perf", "record", "-g", "-F", "4999", "-o", profile[1], "-p", str(daemon.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
         cpu0 = cpu_seconds(daemon.pid)
         t0 = time.monotonic()
         out = ctl("sync", "--wait", "--json")
         wall = time.monotonic() - t0
+        if perf:
+            perf.send_signal(2)
+            perf.wait()
         cpu = cpu_seconds(daemon.pid) - cpu0
         result = json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr}
         stats = server.stats()
@@ -195,6 +211,8 @@ def main():
     ap.add_argument("--reports", type=int, default=200)
     ap.add_argument("--changed", type=int, default=10)
     ap.add_argument("--urlwatch", action="store_true")
+    ap.add_argument("--profile", nargs=2, metavar=("PHASE", "FILE"),
+                    help="record the daemon with perf during PHASE ('unchanged' or '10 changed') into FILE")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="cfbench-")
     try:
@@ -204,7 +222,7 @@ def main():
         print("%d reports, %.1f KB each on average, served from 127.0.0.1\n" % (len(urls), sum(sizes) / len(sizes) / 1024))
         server = Server(www)
         try:
-            rows = run_casefile(args.bin, work, server, urls, args.changed)
+            rows = run_casefile(args.bin, work, server, urls, args.changed, args.profile)
             table("casefiled (release)", rows)
             if args.urlwatch:
                 # Same files, as they were before the change.

@@ -70,9 +70,22 @@ struct SourcesEndToEndTests {
         let sources = try decode(SourcesResponse.self, try daemon.ctl(["sources", "--json"]))
         #expect(sources.sources.first?.documents == 1)
 
+        // The document rows as SQLite has them, read by another process.
+        func documentRows() throws -> String {
+            let r = try runCommand(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", """
+                import sqlite3, sys
+                db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+                for row in db.execute("SELECT * FROM document ORDER BY url"): print(repr(row))
+                """, dir.file("state/casefile.sqlite").path])
+            #expect(r.status == 0, "\(r)")
+            return r.stdout
+        }
+        let rowsBefore = try documentRows()
         try server.resetStats()
         let second = try decode(SyncResponse.self, try daemon.ctl(["sync", "--wait", "--json"]))
         #expect(second.notModified == 1 && second.fetched == 0 && second.parsed == 0 && second.changes == 0, "\(second)")
+        #expect(rowsBefore.contains("/v1/file/101"))
+        #expect(try documentRows() == rowsBefore, "a 304 writes nothing")
         let stats = try server.stats()
         #expect(stats.requests.filter { $0.path.hasPrefix("/v1/file/") }.map(\.status) == [304], "\(stats.requests)")
         #expect(!stats.requests.contains { $0.path == "/v1/file/102" })

@@ -400,6 +400,31 @@ struct StoreTests {
         #expect(next.changes.map(\.seq) == [4])
     }
 
+    @Test("listings: missing from two in a row is gone, listed again starts over, all listed writes nothing")
+    func listings() throws {
+        let t = try TestStore()
+        try t.ingest(r2017, url: u2017)
+        try t.ingest(r2019, url: u2019)
+        let written = try t.store.rowsWrittenForTesting()
+        #expect(try t.store.noteListing(source: "ofsted", listed: [u2017, u2019, "https://elsewhere/new"]) == [])
+        #expect(try t.store.rowsWrittenForTesting() == written, "a listing with every known document writes nothing")
+        #expect(try t.store.noteListing(source: "ofsted", listed: [u2019]) == [], "one listing without it is not enough")
+        #expect(try t.store.noteListing(source: "ofsted", listed: [u2017, u2019]) == [], "listed again")
+        #expect(try t.store.noteListing(source: "ofsted", listed: [u2019]) == [], "the count started over")
+        #expect(try t.store.noteListing(source: "ofsted", listed: [u2019]) == [u2017])
+        #expect(try t.store.noteListing(source: "other", listed: []) == [], "another source's documents are not its own")
+    }
+
+    @Test("document states: those on file, in one read, without their bytes")
+    func documentStates() throws {
+        let t = try TestStore()
+        try t.ingest(r2019, url: u2019)
+        let states = try t.store.documentStates(urls: [u2019, u2017, u2019])
+        #expect(Array(states.keys) == [u2019])
+        #expect(states[u2019]?.reportID != nil && states[u2019]?.bytesHash != nil && states[u2019]?.lastError == nil)
+        #expect(try t.store.documentState(url: u2019) == states[u2019])
+    }
+
     @Test("a withdrawn document records report_withdrawn once, queued, and keeps the report")
     func withdrawn() throws {
         let t = try TestStore()
