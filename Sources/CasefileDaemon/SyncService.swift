@@ -289,10 +289,12 @@ public actor SyncService: Service {
         let tally = Tally()
         let found = listing.documents.count
         progress?(SyncProgress(source: source.name, found: found, done: before))
-        tally.onChange = progress.map { report in { summary in report(SyncProgress(source: source.name, found: found, done: before + summary)) } }
         let known = states
         await fetcher.fetchEach(requests) { outcome in
             await self.handle(outcome, source: source.name, state: known[outcome.url], channels: channels, channelFilters: channelFilters, tally: tally)
+            if let progress, tally.countHandled(of: found) {
+                progress(SyncProgress(source: source.name, found: found, done: before + tally.summary))
+            }
         }
         summary = summary + tally.summary
 
@@ -418,10 +420,20 @@ enum ParseOrStoreError: Error, CustomStringConvertible {
 
 /// A sync's counters, filled by the outcome handler, one outcome at a time.
 final class Tally: @unchecked Sendable {
-    var summary = SyncResponse() {
-        didSet { onChange?(summary) }
+    var summary = SyncResponse()
+    private var handled = 0
+    private var lastReport: ContinuousClock.Instant?
+
+    /// Counts one more outcome handled; true when progress is worth a line:
+    /// a line per document would be thousands for a big source, so at most
+    /// two a second, and the last one.
+    func countHandled(of total: Int) -> Bool {
+        handled += 1
+        let now = ContinuousClock.now
+        if handled < total, let last = lastReport, now - last < .milliseconds(500) { return false }
+        lastReport = now
+        return true
     }
-    var onChange: ((SyncResponse) -> Void)?
 }
 
 /// A manual sync the daemon cannot do (an unknown source).
