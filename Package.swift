@@ -11,6 +11,17 @@ let mupdfLibraries = [
     "mupdf", "mupdf-third", "mujs", "gumbo", "openjp2", "jbig2dec", "jpeg", "freetype", "harfbuzz", "png16", "brotlidec", "z", "m",
 ]
 
+// How the two programs are linked: with the toolchain's lld, relative
+// relocations packed (DT_RELR, glibc 2.36+) and no symbols exported from the
+// executable. The default link exports some 28,000 symbols and carries 2.9 MB
+// of relocations, all read at every start: measured on the idle daemon
+// (release, static Swift runtime), 42.4 MiB resident before, 35.5 after.
+// Nothing loads code that would look symbols up in the executable.
+let programLinking: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                 .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "Casefile",
     platforms: [.macOS(.v14)],
@@ -82,13 +93,13 @@ let package = Package(
         .executableTarget(name: "casefiled", dependencies: [
             "CasefileDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], linkerSettings: programLinking),
         // The CLI knows the daemon only through the socket: no store, fetch
         // or daemon module here (parse aside, which is offline).
         .executableTarget(name: "casefilectl", dependencies: [
             "CasefileControl", "CasefileParse", "CasefileModel", "CasefileHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], linkerSettings: programLinking),
 
         // The parser benchmark (release builds): MuPDF extraction, parsing and
         // bare pdftotext side by side on a folder of PDFs.
