@@ -22,7 +22,7 @@ UNITDIR       = $(PREFIX)/lib/systemd/system
 MANDIR        = $(PREFIX)/share/man/man1
 RELEASE       = .build/release
 
-.PHONY: deps build demo test release install clean
+.PHONY: deps build demo test release bench install clean
 
 deps:
 	@missing=""; \
@@ -50,6 +50,11 @@ test: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_FLAGS) --product casefiled
 	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_FLAGS) --product casefilectl
+
+# The sync benchmark on the release build (200 reports from 127.0.0.1, three
+# phases; urlwatch alongside when pip can install it). Prints a table.
+bench: release
+	python3 Tests/Benchmarks/sync_benchmark.py --bin .build/release --urlwatch --breakdown
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: binaries, units, sysusers and
 # tmpfiles snippets, the config (never over an existing one), man pages and

@@ -3,14 +3,24 @@
 
 Phases: a cold sync, a second sync with nothing changed, a sync after
 changing 10 reports. For each: wall time, CPU seconds of the daemon, its
-peak and steady RSS, requests answered 200 and 304, changes recorded.
+peak and steady RSS, its anonymous memory at the end of the phase (RssAnon:
+heap, stacks, written data; the rest of RSS is file pages, the program's
+and the libraries' code, shared and reclaimable), requests answered 200 and
+304, changes recorded. The peak is the phase's own: it is reset at the start
+of each phase through /proc/PID/clear_refs.
 With --urlwatch, the same three phases are run by urlwatch (installed with
 pip in a virtual environment of the benchmark's own) on the same files, and
-the ratios are printed.
+the ratios are printed; urlwatch's anonymous memory is its largest RssAnon,
+sampled every 10 ms.
+With --breakdown, the daemon's resident memory after the last phase is
+listed by mapping.
 
-Run on a release build:
-    swift build -c release --product casefiled --product casefilectl
-    python3 Tests/Benchmarks/sync_benchmark.py [--bin .build/release] [--urlwatch]
+Run on a release build linked as `make install` links it (the Swift
+runtime static; each product built on its own, as SwiftPM builds only the
+last --product given):
+    swift build -c release --static-swift-stdlib --product casefiled
+    swift build -c release --static-swift-stdlib --product casefilectl
+    python3 Tests/Benchmarks/sync_benchmark.py [--bin .build/release] [--urlwatch] [--breakdown]
 
 The reports are made from the Redbridge fixture, one per authority of the
 bundled list and date, so each one parses as a distinct ILACS report. They
@@ -89,13 +99,38 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def rss(pid):
+def status(pid):
+    """VmHWM, VmRSS and RssAnon of /proc/PID/status, in MiB."""
     out = {}
     for line in open("/proc/%d/status" % pid):
-        if line.startswith(("VmRSS", "VmHWM")):
+        if line.startswith(("VmRSS", "VmHWM", "RssAnon")):
             k, v = line.split(":")
             out[k] = int(v.split()[0]) / 1024
-    return out["VmHWM"], out["VmRSS"]
+    return out
+
+
+def rss(pid):
+    st = status(pid)
+    return st["VmHWM"], st["VmRSS"], st["RssAnon"]
+
+
+def breakdown(pid):
+    """Resident memory by mapping: the file (or [anon]) and permissions."""
+    total = {}
+    name = "[anon]"
+    perms = ""
+    for line in open("/proc/%d/smaps" % pid):
+        head = line.split()
+        if "-" in head[0] and not head[0].endswith(":"):
+            name = os.path.basename(head[5]) if len(head) > 5 else "[anon]"
+            perms = head[1]
+        elif head[0] == "Rss:":
+            total[(name, perms)] = total.get((name, perms), 0) + int(head[1])
+    print("resident memory of casefiled after the last phase: %.1f MiB" % (sum(total.values()) / 1024))
+    for (name, perms), kb in sorted(total.items(), key=lambda kv: -kv[1]):
+        if kb >= 256:
+            print("  %6.1f MiB  %s %s" % (kb / 1024, perms, name))
+    print()
 
 
 def reset_peak(pid):
@@ -105,7 +140,7 @@ def reset_peak(pid):
         f.write("5")
 
 
-def run_casefile(bindir, work, server, urls, changed, profile=None):
+def run_casefile(bindir, work, server, urls, changed, profile=None, show_breakdown=False):
     www = os.path.join(work, "www")
     with open(os.path.join(www, "feed.json"), "w") as f:
         json.dump([server.base + "/" + u for u in urls], f)
@@ -134,9 +169,9 @@ def run_casefile(bindir, work, server, urls, changed, profile=None):
         time.sleep(0.05)
     wall = time.monotonic() - t0
     stats = server.stats()
-    peak, steady = rss(daemon.pid)
+    peak, steady, anon = rss(daemon.pid)
     changes = len(json.loads(ctl("changes", "--limit", "10000", "--json").stdout)["changes"])
-    rows.append(("cold", wall, cpu_seconds(daemon.pid), peak, steady, stats["counts"].get("200", 0), stats["counts"].get("304", 0), changes))
+    rows.append(("cold", wall, cpu_seconds(daemon.pid), peak, steady, anon, stats["counts"].get("200", 0), stats["counts"].get("304", 0), changes))
     for phase in ["unchanged", "10 changed"]:
         if phase == "10 changed":
             change_reports(www, urls, changed)
@@ -157,8 +192,10 @@ def run_casefile(bindir, work, server, urls, changed, profile=None):
         cpu = cpu_seconds(daemon.pid) - cpu0
         result = json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr}
         stats = server.stats()
-        peak, steady = rss(daemon.pid)
-        rows.append((phase, wall, cpu, peak, steady, stats["counts"].get("200", 0), stats["counts"].get("304", 0), result.get("changes")))
+        peak, steady, anon = rss(daemon.pid)
+        rows.append((phase, wall, cpu, peak, steady, anon, stats["counts"].get("200", 0), stats["counts"].get("304", 0), result.get("changes")))
+    if show_breakdown:
+        breakdown(daemon.pid)
     daemon.terminate()
     daemon.wait()
     return rows
@@ -186,22 +223,32 @@ def run_urlwatch(work, server, urls, changed):
         server.reset()
         t0 = time.monotonic()
         before = os.times()
-        # /usr/bin/time is not always there: measure the child's CPU and peak RSS through wait4.
+        # /usr/bin/time is not always there: measure the child's CPU and peak
+        # RSS through wait4, and sample its anonymous memory meanwhile.
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
+        anon = 0.0
+        while True:
+            pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                anon = max(anon, status(proc.pid)["RssAnon"])
+            except (OSError, KeyError):
+                pass
+            time.sleep(0.01)
         wall = time.monotonic() - t0
         stats = server.stats()
-        rows.append((phase, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, None,
+        rows.append((phase, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, None, anon,
                      stats["counts"].get("200", 0), stats["counts"].get("304", 0), None))
     return rows, None
 
 
 def table(title, rows):
     print(title)
-    print("%-11s %8s %8s %10s %12s %6s %6s %8s" % ("phase", "wall s", "CPU s", "peak MiB", "steady MiB", "200", "304", "changes"))
-    for phase, wall, cpu, peak, steady, ok, nm, changes in rows:
-        print("%-11s %8.2f %8.2f %10.1f %12s %6d %6d %8s" % (
-            phase, wall, cpu, peak, "%.1f" % steady if steady is not None else "–", ok, nm, changes if changes is not None else "–"))
+    print("%-11s %8s %8s %10s %12s %10s %6s %6s %8s" % ("phase", "wall s", "CPU s", "peak MiB", "steady MiB", "anon MiB", "200", "304", "changes"))
+    for phase, wall, cpu, peak, steady, anon, ok, nm, changes in rows:
+        print("%-11s %8.2f %8.2f %10.1f %12s %10.1f %6d %6d %8s" % (
+            phase, wall, cpu, peak, "%.1f" % steady if steady is not None else "–", anon, ok, nm, changes if changes is not None else "–"))
     print()
 
 
@@ -211,6 +258,7 @@ def main():
     ap.add_argument("--reports", type=int, default=200)
     ap.add_argument("--changed", type=int, default=10)
     ap.add_argument("--urlwatch", action="store_true")
+    ap.add_argument("--breakdown", action="store_true", help="list the daemon's resident memory by mapping at the end")
     ap.add_argument("--profile", nargs=2, metavar=("PHASE", "FILE"),
                     help="record the daemon with perf during PHASE ('unchanged' or '10 changed') into FILE")
     args = ap.parse_args()
@@ -222,7 +270,7 @@ def main():
         print("%d reports, %.1f KB each on average, served from 127.0.0.1\n" % (len(urls), sum(sizes) / len(sizes) / 1024))
         server = Server(www)
         try:
-            rows = run_casefile(args.bin, work, server, urls, args.changed, args.profile)
+            rows = run_casefile(args.bin, work, server, urls, args.changed, args.profile, args.breakdown)
             table("casefiled (release)", rows)
             if args.urlwatch:
                 # Same files, as they were before the change.
@@ -233,8 +281,9 @@ def main():
                     print("urlwatch: not run: %s" % why)
                 else:
                     table("urlwatch", uw)
-                    for (p, _, cc, cpk, _, _, _, _), (_, _, uc, upk, _, _, _, _) in zip(rows, uw):
-                        print("%-11s urlwatch/casefiled: CPU %.1f×, peak memory %.1f×" % (p, uc / max(cc, 0.001), upk / max(cpk, 0.001)))
+                    for (p, _, cc, cpk, _, ca, _, _, _), (_, _, uc, upk, _, ua, _, _, _) in zip(rows, uw):
+                        print("%-11s urlwatch/casefiled: CPU %.1f×, peak memory %.1f×, anonymous memory %.1f×" % (
+                            p, uc / max(cc, 0.001), upk / max(cpk, 0.001), ua / max(ca, 0.001)))
         finally:
             server.stop()
     finally:
