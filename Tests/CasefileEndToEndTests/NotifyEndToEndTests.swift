@@ -180,6 +180,63 @@ struct NotifyEndToEndTests {
     }
 
     /// "=?UTF-8?B?…?=" words, folded, back to text.
+    /// A delivery that used up max_attempts is parked as failed, shows in
+    /// `notifications` with its error, and `notifications retry` sends it
+    /// again, through the built binaries.
+    @Test func aParkedDeliveryIsShownAndRetriedOnRequest() throws {
+        let dir = try TempDir("cfretry")
+        try FileManager.default.createDirectory(at: dir.file("www"), withIntermediateDirectories: true)
+        try Data(try SyntheticReports.redbridge2019().utf8).write(to: dir.file("www/redbridge.txt"))
+        let script = try dir.write(
+            "notify.sh",
+            """
+            #!/bin/sh
+            [ -f "\(dir.path)/allow" ] || { echo "receiver not ready" >&2; exit 1; }
+            cat > "\(dir.path)/delivered.json"
+            """)
+        chmod(script.path, 0o755)
+        let config = try dir.write(
+            "casefiled.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            socket = "ctl.sock"
+            interval = "1h"
+            notify_initial_sync = true
+
+            [[source]]
+            name = "folder"
+            kind = "directory"
+            url = "www"
+
+            [[notify]]
+            name = "hook"
+            kind = "command"
+            command = ["\(script.path)"]
+            max_attempts = 1
+            """)
+        let daemon = try DaemonProcess(config: config, socket: dir.file("ctl.sock").path, logFile: dir.file("d.log"))
+        try daemon.waitUntilReady()
+        func deliveries() throws -> [DeliveryEntry] {
+            try decode(NotificationsResponse.self, try daemon.ctl(["notifications", "--json"])).deliveries
+        }
+        #expect(try waitFor(30) { try deliveries().first?.state == "failed" }, "\((try? deliveries()) ?? [])\n\(daemon.log)")
+        let parked = try #require(try deliveries().first)
+        #expect(parked.attempts == 1 && parked.kind == .reportAdded && parked.channel == "hook")
+        #expect(parked.lastError?.contains("receiver not ready") == true, "\(parked)")
+        let table = try daemon.ctl(["notifications"])
+        #expect(table.stdout.contains("failed") && table.stdout.contains("receiver not ready"), "\(table)")
+
+        #expect(try daemon.ctl(["notifications", "retry", "99999"]).status != 0, "an unknown id is refused")
+        try Data().write(to: dir.file("allow"))
+        let retry = try daemon.ctl(["notifications", "retry", String(parked.id)])
+        #expect(retry.status == 0 && retry.stdout.contains("1 delivery queued again"), "\(retry)")
+        #expect(try waitFor(30) { try deliveries().first?.state == "delivered" }, "\((try? deliveries()) ?? [])\n\(daemon.log)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("delivered.json").path))
+        let again = try daemon.ctl(["notifications", "retry"])
+        #expect(again.status == 0 && again.stdout.contains("nothing to retry"), "\(again)")
+    }
+
     static func decodeRFC2047(_ s: String) -> String {
         var bytes: [UInt8] = []
         for word in s.split(whereSeparator: { $0 == " " || $0 == "\r" || $0 == "\n" }) {
