@@ -68,6 +68,7 @@ public struct ControlListener: Service {
                 try await responseWriter.write(response: response.head, body: response.body)
             },
             configuration: .init(
+                additionalChannelHandlers: [CloseAfterDecodeError()],
                 idleTimeout: limits.idleTimeout,
                 httpDecoderConfiguration: .init(
                     maxHeaderFieldSize: limits.maxHeaderFieldSize, maxHeaderListSize: limits.maxHeaderListSize,
@@ -117,6 +118,21 @@ public struct ControlListener: Service {
             }
         }
         if case .path(let path) = socket { unlink(path) }
+    }
+}
+
+/// Closes a connection whose bytes are not HTTP the decoder can take (a
+/// header over the limits, random bytes), half a second after the error, so
+/// the 400 Hummingbird writes can leave first. Without it the connection
+/// was half-closed only: a client still sending (a 10 MB header) blocked
+/// until the idle timeout, 30 s later, and held a connection slot meanwhile.
+final class CloseAfterDecodeError: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: .milliseconds(500)) { channel.close(promise: nil) }
+        context.fireErrorCaught(error)
     }
 }
 

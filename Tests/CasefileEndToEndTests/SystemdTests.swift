@@ -224,7 +224,12 @@ struct SystemdTests {
         random.send((0..<4096).map { _ in UInt8.random(in: 0...255) })
         let huge = try RawUnixSocket(path: daemon.socket)
         let header = Array("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: ".utf8)
+        let sending = Date()
         huge.send(header + [UInt8](repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024))
+        // Closed soon after the 400, not at the 30 s idle timeout (the sender
+        // blocks until then when the daemon stops reading but keeps it open).
+        let blocked = Date().timeIntervalSince(sending)
+        #expect(blocked < 20, "the 10 MB header's sender was blocked \(blocked) s")
 
         // A normal client is served meanwhile.
         #expect(try daemon.ctl(["status"]).status == 0)
