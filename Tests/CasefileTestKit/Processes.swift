@@ -45,6 +45,14 @@ public func runCommand(
     if let environment { process.environment = environment }
     let out = Pipe()
     let err = Pipe()
+    // Close-on-exec for all four ends: a long-lived child spawned meanwhile
+    // by another test (a server) would otherwise inherit the write ends and
+    // keep the pipes open after this command exits, so reading them to the
+    // end would never finish. This command gets its ends as 1 and 2, which
+    // posix_spawn's dup2 leaves open across exec.
+    for fd in [out.fileHandleForReading, out.fileHandleForWriting, err.fileHandleForReading, err.fileHandleForWriting] {
+        _ = fcntl(fd.fileDescriptor, F_SETFD, FD_CLOEXEC)
+    }
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
