@@ -179,6 +179,11 @@ public struct SourceConfig: Sendable, Equatable {
     public var format: FeedFormatConfig
     /// directory (sftp, ftp, ftps): absolute path of a `user:password` file.
     public var credentialsFile: String?
+    /// directory (sftp): the known_hosts file the server's host key must be
+    /// in; nil means the system's, `/etc/ssh/ssh_known_hosts`.
+    public var sshKnownHosts: String?
+    /// directory (sftp): a private key to log in with (mode 0600).
+    public var sshKeyFile: String?
     /// The line of the `[[source]]` header, for messages.
     public var line: Int
 

@@ -27,7 +27,7 @@ struct ConfigDecoder {
         ]),
         ("source", "[[source]]", [
             "name", "kind", "url", "interval", "follow", "documents", "max_depth", "label_include", "label_exclude",
-            "format", "credentials_file",
+            "format", "credentials_file", "ssh_known_hosts", "ssh_key_file",
         ]),
         ("notify", "[[notify]]", [
             "name", "kind", "command", "url", "headers", "secret_file", "from", "to", "credentials_file", "starttls",
@@ -58,6 +58,8 @@ struct ConfigDecoder {
         ("label_exclude", [.crawl, .feed]),
         ("format", [.feed]),
         ("credentials_file", [.directory]),
+        ("ssh_known_hosts", [.directory]),
+        ("ssh_key_file", [.directory]),
     ]
 
     /// Kinds DESIGN.md names that a later version brings.
@@ -261,6 +263,24 @@ struct ConfigDecoder {
                     try checkCredentialsFile(path, line: file.line, s)
                     source.credentialsFile = path
                 }
+                // SSH: the server proves who it is against a known_hosts
+                // file (always: there is no "accept any key"), and we may
+                // log in with a key rather than a password.
+                for key in ["ssh_known_hosts", "ssh_key_file"] {
+                    guard let file = try s.string(key) else { continue }
+                    guard Self.scheme(of: resolved) == "sftp" else {
+                        throw s.fail(key, file.line, "\(key) is for sftp:// folders only")
+                    }
+                    let path = try s.path(key, file)
+                    if key == "ssh_known_hosts" {
+                        // Like a credentials file, it may not exist yet:
+                        // listing the source then fails and says so.
+                        source.sshKnownHosts = path
+                    } else {
+                        try checkCredentialsFile(path, line: file.line, s, key: key)
+                        source.sshKeyFile = path
+                    }
+                }
             case .document:
                 break
             }
@@ -303,8 +323,13 @@ struct ConfigDecoder {
                 try checkURLText(url, s)
                 let rest = url.value.dropFirst(scheme.count + 3)
                 var host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-                if host.contains("@") {
-                    throw s.fail("url", url.line, "invalid url \(quoted(url.value)): put the user name and password in credentials_file, never in the url")
+                if let at = host.lastIndex(of: "@") {
+                    // A user name may be in the url (sftp://casefile@host/, for
+                    // a key login); a password never.
+                    guard !host[..<at].contains(":") else {
+                        throw s.fail("url", url.line, "invalid url \(quoted(url.value)): put the password in credentials_file, never in the url")
+                    }
+                    host = host[host.index(after: at)...]
                 }
                 host = host.prefix { $0 != ":" }
                 guard !host.isEmpty else {
@@ -380,11 +405,19 @@ struct ConfigDecoder {
         var info = stat()
         guard stat(path, &info) == 0 else { return }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw s.fail(key, line, "\(key == "secret_file" ? "secret" : "credentials") file \(quoted(path)) is not a regular file")
+            throw s.fail(key, line, "\(Self.fileWhat(key)) \(quoted(path)) is not a regular file")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw s.fail(key, line, "\(key == "secret_file" ? "secret" : "credentials") file \(quoted(path)) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it")
+            throw s.fail(key, line, "\(Self.fileWhat(key)) \(quoted(path)) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it")
+        }
+    }
+
+    private static func fileWhat(_ key: String) -> String {
+        switch key {
+        case "secret_file": return "secret file"
+        case "ssh_key_file": return "SSH key file"
+        default: return "credentials file"
         }
     }
 

@@ -225,7 +225,8 @@ public actor SyncService: Service {
         SourceSpec(
             name: s.name, kind: SourceKind(rawValue: s.kind.rawValue) ?? .document, url: s.url, follow: s.follow,
             documents: s.documents, maxDepth: s.maxDepth, labelInclude: s.labelInclude, labelExclude: s.labelExclude,
-            credentialsFile: s.credentialsFile, format: FeedFormat(rawValue: s.format.rawValue) ?? .auto)
+            credentialsFile: s.credentialsFile, ssh: SSHSettings(knownHosts: s.sshKnownHosts, keyFile: s.sshKeyFile),
+            format: FeedFormat(rawValue: s.format.rawValue) ?? .auto)
     }
 
     /// One document through extract → parse → store. Used by the sync and

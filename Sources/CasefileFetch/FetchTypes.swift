@@ -85,12 +85,16 @@ public struct FetchRequest: Sendable, Hashable {
     /// A file holding `user:password` (mode 0600 or stricter), for sftp,
     /// ftp, ftps and smb URLs.
     public var credentialsFile: String?
+    /// For sftp:// URLs: the known_hosts file and an optional login key.
+    public var ssh: SSHSettings
 
-    public init(url: String, validators: Validators? = nil, protocols: [String]? = nil, credentialsFile: String? = nil) {
+    public init(url: String, validators: Validators? = nil, protocols: [String]? = nil, credentialsFile: String? = nil,
+                ssh: SSHSettings = SSHSettings()) {
         self.url = url
         self.validators = validators
         self.protocols = protocols
         self.credentialsFile = credentialsFile
+        self.ssh = ssh
     }
 }
 
@@ -217,17 +221,20 @@ public struct ListedDocument: Sendable, Hashable {
     /// What fetching it may use (protocols, credentials), from its source.
     public var protocols: [String]?
     public var credentialsFile: String?
+    public var ssh: SSHSettings
 
-    public init(url: String, label: String? = nil, protocols: [String]? = nil, credentialsFile: String? = nil) {
+    public init(url: String, label: String? = nil, protocols: [String]? = nil, credentialsFile: String? = nil,
+                ssh: SSHSettings = SSHSettings()) {
         self.url = url
         self.label = label
         self.protocols = protocols
         self.credentialsFile = credentialsFile
+        self.ssh = ssh
     }
 
     /// The request that fetches it, conditional when there are validators.
     public func request(validators: Validators?) -> FetchRequest {
-        FetchRequest(url: url, validators: validators, protocols: protocols, credentialsFile: credentialsFile)
+        FetchRequest(url: url, validators: validators, protocols: protocols, credentialsFile: credentialsFile, ssh: ssh)
     }
 }
 

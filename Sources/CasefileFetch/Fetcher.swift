@@ -201,6 +201,25 @@ public struct Fetcher: Sendable {
                 return (failure(error.reason, .configuration), nil)
             }
         }
+        if scheme == "sftp" || scheme == "scp" {
+            // Always checked: libcurl takes any host key when no known_hosts
+            // file is set, and with no key callback it refuses a key that is
+            // missing from the file or differs from it.
+            let knownHosts = request.ssh.effectiveKnownHosts
+            guard access(knownHosts, R_OK) == 0 else {
+                let why = String(cString: strerror(errno))
+                return (failure("cannot read the known_hosts file \(knownHosts) (\(why)), so the server's SSH host key cannot be checked; make it with ssh-keyscan -p PORT HOST > \(knownHosts), after checking the key's fingerprint", .configuration), nil)
+            }
+            http.sshKnownHosts = knownHosts
+            if let key = request.ssh.keyFile {
+                do {
+                    try Credentials.checkPrivate(key, what: "SSH key file")
+                } catch {
+                    return (failure(error.reason, .configuration), nil)
+                }
+                http.sshPrivateKeyFile = key
+            }
+        }
         if isHTTP, let validators = request.validators {
             if let etag = validators.etag { http.setHeader("If-None-Match", etag) }
             if let date = validators.lastModified { http.setHeader("If-Modified-Since", date) }
@@ -214,7 +233,7 @@ public struct Fetcher: Sendable {
         do {
             response = try await pool.perform(http)
         } catch {
-            let (reason, kind) = describe(error, allowed: protocols)
+            let (reason, kind) = describe(error, allowed: protocols, knownHosts: http.sshKnownHosts)
             let retry = [.timeout, .connection, .incomplete].contains(kind) ? Retry() : nil
             return (failure(reason, kind, status: error.lastStatus), retry)
         }
@@ -252,7 +271,7 @@ public struct Fetcher: Sendable {
         }
     }
 
-    private func describe(_ error: HTTPError, allowed: [String]) -> (String, FetchFailure.Kind) {
+    private func describe(_ error: HTTPError, allowed: [String], knownHosts: String?) -> (String, FetchFailure.Kind) {
         if error.isCancelled { return ("cancelled", .cancelled) }
         if error.isTimeout { return ("timed out after \(Self.seconds(settings.timeout)) s", .timeout) }
         if error.isTooLarge { return (error.message, .tooLarge) }
@@ -266,6 +285,11 @@ public struct Fetcher: Sendable {
             return ("protocol not allowed for this source (allowed: \(allowed.joined(separator: ", "))): \(error.message)", .protocolNotAllowed)
         case HTTPError.partialFile:
             return ("incomplete response: \(error.message)", .incomplete)
+        case HTTPError.peerFailedVerification where knownHosts != nil:
+            let file = knownHosts ?? ""
+            return ("the server's SSH host key is not in \(file), or differs from the one there; check its fingerprint with the server's administrator, then add it (ssh-keyscan -p PORT HOST >> \(file))", .other)
+        case HTTPError.loginDenied:
+            return ("login denied: \(error.message)", .other)
         case HTTPError.couldNotResolveHost, HTTPError.couldNotConnect, HTTPError.gotNothing,
              HTTPError.sendError, HTTPError.receiveError, 16 /* HTTP/2 framing */, 35 /* TLS handshake */, 92 /* HTTP/2 stream */:
             return (error.message, .connection)
@@ -350,6 +374,22 @@ enum Credentials {
     /// The first line of `path`, which must be a regular file readable by
     /// its owner only (mode 0600 or 0400): a password in a file that others
     /// can read is refused, not used.
+    /// Throws unless `path` is a regular file readable by its owner only.
+    static func checkPrivate(_ path: String, what: String) throws(FetchError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            throw FetchError(url: path, reason: "cannot read the \(what) \(path): \(String(cString: strerror(code)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw FetchError(url: path, reason: "the \(what) \(path) is not a regular file")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw FetchError(url: path, reason: "the \(what) \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
+        }
+    }
+
     static func read(_ path: String) throws(FetchError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {

@@ -12,7 +12,10 @@ enum RemoteFolder {
         if let file = source.credentialsFile {
             _ = try Credentials.read(file)   // a clear error before any transfer
         }
-        let request = FetchRequest(url: folder, protocols: [scheme], credentialsFile: source.credentialsFile)
+        if let key = source.ssh.keyFile {
+            try Credentials.checkPrivate(key, what: "SSH key file")
+        }
+        let request = FetchRequest(url: folder, protocols: [scheme], credentialsFile: source.credentialsFile, ssh: source.ssh)
         let listing: FetchedDocument
         switch await fetcher.fetch(request) {
         case .fetched(let document): listing = document
@@ -29,7 +32,7 @@ enum RemoteFolder {
         let documents = names
             .filter { !$0.hasPrefix(".") }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            .map { ListedDocument(url: folder + percentEncoded($0), label: $0, protocols: [scheme], credentialsFile: source.credentialsFile) }
+            .map { ListedDocument(url: folder + percentEncoded($0), label: $0, protocols: [scheme], credentialsFile: source.credentialsFile, ssh: source.ssh) }
         return SourceListing(documents: documents, pagesRead: 1)
     }
 

@@ -37,12 +37,14 @@ public struct SourceSpec: Sendable, Hashable {
     public var labelExclude: [String]
     /// directory (sftp, ftp, ftps): a file holding `user:password`, mode 0600.
     public var credentialsFile: String?
+    /// directory (sftp): how the server's host key is checked and how we log in.
+    public var ssh: SSHSettings
     /// feed: the format, or `auto`.
     public var format: FeedFormat
 
     public init(name: String, kind: SourceKind, url: String, follow: [String] = [], documents: String? = nil,
                 maxDepth: Int = 3, labelInclude: [String] = [], labelExclude: [String] = [],
-                credentialsFile: String? = nil, format: FeedFormat = .auto) {
+                credentialsFile: String? = nil, ssh: SSHSettings = SSHSettings(), format: FeedFormat = .auto) {
         self.name = name
         self.kind = kind
         self.url = url
@@ -52,6 +54,29 @@ public struct SourceSpec: Sendable, Hashable {
         self.labelInclude = labelInclude
         self.labelExclude = labelExclude
         self.credentialsFile = credentialsFile
+        self.ssh = ssh
         self.format = format
     }
+}
+
+/// SSH for sftp:// sources. The server's host key is always checked: there
+/// is no setting that accepts any key, so a password or a listing cannot go
+/// to a server that only claims the name.
+public struct SSHSettings: Sendable, Hashable {
+    /// The system-wide known_hosts file, used when a source names none.
+    public static let systemKnownHosts = "/etc/ssh/ssh_known_hosts"
+
+    /// The known_hosts file the host key must match (OpenSSH's format,
+    /// hashed names included); nil: `systemKnownHosts`.
+    public var knownHosts: String?
+    /// A private key to log in with (mode 0600 or stricter); the user name
+    /// comes from the URL or the credentials file.
+    public var keyFile: String?
+
+    public init(knownHosts: String? = nil, keyFile: String? = nil) {
+        self.knownHosts = knownHosts
+        self.keyFile = keyFile
+    }
+
+    public var effectiveKnownHosts: String { knownHosts ?? Self.systemKnownHosts }
 }

@@ -45,6 +45,12 @@ public struct HTTPRequest: Sendable {
     /// "user:password" for protocols that log in (ftp, ftps, sftp, smb).
     /// Never logged; not sent on to another host after a redirect.
     public var credentials: String?
+    /// sftp/scp: the known_hosts file the server's key must match
+    /// (CURLOPT_SSH_KNOWNHOSTS). Set it for every SSH URL: without it
+    /// libcurl accepts any host key.
+    public var sshKnownHosts: String?
+    /// sftp/scp: a private key to log in with (CURLOPT_SSH_PRIVATE_KEYFILE).
+    public var sshPrivateKeyFile: String?
 
     public init(url: String, method: String = "GET", headers: [HTTPHeader] = [], body: [UInt8]? = nil) {
         self.url = url
@@ -118,6 +124,8 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public static let gotNothing = 52
     public static let sendError = 55
     public static let receiveError = 56
+    public static let peerFailedVerification = 60
+    public static let loginDenied = 67
 
     public init(url: String, code: Int, message: String, isTimeout: Bool = false,
                 isTooLarge: Bool = false, isCancelled: Bool = false) {

@@ -104,6 +104,12 @@ final class Transfer {
             // another host after a redirect (CURLOPT_UNRESTRICTED_AUTH stays 0).
             set(ccurl_setopt_str(handle, CURLOPT_USERPWD, credentials))
         }
+        if let knownHosts = request.sshKnownHosts {
+            set(ccurl_setopt_str(handle, CURLOPT_SSH_KNOWNHOSTS, knownHosts))
+        }
+        if let key = request.sshPrivateKeyFile {
+            set(ccurl_setopt_str(handle, CURLOPT_SSH_PRIVATE_KEYFILE, key))
+        }
         // Proxies: nothing here sets CURLOPT_PROXY or CURLOPT_NOPROXY, so
         // libcurl reads http_proxy, https_proxy, ftp_proxy, all_proxy and
         // no_proxy from the environment, as curl(1) does.

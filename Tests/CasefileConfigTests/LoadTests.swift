@@ -151,7 +151,8 @@ struct ShippedConfigTests {
         #expect(share.name == "shared-drive")
         #expect(share.kind == .directory)
         #expect(share.url.hasPrefix("sftp://"))
-        #expect(share.credentialsFile == "/etc/casefiled/shared-drive.credentials")
+        #expect(share.sshKnownHosts == "/etc/casefiled/known_hosts")
+        #expect(share.sshKeyFile == "/etc/casefiled/id_ed25519")
     }
 
     @Test func productionCommentedExamplesAllLoad() throws {

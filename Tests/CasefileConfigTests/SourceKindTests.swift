@@ -101,6 +101,33 @@ struct SourceKindConfigTests {
         _ = try CasefileConfig.parse(text: text.replacing("share.credentials", with: "missing"), file: configFile, baseDirectory: dir.path)
     }
 
+    @Test func anSFTPFolderWithAUserInTheURLAKeyAndKnownHosts() throws {
+        let dir = try TempDir("cf-ssh")
+        let key = try dir.write("id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
+        chmod(key.path, 0o600)
+        let hosts = try dir.write("known_hosts", "files.council.example ssh-ed25519 AAAA\n")
+        let text = """
+            [[source]]
+            name = "d"
+            kind = "directory"
+            url = "sftp://casefile@files.council.example/ofsted/"
+            ssh_known_hosts = "known_hosts"
+            ssh_key_file = "id_ed25519"
+            """
+        let c = try CasefileConfig.parse(text: text, file: configFile, baseDirectory: dir.path)
+        #expect(c.sources.first?.url == "sftp://casefile@files.council.example/ofsted/")
+        #expect(c.sources.first?.sshKnownHosts == hosts.path)
+        #expect(c.sources.first?.sshKeyFile == key.path)
+
+        chmod(key.path, 0o640)
+        #expect(throws: ConfigError(
+            file: configFile, line: 6, key: "source[1].ssh_key_file",
+            reason: "SSH key file \"\(key.path)\" is readable by group or others (mode 640); run chmod 600 on it")
+        ) {
+            try CasefileConfig.parse(text: text, file: configFile, baseDirectory: dir.path)
+        }
+    }
+
     static let crawl = "[[source]]\nname = \"c\"\nkind = \"crawl\"\nurl = \"https://example.org/\"\ndocuments = 'pdf$'\n"
     static let feed = "[[source]]\nname = \"f\"\nkind = \"feed\"\nurl = \"https://example.org/f.atom\"\n"
     static let directory = "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"/srv/in\"\n"

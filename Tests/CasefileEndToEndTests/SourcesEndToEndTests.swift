@@ -153,6 +153,48 @@ struct SourcesEndToEndTests {
         #expect(daemon.log.contains("source htmlpdf: \(server.url("/report.pdf"))"), "\(daemon.log)")
     }
 
+    /// A shared folder over SFTP through the daemon: the config's
+    /// ssh_known_hosts and ssh_key_file reach libcurl, and a server with
+    /// another host key gets nothing.
+    @Test(.enabled(if: TestSSHServer.isAvailable, "needs sshd: apt-get install openssh-server (CI installs it)"))
+    func anSFTPFolderThroughTheDaemon() throws {
+        let dir = try TempDir("cfsftp")
+        try FileManager.default.createDirectory(at: dir.file("share"), withIntermediateDirectories: true)
+        try Data(try SyntheticReports.redbridge2019().utf8).write(to: dir.file("share/redbridge.txt"))
+        let server = try #require(try TestSSHServer(folder: dir.file("sshd")))
+        func config(knownHosts: String) throws -> URL {
+            try dir.write(
+                "c.toml",
+                """
+                [daemon]
+                state_dir = "state"
+                socket = "ctl.sock"
+                interval = "1h"
+                [[source]]
+                name = "share"
+                kind = "directory"
+                url = "\(server.baseURL)\(dir.file("share").path)/"
+                ssh_known_hosts = "\(knownHosts)"
+                ssh_key_file = "\(server.clientKey)"
+                """)
+        }
+        let cfg = try config(knownHosts: server.wrongKnownHosts)
+        let daemon = try DaemonProcess(config: cfg, socket: dir.file("ctl.sock").path, logFile: dir.file("d.log"))
+        try daemon.waitUntilReady()
+        let refused = try decode(SyncResponse.self, try daemon.ctl(["sync", "--wait", "--json"]))
+        #expect(refused.failed == 1 && refused.changes == 0, "\(refused)")
+        #expect(refused.errors.first?.contains("SSH host key is not in \(server.wrongKnownHosts)") == true, "\(refused)")
+
+        _ = try config(knownHosts: server.knownHosts)
+        #expect(try daemon.ctl(["reload"]).status == 0)
+        // A changed source is synced soon after a reload; this sync waits
+        // for that one, then finds the same bytes.
+        let synced = try decode(SyncResponse.self, try daemon.ctl(["sync", "--wait", "--json"]))
+        #expect(synced.fetched == 1 && synced.failed == 0, "\(synced)\n\(daemon.log)")
+        let changes = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--json"]))
+        #expect(changes.changes.map(\.authority.slug) == ["redbridge"], "\(changes)")
+    }
+
     @Test func aDocumentGoneFromTwoListingsInARowIsWithdrawn() throws {
         let dir = try TempDir("cfwd")
         let www = dir.file("www")

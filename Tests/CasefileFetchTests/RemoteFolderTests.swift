@@ -61,3 +61,74 @@ struct FTPFolderTests {
         #expect(error?.reason == "the credentials file \(credentials) is readable by group or others (mode 640); run chmod 600 \(credentials)")
     }
 }
+
+/// A directory source on a real OpenSSH server on 127.0.0.1 (Debian's
+/// openssh-server), through libcurl and libssh2: a key login, and the
+/// server's host key checked against a known_hosts file.
+@Suite(.serialized, .enabled(if: TestSSHServer.isAvailable, "needs sshd: apt-get install openssh-server (CI installs it)"))
+struct SFTPFolderTests {
+    let dir: TempDir
+    let share: URL
+    let server: TestSSHServer
+    let fetcher = Fetcher(settings: FetchSettings(timeout: 10, connectTimeout: 5, perHostDelay: 0, retries: 0))
+
+    init() throws {
+        dir = try TempDir("cf-sftp")
+        try dir.write("share/b report.pdf", "%PDF-1.4 b\n")
+        try dir.write("share/a.txt", "Redbridge: outstanding\n")
+        try dir.write("share/.hidden", "h")
+        try dir.write("share/sub/inner.txt", "i")
+        share = dir.file("share")
+        server = try #require(try TestSSHServer(folder: dir.file("sshd")))
+    }
+
+    var folderURL: String { server.baseURL + share.path + "/" }
+
+    @Test func listsTheRegularFilesAndFetchesThemWithAKey() async throws {
+        let ssh = SSHSettings(knownHosts: server.knownHosts, keyFile: server.clientKey)
+        let listing = try await fetcher.listing(SourceSpec(name: "share", kind: .directory, url: folderURL, ssh: ssh))
+        #expect(listing.documents.map(\.url) == [folderURL + "a.txt", folderURL + "b%20report.pdf"])
+        #expect(listing.documents.map(\.label) == ["a.txt", "b report.pdf"])
+        let outcomes = await fetcher.fetchAll(listing.documents.map { $0.request(validators: nil) })
+        let bodies = outcomes.map { outcome -> String in
+            guard case .fetched(let document) = outcome else { return "\(outcome)" }
+            return String(decoding: document.bytes, as: UTF8.self)
+        }
+        #expect(bodies == ["Redbridge: outstanding\n", "%PDF-1.4 b\n"])
+    }
+
+    @Test func anotherHostKeyIsRefusedAndNothingIsListed() async throws {
+        let ssh = SSHSettings(knownHosts: server.wrongKnownHosts, keyFile: server.clientKey)
+        let error = await #expect(throws: FetchError.self) {
+            try await fetcher.listing(SourceSpec(name: "share", kind: .directory, url: folderURL, ssh: ssh))
+        }
+        #expect(error?.reason.contains("SSH host key is not in \(server.wrongKnownHosts)") == true, "\(String(describing: error))")
+    }
+
+    @Test func aHostMissingFromKnownHostsIsRefused() async throws {
+        let empty = try dir.write("empty_known_hosts", "")
+        let ssh = SSHSettings(knownHosts: empty.path, keyFile: server.clientKey)
+        let error = await #expect(throws: FetchError.self) {
+            try await fetcher.listing(SourceSpec(name: "share", kind: .directory, url: folderURL, ssh: ssh))
+        }
+        #expect(error?.reason.contains("SSH host key is not in \(empty.path)") == true, "\(String(describing: error))")
+    }
+
+    @Test func noKnownHostsFileNoTransfer() async throws {
+        let missing = dir.file("no_known_hosts").path
+        let ssh = SSHSettings(knownHosts: missing, keyFile: server.clientKey)
+        let error = await #expect(throws: FetchError.self) {
+            try await fetcher.listing(SourceSpec(name: "share", kind: .directory, url: folderURL, ssh: ssh))
+        }
+        #expect(error?.reason.contains("cannot read the known_hosts file \(missing) (No such file or directory)") == true, "\(String(describing: error))")
+    }
+
+    @Test func aKeyReadableByOthersIsRefusedBeforeAnyTransfer() async throws {
+        chmod(server.clientKey, 0o644)
+        let ssh = SSHSettings(knownHosts: server.knownHosts, keyFile: server.clientKey)
+        let error = await #expect(throws: FetchError.self) {
+            try await fetcher.listing(SourceSpec(name: "share", kind: .directory, url: folderURL, ssh: ssh))
+        }
+        #expect(error?.reason.contains("readable by group or others (mode 644)") == true, "\(String(describing: error))")
+    }
+}
