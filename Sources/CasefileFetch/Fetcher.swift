@@ -369,18 +369,21 @@ private final class OutcomeCollector: @unchecked Sendable {
     var values: [FetchOutcome] { lock.withLock { slots.map { $0! } } }
 }
 
-/// `user:password` files for sources that log in.
+/// `user:password` files for sources that log in, and SSH keys.
 enum Credentials {
-    /// The first line of `path`, which must be a regular file readable by
-    /// its owner only (mode 0600 or 0400): a password in a file that others
-    /// can read is refused, not used.
-    /// Throws unless `path` is a regular file readable by its owner only.
+    /// Throws unless `path` is a regular file readable by its owner only
+    /// (mode 0600 or 0400): a secret that others can read is refused, not used.
     static func checkPrivate(_ path: String, what: String) throws(FetchError) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
             throw FetchError(url: path, reason: "cannot read the \(what) \(path): \(String(cString: strerror(code)))")
         }
+        try checkPrivate(info, path: path, what: what)
+    }
+
+    /// A regular file that only its owner can read, from its stat.
+    private static func checkPrivate(_ info: stat, path: String, what: String) throws(FetchError) {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw FetchError(url: path, reason: "the \(what) \(path) is not a regular file")
         }
@@ -390,6 +393,7 @@ enum Credentials {
         }
     }
 
+    /// The first line of `path`, a private file as `checkPrivate` says.
     static func read(_ path: String) throws(FetchError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -397,14 +401,12 @@ enum Credentials {
             throw FetchError(url: path, reason: "cannot read the credentials file \(path): \(String(cString: strerror(code)))")
         }
         defer { close(fd) }
+        // The mode of the file opened, not of whatever the path names later.
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw FetchError(url: path, reason: "the credentials file \(path) is not a regular file")
+        guard fstat(fd, &info) == 0 else {
+            throw FetchError(url: path, reason: "cannot read the credentials file \(path): \(String(cString: strerror(errno)))")
         }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw FetchError(url: path, reason: "the credentials file \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
-        }
+        try checkPrivate(info, path: path, what: "credentials file")
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count < 65536 {
