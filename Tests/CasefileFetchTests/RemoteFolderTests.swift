@@ -5,6 +5,16 @@ import Testing
 
 /// A directory source on a real FTP server on 127.0.0.1 (pyftpdlib, Debian's
 /// python3-pyftpdlib), through libcurl, with a credentials file.
+/// The folder both servers share: two documents (one with a space in its
+/// name), a hidden file and a subfolder, which a listing leaves out.
+func writeShare(_ dir: TempDir) throws -> URL {
+    try dir.write("share/b report.pdf", "%PDF-1.4 b\n")
+    try dir.write("share/a.txt", "Redbridge: outstanding\n")
+    try dir.write("share/.hidden", "h")
+    try dir.write("share/sub/inner.txt", "i")
+    return dir.file("share")
+}
+
 @Suite(.enabled(if: TestFTPServer.isAvailable, "needs pyftpdlib: apt-get install python3-pyftpdlib"))
 struct FTPFolderTests {
     let dir: TempDir
@@ -15,11 +25,7 @@ struct FTPFolderTests {
 
     init() throws {
         dir = try TempDir("cf-ftp")
-        try dir.write("share/b report.pdf", "%PDF-1.4 b\n")
-        try dir.write("share/a.txt", "Redbridge: outstanding\n")
-        try dir.write("share/.hidden", "h")
-        try dir.write("share/sub/inner.txt", "i")
-        share = dir.file("share")
+        share = try writeShare(dir)
         server = try #require(try TestFTPServer(root: share))
         let file = try dir.write("ftp.credentials", "\(server.user):\(server.password)\n")
         chmod(file.path, 0o600)
@@ -74,11 +80,7 @@ struct SFTPFolderTests {
 
     init() throws {
         dir = try TempDir("cf-sftp")
-        try dir.write("share/b report.pdf", "%PDF-1.4 b\n")
-        try dir.write("share/a.txt", "Redbridge: outstanding\n")
-        try dir.write("share/.hidden", "h")
-        try dir.write("share/sub/inner.txt", "i")
-        share = dir.file("share")
+        share = try writeShare(dir)
         server = try #require(try TestSSHServer(folder: dir.file("sshd")))
     }
 
