@@ -16,8 +16,9 @@ enum TestPDF {
     }
 
     /// A PDF with one page per element of `pages`; `extra` is drawn on every
-    /// page after the text (operators of a content stream).
-    static func make(_ pages: [[Run]], extra: String = "", toUnicode: [UInt8: UInt32] = [:]) -> [UInt8] {
+    /// page after the text (operators of a content stream); `trailer` is added
+    /// to the trailer dictionary.
+    static func make(_ pages: [[Run]], extra: String = "", toUnicode: [UInt8: UInt32] = [:], trailer: String = "") -> [UInt8] {
         var objects: [[UInt8]] = []
         let pageCount = pages.count
         // 1 catalog, 2 pages, 3 font, then (page, content) pairs.
@@ -58,7 +59,7 @@ enum TestPDF {
         let xref = out.count
         out += Array("xref\n0 \(objects.count + 1)\n0000000000 65535 f \n".utf8)
         for off in offsets { out += Array(String(format: "%010d 00000 n \n", off).utf8) }
-        out += Array("trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        out += Array("trailer\n<< /Size \(objects.count + 1) /Root 1 0 R\(trailer) >>\nstartxref\n\(xref)\n%%EOF\n".utf8)
         return out
     }
 
@@ -280,9 +281,13 @@ enum TestPDF {
     }
 
     @Test func encryptedPDFNeedsAPassword() throws {
-        // Made-up content, encrypted once with qpdf (AES-256, user password "secret").
-        let bytes = [UInt8](try Data(contentsOf: TestPaths.fixture("encrypted-made-up.pdf")))
-        #expect(bytes.starts(with: Array("%PDF".utf8)))
+        // The standard security handler (RC4, revision 2) with a user-password
+        // check that the empty password fails: what a PDF locked with a
+        // password looks like to MuPDF, made here rather than kept as a file.
+        let u = String(repeating: "5A", count: 32), o = String(repeating: "A5", count: 32), id = String(repeating: "01", count: 16)
+        let bytes = TestPDF.make(
+            [[.init(x: 72, top: 100, text: "Made-up text behind a password")]],
+            trailer: " /Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <\(o)> /U <\(u)> >> /ID [<\(id)> <\(id)>]")
         let r = reason(bytes)
         #expect(r?.hasPrefix("an encrypted PDF") == true, "\(r ?? "accepted")")
     }

@@ -40,10 +40,11 @@ swiftc $swift_flags -module-name CasefileFuzz -I "$build" -I "$build/modules/PDF
     "$build/CasefileModel.o" "$build/CasefileParse.o" "$build/pdftext.o" \
     $(for l in $mupdf_libs -lxml2; do printf -- '-Xlinker %s ' "$l"; done) -o "$out/fuzz-document"
 
-# Seeds (small ones; the corpus PDFs are copies in /tmp, never committed).
+# Seeds (small ones; no PDF is kept in the repository: make_seeds.py writes
+# made-up ones, and the corpus PDFs are copies in /tmp, never committed).
 cp "$root"/Tests/Fixtures/*.txt "$out/seeds/" 2>/dev/null || true
-cp "$root"/Tests/Fixtures/*.pdf "$out/seeds/" 2>/dev/null || true
 cp "$root"/Tests/Fuzz/seeds/* "$out/seeds/" 2>/dev/null || true
+python3 "$root/Tests/Fuzz/make_seeds.py" "$out/seeds"
 shared=${CASEFILE_SHARED:-$root/../shared}
 if [ -d "$shared/corpus/pdf" ]; then
     for f in redbridge-2019-05-03-ilacs.pdf medway-2019-07-26-ilacs.pdf blackpool-2012-07-13-unreadable.pdf; do
