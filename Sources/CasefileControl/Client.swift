@@ -49,8 +49,8 @@ public struct ControlClient: Sendable {
         try send("POST", path, query: query, as: type)
     }
 
-    /// Raw bytes of a GET, for `--json` pass-through and tests.
-    public func raw(_ method: String, _ path: String, query: [(String, String?)] = []) throws(ControlClientError) -> (status: Int, body: [UInt8]) {
+    /// A request to the daemon over its socket, and nowhere else.
+    private func request(_ method: String, _ path: String, query: [(String, String?)]) -> HTTPRequest {
         var request = HTTPRequest(url: "http://casefiled" + ControlAPI.prefix + path + Self.encodeQuery(query))
         request.method = method
         request.unixSocketPath = socketPath
@@ -59,6 +59,12 @@ public struct ControlClient: Sendable {
         request.followRedirects = false
         request.protocols = "http"
         if method == "POST" { request.body = [] }
+        return request
+    }
+
+    /// Raw bytes of a GET, for `--json` pass-through and tests.
+    public func raw(_ method: String, _ path: String, query: [(String, String?)] = []) throws(ControlClientError) -> (status: Int, body: [UInt8]) {
+        let request = request(method, path, query: query)
         let response: HTTPResponse
         do {
             response = try HTTPClient.perform(request)
@@ -74,14 +80,7 @@ public struct ControlClient: Sendable {
         _ method: String, _ path: String, query: [(String, String?)] = [], as type: T.Type, keep: Bool = true,
         onLine: @escaping @Sendable (T) -> Void
     ) throws(ControlClientError) -> [T] {
-        var request = HTTPRequest(url: "http://casefiled" + ControlAPI.prefix + path + Self.encodeQuery(query))
-        request.method = method
-        request.unixSocketPath = socketPath
-        request.timeout = timeout
-        request.connectTimeout = 5
-        request.followRedirects = false
-        request.protocols = "http"
-        if method == "POST" { request.body = [] }
+        let request = request(method, path, query: query)
         let collector = LineCollector<T>(onLine: onLine, keep: keep)
         let status: Int
         do {
