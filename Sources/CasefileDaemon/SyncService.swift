@@ -30,8 +30,7 @@ public actor SyncService: Service {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private var stopping = false
-    private let wakeStream: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let alarm = LoopAlarm()
     /// Called after each sync with a one-line summary (for sd_notify STATUS=).
     private let onStatus: @Sendable (String) -> Void
 
@@ -48,7 +47,6 @@ public actor SyncService: Service {
         self.authorities = authorities
         self.fetcher = Fetcher(settings: Self.fetchSettings(config.fetch))
         self.onStatus = onStatus
-        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let now = Date()
         for source in config.sources { nextDue[source.name] = now }
     }
@@ -73,14 +71,14 @@ public actor SyncService: Service {
 
     private func stop() {
         stopping = true
-        wakeContinuation.finish()
+        alarm.stop()
     }
 
     private func loop() async {
         // Reports read by an older parser are read again from their kept
         // bytes first, quietly; a manual sync meanwhile waits its turn.
         _ = await reparse()
-        var wake = wakeStream.makeAsyncIterator()
+        var waiter = alarm.makeWaiter()
         while !stopping && !Task.isCancelled {
             let now = Date()
             if !paused {
@@ -92,18 +90,7 @@ public actor SyncService: Service {
             }
             let next = paused ? nil : nextDue.values.min()
             let wait = max(0.05, min(3600, next.map { $0.timeIntervalSinceNow } ?? 3600))
-            // The timer wakes the loop only when it runs out: a cancelled
-            // timer that woke it too would leave a wake-up for the next
-            // round, whose timer is cancelled in turn, and so on: a loop
-            // that never sleeps again after the first outside wake-up.
-            let sleeper = Task { [wakeContinuation] in
-                do {
-                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                    wakeContinuation.yield()
-                } catch {}
-            }
-            _ = await wake.next()
-            sleeper.cancel()
+            _ = await waiter.wait(seconds: wait)
         }
     }
 
@@ -143,7 +130,7 @@ public actor SyncService: Service {
 
     public func setPaused(_ value: Bool) {
         paused = value
-        wakeContinuation.yield()
+        alarm.wake()
     }
 
     /// Applies a reloaded config: sources added, removed or changed,
@@ -163,7 +150,7 @@ public actor SyncService: Service {
             }
         }
         nextDue = due
-        wakeContinuation.yield()
+        alarm.wake()
     }
 
     /// The scheduler's health for the watchdog: false when a sync has made no

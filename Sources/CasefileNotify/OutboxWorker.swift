@@ -12,8 +12,7 @@ public actor OutboxWorker: Service {
     private let store: CasefileStore
     private var channels: [String: any NotificationChannel]
     private let logger: Logger
-    private var wakeContinuation: AsyncStream<Void>.Continuation
-    private let wakeStream: AsyncStream<Void>
+    private let alarm = LoopAlarm()
     /// First retry delay; doubles each attempt up to `maxBackoff`.
     private let baseBackoff: Double
     private let maxBackoff: Double
@@ -27,15 +26,12 @@ public actor OutboxWorker: Service {
         self.logger = logger
         self.baseBackoff = baseBackoff
         self.maxBackoff = maxBackoff
-        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Something was committed to the outbox: look now rather than at the next tick.
     public nonisolated func wake() {
-        Task { await self.yieldWake() }
+        alarm.wake()
     }
-
-    private func yieldWake() { wakeContinuation.yield() }
 
     /// Swaps the channels (a reload). Pending rows for a channel that no longer
     /// exists stay pending until it comes back.
@@ -56,11 +52,11 @@ public actor OutboxWorker: Service {
 
     private func finish() {
         stopping = true
-        wakeContinuation.finish()
+        alarm.stop()
     }
 
     private func loop() async {
-        var iterator = wakeStream.makeAsyncIterator()
+        var waiter = alarm.makeWaiter()
         while !stopping && !Task.isCancelled {
             await deliverDue()
             if stopping { break }
@@ -71,18 +67,7 @@ public actor OutboxWorker: Service {
                 // not ours to take yet: its task wakes us when it is done.
                 wait = max(busyChannels.isEmpty ? 0.05 : 1, min(wait, next.timeIntervalSinceNow))
             }
-            // The timer wakes the loop only when it runs out: a cancelled
-            // timer that woke it too would leave a wake-up for the next
-            // round, whose timer is cancelled in turn, and so on: a loop
-            // that never sleeps again after the first outside wake-up.
-            let sleeper = Task { [wakeContinuation] in
-                do {
-                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                    wakeContinuation.yield()
-                } catch {}
-            }
-            _ = await iterator.next()
-            sleeper.cancel()
+            _ = await waiter.wait(seconds: wait)
         }
         logger.debug("outbox worker stopped")
     }
@@ -120,7 +105,7 @@ public actor OutboxWorker: Service {
 
     private func channelDone(_ name: String) {
         busyChannels.remove(name)
-        wakeContinuation.yield()
+        alarm.wake()
     }
 
     private static func attempt(
