@@ -284,12 +284,12 @@ struct TOMLParser {
             if peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") {
                 throw error("a key cannot be a multi-line string")
             }
-            return try basicString()
+            return try singleLineString(Self.doubleQuote)
         case UInt8(ascii: "'"):
             if peek(1) == UInt8(ascii: "'"), peek(2) == UInt8(ascii: "'") {
                 throw error("a key cannot be a multi-line string")
             }
-            return try literalString()
+            return try singleLineString(UInt8(ascii: "'"))
         default:
             let start = index
             while let c = peek(), Self.isBareKeyByte(c) { advance() }
@@ -312,14 +312,14 @@ struct TOMLParser {
             throw error("expected a value, found \(found())")
         case UInt8(ascii: "\""):
             if peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") {
-                return TOMLValue(storage: .string(try multilineBasicString()), position: at)
+                return TOMLValue(storage: .string(try multilineString(Self.doubleQuote)), position: at)
             }
-            return TOMLValue(storage: .string(try basicString()), position: at)
+            return TOMLValue(storage: .string(try singleLineString(Self.doubleQuote)), position: at)
         case UInt8(ascii: "'"):
             if peek(1) == UInt8(ascii: "'"), peek(2) == UInt8(ascii: "'") {
-                return TOMLValue(storage: .string(try multilineLiteralString()), position: at)
+                return TOMLValue(storage: .string(try multilineString(UInt8(ascii: "'"))), position: at)
             }
-            return TOMLValue(storage: .string(try literalString()), position: at)
+            return TOMLValue(storage: .string(try singleLineString(UInt8(ascii: "'"))), position: at)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             guard depth < Self.maxDepth else {
                 throw error("arrays and inline tables are nested more than \(Self.maxDepth) deep")
@@ -516,23 +516,29 @@ struct TOMLParser {
 
     // MARK: Strings
 
-    /// "…" with escapes.
-    private mutating func basicString() throws(TOMLError) -> String {
+    private static let doubleQuote = UInt8(ascii: "\"")
+
+    /// "…" (basic: escapes) or '…' (literal: as written), on one line.
+    private mutating func singleLineString(_ quote: UInt8) throws(TOMLError) -> String {
+        let basic = quote == Self.doubleQuote
         let start = position
-        advance()  // "
+        advance()  // the opening quote
         var out: [UInt8] = []
         while true {
             guard let c = peek() else {
-                throw TOMLError(position: start, message: "unterminated string (no closing '\"')")
+                throw TOMLError(position: start, message: basic
+                    ? "unterminated string (no closing '\"')" : "unterminated string (no closing \"'\")")
             }
             switch c {
-            case UInt8(ascii: "\""):
+            case quote:
                 advance()
                 return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
+            case UInt8(ascii: "\\") where basic:
                 try escape(into: &out)
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                throw error("unterminated string: a \"…\" string cannot span lines (use \"\"\"…\"\"\" for text on several lines)")
+                throw error(basic
+                    ? "unterminated string: a \"…\" string cannot span lines (use \"\"\"…\"\"\" for text on several lines)"
+                    : "unterminated string: a '…' string cannot span lines (use '''…''' for text on several lines)")
             default:
                 try checkStringByte(c)
                 out.append(c)
@@ -541,19 +547,22 @@ struct TOMLParser {
         }
     }
 
-    /// """…""": a newline right after the opening quotes is dropped; a
-    /// backslash at the end of a line joins it to the next non-blank text.
-    private mutating func multilineBasicString() throws(TOMLError) -> String {
+    /// \"\"\"…\"\"\" (basic) or '''…''' (literal): a newline right after the
+    /// opening quotes is dropped; in a basic one, a backslash at the end of a
+    /// line joins it to the next non-blank text.
+    private mutating func multilineString(_ quote: UInt8) throws(TOMLError) -> String {
+        let basic = quote == Self.doubleQuote
         let start = position
         advance(3)
         skipOneNewline()
         var out: [UInt8] = []
         while true {
             guard let c = peek() else {
-                throw TOMLError(position: start, message: "unterminated multi-line string (no closing '\"\"\"')")
+                throw TOMLError(position: start, message: basic
+                    ? "unterminated multi-line string (no closing '\"\"\"')" : "unterminated multi-line string (no closing \"'''\")")
             }
             switch c {
-            case UInt8(ascii: "\""):
+            case quote:
                 let n = run(of: c)
                 advance(n)
                 if n < 3 {
@@ -564,7 +573,7 @@ struct TOMLParser {
                 guard n <= 5 else { throw error("too many quotes at the end of a multi-line string") }
                 out.append(contentsOf: repeatElement(c, count: n - 3))
                 return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
+            case UInt8(ascii: "\\") where basic:
                 var look = 1
                 while peek(look) == UInt8(ascii: " ") || peek(look) == UInt8(ascii: "\t") { look += 1 }
                 if peek(look) == UInt8(ascii: "\n") || (peek(look) == UInt8(ascii: "\r") && peek(look + 1) == UInt8(ascii: "\n")) {
@@ -576,60 +585,6 @@ struct TOMLParser {
                 } else {
                     try escape(into: &out)
                 }
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                try newline()
-                out.append(UInt8(ascii: "\n"))
-            default:
-                try checkStringByte(c)
-                out.append(c)
-                advance()
-            }
-        }
-    }
-
-    /// '…' as written, no escapes.
-    private mutating func literalString() throws(TOMLError) -> String {
-        let start = position
-        advance()  // '
-        var out: [UInt8] = []
-        while true {
-            guard let c = peek() else {
-                throw TOMLError(position: start, message: "unterminated string (no closing \"'\")")
-            }
-            switch c {
-            case UInt8(ascii: "'"):
-                advance()
-                return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                throw error("unterminated string: a '…' string cannot span lines (use '''…''' for text on several lines)")
-            default:
-                try checkStringByte(c)
-                out.append(c)
-                advance()
-            }
-        }
-    }
-
-    private mutating func multilineLiteralString() throws(TOMLError) -> String {
-        let start = position
-        advance(3)
-        skipOneNewline()
-        var out: [UInt8] = []
-        while true {
-            guard let c = peek() else {
-                throw TOMLError(position: start, message: "unterminated multi-line string (no closing \"'''\")")
-            }
-            switch c {
-            case UInt8(ascii: "'"):
-                let n = run(of: c)
-                advance(n)
-                if n < 3 {
-                    out.append(contentsOf: repeatElement(c, count: n))
-                    continue
-                }
-                guard n <= 5 else { throw error("too many quotes at the end of a multi-line string") }
-                out.append(contentsOf: repeatElement(c, count: n - 3))
-                return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 try newline()
                 out.append(UInt8(ascii: "\n"))
