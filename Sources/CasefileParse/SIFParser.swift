@@ -41,15 +41,8 @@ extension Document {
     static let lscbTitle = "The effectiveness of the Local Safeguarding Children Board"
 
     mutating func parseSIF(title: Int, authorities: AuthorityDirectory) throws(ParseError) -> ParsedReport {
-        guard let datesLine = contentIndices(from: title, limit: 12).first(where: { Self.isDatesLabel(key($0)) }) else {
-            throw ParseError("SIF report: no 'Inspection date:' line after the title")
-        }
-        let dates = try titlePageDates(at: datesLine)
-        var authority = try titleAuthority(above: title, from: firstContent ?? 0, on: dates.start,
-                                           authorities: authorities, warnings: &warnings)
+        var (datesLine, dates, authority, details) = try titlePage(title, of: "SIF report", authorities: authorities)
         authority.name = Self.cleanName(authority.name)
-        var details = ReportDetails()
-        details.published = publishedDate(from: datesLine)
         if details.published == nil { warnings.append("no publication date found") }
 
         let titleKey = content(from: title, to: datesLine).map { key($0) }.joined(separator: " ")
@@ -113,17 +106,28 @@ extension Document {
         return ParsedReport(report: report, details: details)
     }
 
-    /// A standalone review of a Local Safeguarding Children Board: framework
-    /// `other`, one judgement (`lscb`).
-    mutating func parseLSCBReview(title: Int, authorities: AuthorityDirectory) throws(ParseError) -> ParsedReport {
+    /// What a SIF-era title page says: the "Inspection date:" line below the
+    /// title and its dates, the authority named above
+    /// it, and the publication date near the dates. `what` names the report
+    /// in the error when there is no dates line.
+    private mutating func titlePage(_ title: Int, of what: String, authorities: AuthorityDirectory)
+        throws(ParseError) -> (datesLine: Int, dates: DateSpan, authority: Authority, details: ReportDetails)
+    {
         guard let datesLine = contentIndices(from: title, limit: 12).first(where: { Self.isDatesLabel(key($0)) }) else {
-            throw ParseError("LSCB review: no 'Inspection date:' line after the title")
+            throw ParseError("\(what): no 'Inspection date:' line after the title")
         }
         let dates = try titlePageDates(at: datesLine)
         let authority = try titleAuthority(above: title, from: firstContent ?? 0, on: dates.start,
                                            authorities: authorities, warnings: &warnings)
         var details = ReportDetails()
         details.published = publishedDate(from: datesLine)
+        return (datesLine, dates, authority, details)
+    }
+
+    /// A standalone review of a Local Safeguarding Children Board: framework
+    /// `other`, one judgement (`lscb`).
+    mutating func parseLSCBReview(title: Int, authorities: AuthorityDirectory) throws(ParseError) -> ParsedReport {
+        var (datesLine, dates, authority, details) = try titlePage(title, of: "LSCB review", authorities: authorities)
         var statements = GradeStatements()
         for g in lscbStatements(from: datesLine) { statements.add(.lscb, g, "the LSCB judgement") }
         var judgements: [Judgement] = []
