@@ -1,15 +1,19 @@
 import Foundation
 
 /// ISO 8601 UTC to the second, `2026-11-27T09:00:00Z`: the one form every
-/// timestamp column holds and every answer shows.
+/// timestamp column holds and every answer of the control API shows.
 ///
 /// Written by hand rather than with `ISO8601DateFormatter`: a fixed format
 /// needs no locale or calendar, and the text must sort in time order, which
 /// only holds when every row has exactly this shape (the schema checks it).
-enum Timestamp {
+public enum Timestamp {
     /// The second `date` falls in (rounded down), or, with `roundingUp`, the
     /// first whole second at or after it: a retry time is never moved earlier.
-    static func string(_ date: Date, roundingUp: Bool = false) -> String {
+    public static func string(_ date: Date) -> String {
+        string(date, roundingUp: false)
+    }
+
+    public static func string(_ date: Date, roundingUp: Bool) -> String {
         let t = date.timeIntervalSince1970
         let seconds = Int64(roundingUp ? t.rounded(.up) : t.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -20,7 +24,7 @@ enum Timestamp {
     }
 
     /// Parses the form `string(_:)` writes; nil for anything else.
-    static func date(_ text: String) -> Date? {
+    public static func date(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A
         else { return nil }
