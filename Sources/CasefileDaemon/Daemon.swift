@@ -79,9 +79,9 @@ public enum Daemon {
 
         // CASEFILED_RETRY_BASE: the first retry's wait in seconds (tests make it short).
         let retryBase = ProcessInfo.processInfo.environment["CASEFILED_RETRY_BASE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 2
-        let outbox = OutboxWorker(store: store, channels: channels(for: config), logger: logger, baseBackoff: retryBase)
+        let outbox = OutboxWorker(store: store, channels: config.channels(), logger: logger, baseBackoff: retryBase)
         let sync = SyncService(
-            config: config, store: store, outbox: outbox, logger: logger,
+            settings: config.syncSettings(authorities: .bundled), store: store, outbox: outbox, logger: logger,
             onStatus: { SDNotify.send("STATUS=\($0)") })
         let reloader = Reloader(config: config, path: config.file, sync: sync, outbox: outbox, logger: logger)
         let router = Router(context: ControlContext.self)
@@ -120,51 +120,5 @@ public enum Daemon {
         }
         logger.info("stopped")
         return 0
-    }
-
-    static func channels(for config: CasefileConfig) -> [any NotificationChannel] {
-        var env = ProcessInfo.processInfo.environment
-        env["CASEFILE_STATE_DIR"] = config.daemon.stateDir
-        return config.notifiers.map { n -> any NotificationChannel in
-            switch n.kind {
-            case .command:
-                return CommandChannel(
-                    name: n.name, argv: n.command, maxAttempts: n.maxAttempts, timeout: n.timeout, environment: env)
-            case .webhook:
-                return WebhookChannel(
-                    name: n.name, url: n.url ?? "", headers: n.headers.map { ($0.name, $0.value) }, secretFile: n.secretFile,
-                    maxAttempts: n.maxAttempts, timeout: n.timeout, userAgent: config.fetch.userAgent, caBundle: config.fetch.caBundle)
-            case .email:
-                let starttls: SMTPMessage.StartTLS
-                switch n.starttls {
-                case .required: starttls = .required
-                case .optional: starttls = .optional
-                case .never: starttls = .never
-                }
-                return EmailChannel(
-                    name: n.name, url: n.url ?? "", from: n.from ?? "", to: n.to, credentialsFile: n.credentialsFile,
-                    starttls: starttls, maxAttempts: n.maxAttempts, timeout: n.timeout, caBundle: config.fetch.caBundle)
-            }
-        }
-    }
-
-    /// Each notifier's filters as the store applies them when a change is
-    /// committed: `authorities` and `regions` (through the authority list)
-    /// become one set of slugs.
-    static func channelFilters(for config: CasefileConfig, authorities directory: AuthorityDirectory) -> [String: ChannelFilter] {
-        Dictionary(config.notifiers.map { n in
-            var slugs: Set<String>?
-            if !n.authorities.isEmpty || !n.regions.isEmpty {
-                let regions = Set(n.regions.map { $0.lowercased() })
-                slugs = Set(n.authorities).union(directory.all.filter { regions.contains($0.region.lowercased()) }.map(\.slug))
-            }
-            let direction: Direction? = switch n.direction {
-            case .any: nil
-            case .improved: .improved
-            case .declined: .declined
-            }
-            return (n.name, ChannelFilter(
-                kinds: Set(n.on), authorities: slugs, direction: direction, areas: n.areas.isEmpty ? nil : Set(n.areas)))
-        }, uniquingKeysWith: { a, _ in a })
     }
 }

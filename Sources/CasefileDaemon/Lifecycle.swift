@@ -46,8 +46,8 @@ public actor Reloader {
             notes.append("state_dir changes need a restart (still \(config.daemon.stateDir))")
             applied.daemon.stateDir = config.daemon.stateDir
         }
-        await sync.apply(applied)
-        await outbox.replaceChannels(Daemon.channels(for: applied))
+        await sync.apply(applied.syncSettings(authorities: .bundled))
+        await outbox.replaceChannels(applied.channels())
         config = applied
         lastError = nil
         let message = "reloaded \(path): \(applied.sources.count) sources, \(applied.notifiers.count) notifiers"

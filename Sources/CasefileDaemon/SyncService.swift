@@ -1,4 +1,3 @@
-import CasefileConfig
 import CasefileControl
 import CasefileFetch
 import CasefileModel
@@ -16,7 +15,7 @@ import ServiceLifecycle
 /// is recorded against the document and the source, and nothing else is
 /// written: no report row, no change, no notification.
 public actor SyncService: Service {
-    private var config: CasefileConfig
+    private var settings: SyncSettings
     private let store: CasefileStore
     private let parser: ReportParser
     private let authorities: AuthorityDirectory
@@ -35,28 +34,20 @@ public actor SyncService: Service {
     private let onStatus: @Sendable (String) -> Void
 
     public init(
-        config: CasefileConfig, store: CasefileStore, outbox: OutboxWorker, logger: Logger,
+        settings: SyncSettings, store: CasefileStore, outbox: OutboxWorker, logger: Logger,
         parser: ReportParser = ReportParser(), authorities: AuthorityDirectory = .bundled,
         onStatus: @escaping @Sendable (String) -> Void = { _ in }
     ) {
-        self.config = config
+        self.settings = settings
         self.store = store
         self.outbox = outbox
         self.logger = logger
         self.parser = parser
         self.authorities = authorities
-        self.fetcher = Fetcher(settings: Self.fetchSettings(config.fetch))
+        self.fetcher = Fetcher(settings: settings.fetch)
         self.onStatus = onStatus
         let now = Date()
-        for source in config.sources { nextDue[source.name] = now }
-    }
-
-    static func fetchSettings(_ f: FetchConfig) -> FetchSettings {
-        FetchSettings(
-            timeout: f.timeout.seconds, connectTimeout: f.connectTimeout.seconds, maxBytes: f.maxBytes,
-            maxRedirects: f.maxRedirects, userAgent: f.userAgent, contact: f.contact, caBundle: f.caBundle,
-            concurrency: f.concurrency, perHostConcurrency: f.perHostConcurrency, perHostDelay: f.perHostDelay.seconds,
-            retries: f.retries)
+        for source in settings.sources { nextDue[source.name] = now }
     }
 
     // MARK: Service
@@ -82,7 +73,7 @@ public actor SyncService: Service {
         while !stopping && !Task.isCancelled {
             let now = Date()
             if !paused {
-                let due = config.sources.filter { (nextDue[$0.name] ?? now) <= now }
+                let due = settings.sources.filter { (nextDue[$0.name] ?? now) <= now }
                 if !due.isEmpty {
                     _ = await syncSources(due)
                     continue
@@ -100,24 +91,24 @@ public actor SyncService: Service {
     public func syncNow(
         source name: String?, progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws(SyncRequestError) -> SyncResponse {
-        let sources: [SourceConfig]
+        let sources: [ScheduledSource]
         if let name {
-            guard let s = config.sources.first(where: { $0.name == name }) else {
-                throw SyncRequestError(message: "no source named '\(name)' (configured: \(config.sources.map(\.name).joined(separator: ", ")))")
+            guard let s = settings.sources.first(where: { $0.name == name }) else {
+                throw SyncRequestError(message: "no source named '\(name)' (configured: \(settings.sources.map(\.name).joined(separator: ", ")))")
             }
             sources = [s]
         } else {
-            sources = config.sources
+            sources = settings.sources
         }
         return await syncSources(sources, progress: progress)
     }
 
     public func sourceInfos() -> [SourceInfo] {
         let states = Dictionary(((try? store.allSourceStates()) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        return config.sources.map { s in
+        return settings.sources.map { s in
             let st = states[s.name]
             return SourceInfo(
-                name: s.name, kind: s.kind.rawValue, url: s.url,
+                name: s.name, kind: s.spec.kind.rawValue, url: s.spec.url,
                 lastSuccess: st?.lastSuccess.map(Timestamp.string), lastError: st?.lastError,
                 lastErrorAt: st?.lastErrorAt.map(Timestamp.string), consecutiveFailures: st?.consecutiveFailures ?? 0,
                 documents: st?.documents ?? 0, nextDue: paused ? nil : nextDue[s.name].map(Timestamp.string))
@@ -136,10 +127,10 @@ public actor SyncService: Service {
     /// Applies a reloaded config: sources added, removed or changed,
     /// intervals, notifiers and fetch settings. A sync in progress finishes
     /// with the old settings; the next one uses the new.
-    public func apply(_ new: CasefileConfig) {
-        let old = config
-        config = new
-        fetcher = Fetcher(settings: Self.fetchSettings(new.fetch))
+    public func apply(_ new: SyncSettings) {
+        let old = settings
+        settings = new
+        fetcher = Fetcher(settings: new.fetch)
         let now = Date()
         var due: [String: Date] = [:]
         for source in new.sources {
@@ -179,7 +170,7 @@ public actor SyncService: Service {
         }
     }
 
-    private func syncSources(_ sources: [SourceConfig], progress: (@Sendable (SyncProgress) -> Void)? = nil) async -> SyncResponse {
+    private func syncSources(_ sources: [ScheduledSource], progress: (@Sendable (SyncProgress) -> Void)? = nil) async -> SyncResponse {
         await acquire()
         defer { release() }
         lastProgress = Date()
@@ -189,7 +180,7 @@ public actor SyncService: Service {
             // A source that keeps failing waits longer (and says so in
             // `sources`); the jitter keeps a fleet of daemons apart.
             let failures = (try? store.sourceState(name: source.name))?.consecutiveFailures ?? 0
-            nextDue[source.name] = Schedule.nextDue(after: failures, interval: config.interval(for: source), now: Date())
+            nextDue[source.name] = Schedule.nextDue(after: failures, interval: source.interval, now: Date())
         }
         lastSync = Date()
         if total.changes > 0 { outbox.wake() }
@@ -206,14 +197,6 @@ public actor SyncService: Service {
         var tm = tm()
         localtime_r(&t, &tm)
         return String(format: "%02d:%02d", tm.tm_hour, tm.tm_min)
-    }
-
-    static func spec(_ s: SourceConfig) -> SourceSpec {
-        SourceSpec(
-            name: s.name, kind: SourceKind(rawValue: s.kind.rawValue) ?? .document, url: s.url, follow: s.follow,
-            documents: s.documents, maxDepth: s.maxDepth, labelInclude: s.labelInclude, labelExclude: s.labelExclude,
-            credentialsFile: s.credentialsFile, ssh: SSHSettings(knownHosts: s.sshKnownHosts, keyFile: s.sshKeyFile),
-            format: FeedFormat(rawValue: s.format.rawValue) ?? .auto)
     }
 
     /// One document through extract → parse → store. Used by the sync and
@@ -246,12 +229,13 @@ public actor SyncService: Service {
     }
 
     private func syncSource(
-        _ source: SourceConfig, progress: (@Sendable (SyncProgress) -> Void)? = nil, before: SyncResponse = SyncResponse()
+        _ scheduled: ScheduledSource, progress: (@Sendable (SyncProgress) -> Void)? = nil, before: SyncResponse = SyncResponse()
     ) async -> SyncResponse {
+        let source = scheduled.spec
         var summary = SyncResponse()
         let listing: SourceListing
         do {
-            listing = try await fetcher.listing(Self.spec(source))
+            listing = try await fetcher.listing(source)
         } catch {
             logger.error("source \(source.name): cannot list \(source.url): \(error.reason)", metadata: ["source": "\(source.name)"])
             try? store.recordSourceFailure(name: source.name, error: error.reason, at: Date())
@@ -263,12 +247,12 @@ public actor SyncService: Service {
             logger.warning("source \(source.name): page \(failure.url): \(failure.reason)", metadata: ["source": "\(source.name)"])
         }
         let firstSync = !((try? store.sourceState(name: source.name))?.firstSyncDone ?? false)
-        let announce = !firstSync || config.daemon.notifyInitialSync
+        let announce = !firstSync || settings.notifyInitialSync
         if firstSync && !announce {
             logger.info("source \(source.name): first sync: changes are recorded, not announced (notify_initial_sync = false)")
         }
-        let channels = announce ? config.notifiers.map(\.name) : []
-        let channelFilters = Daemon.channelFilters(for: config, authorities: authorities)
+        let channels = announce ? settings.channels : []
+        let channelFilters = settings.channelFilters
 
         let states = (try? store.documentStates(urls: listing.documents.map(\.url))) ?? [:]
         let requests = listing.documents.map { doc in
@@ -391,6 +375,25 @@ public actor SyncService: Service {
         }
         return response
     }
+}
+
+/// What the scheduler runs, as the config file says it (see ConfigBindings).
+public struct SyncSettings: Sendable, Equatable {
+    public var sources: [ScheduledSource]
+    public var fetch: FetchSettings
+    /// Whether a source's first sync announces what it records.
+    public var notifyInitialSync: Bool
+    /// The notification channels, by name, in config order.
+    public var channels: [String]
+    /// Each channel's filter; a channel not here hears every change.
+    public var channelFilters: [String: ChannelFilter]
+}
+
+/// One source and how often it is synced.
+public struct ScheduledSource: Sendable, Equatable {
+    public var spec: SourceSpec
+    public var interval: Duration
+    public var name: String { spec.name }
 }
 
 /// Why a fetched document was not stored.
