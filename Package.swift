@@ -40,6 +40,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named for the control
         // listener's own bootstrap (socket activation hands us a descriptor).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Tests only: a clock the scheduler and outbox tests move by hand.
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         // libcurl from Debian's libcurl4-openssl-dev. curl_easy_setopt is
@@ -67,12 +69,15 @@ let package = Package(
         .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP", "CLibXML2"]),
         // SQLite through GRDB (on the system libsqlite3).
         .target(name: "CasefileStore", dependencies: [
-            "CasefileModel", "CasefileDiff",
+            "CasefileModel",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        // Outbox worker and channels.
-        .target(name: "CasefileNotify", dependencies: [
-            "CasefileModel", "CasefileStore", "CasefileControl", "CasefileHTTP",
+        // The notification channels: command, webhook, email.
+        .target(name: "CasefileNotify", dependencies: ["CasefileModel", "CasefileHTTP"]),
+        // The rules: ingest, announcements, the outbox's delivery policy and
+        // the scheduler, over the store, the fetcher and the channels.
+        .target(name: "CasefileSync", dependencies: [
+            "CasefileModel", "CasefileDiff", "CasefileStore", "CasefileFetch", "CasefileNotify", "CasefileControl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -80,8 +85,8 @@ let package = Package(
         .target(name: "CasefileControl", dependencies: ["CasefileModel", "CasefileHTTP"]),
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
-            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileDiff", "CasefileFetch", "CasefileStore",
-            "CasefileNotify", "CasefileControl", "CasefileHTTP",
+            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileFetch", "CasefileStore",
+            "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -109,8 +114,14 @@ let package = Package(
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
         .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
+        // The store through the ingest rules' own write path, and the differ.
         .testTarget(name: "CasefileStoreTests", dependencies: [
-            "CasefileStore", "CasefileDiff", "CasefileModel", "CasefileParse", "CasefileTestKit",
+            "CasefileStore", "CasefileSync", "CasefileDiff", "CasefileModel", "CasefileParse", "CasefileTestKit",
+        ]),
+        .testTarget(name: "CasefileSyncTests", dependencies: [
+            "CasefileSync", "CasefileStore", "CasefileDiff", "CasefileFetch", "CasefileNotify", "CasefileControl",
+            "CasefileModel", "CasefileTestKit",
+            .product(name: "Clocks", package: "swift-clocks"),
         ]),
         .testTarget(name: "CasefileConfigTests", dependencies: ["CasefileConfig", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileFetchTests", dependencies: ["CasefileFetch", "CasefileHTTP", "CasefileModel", "CasefileTestKit"]),

@@ -4,7 +4,7 @@ import CasefileHTTP
 import CasefileModel
 import CasefileNotify
 import CasefileParse
-import CasefileStore
+import CasefileSync
 import Foundation
 
 // The one place where the config file's settings become the running parts'
@@ -17,14 +17,14 @@ extension CasefileConfig {
         SyncSettings(
             sources: sources.map { ScheduledSource(spec: Self.spec($0), interval: interval(for: $0)) },
             fetch: Self.fetchSettings(fetch), notifyInitialSync: daemon.notifyInitialSync,
-            channels: notifiers.map(\.name), channelFilters: channelFilters(authorities: directory))
+            announcer: Announcer(channels: notifiers.map(\.name), filters: channelFilters(authorities: directory)))
     }
 
     static func fetchSettings(_ f: FetchConfig) -> FetchSettings {
         FetchSettings(
-            timeout: f.timeout.seconds, connectTimeout: f.connectTimeout.seconds, maxBytes: f.maxBytes,
+            timeout: f.timeout.timeInterval, connectTimeout: f.connectTimeout.timeInterval, maxBytes: f.maxBytes,
             maxRedirects: f.maxRedirects, userAgent: f.userAgent, contact: f.contact, caBundle: f.caBundle,
-            concurrency: f.concurrency, perHostConcurrency: f.perHostConcurrency, perHostDelay: f.perHostDelay.seconds,
+            concurrency: f.concurrency, perHostConcurrency: f.perHostConcurrency, perHostDelay: f.perHostDelay.timeInterval,
             retries: f.retries)
     }
 

@@ -2,6 +2,7 @@ import CasefileControl
 import CasefileModel
 import CasefileNotify
 import CasefileStore
+import CasefileSync
 import Foundation
 import Hummingbird
 import Logging

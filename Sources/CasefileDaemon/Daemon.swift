@@ -5,6 +5,7 @@ import CasefileModel
 import CasefileNotify
 import CasefileParse
 import CasefileStore
+import CasefileSync
 import Foundation
 import Hummingbird
 import NIOCore
@@ -79,10 +80,12 @@ public enum Daemon {
 
         // CASEFILED_RETRY_BASE: the first retry's wait in seconds (tests make it short).
         let retryBase = ProcessInfo.processInfo.environment["CASEFILED_RETRY_BASE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 2
-        let outbox = OutboxWorker(store: store, channels: config.channels(), logger: logger, baseBackoff: retryBase)
+        let outbox = OutboxWorker(
+            queue: store, channels: config.channels(), policy: OutboxPolicy(baseDelay: .milliseconds(Int64(retryBase * 1000))),
+            logger: logger)
         let sync = SyncService(
-            settings: config.syncSettings(authorities: .bundled), store: store, outbox: outbox, logger: logger,
-            onStatus: { SDNotify.send("STATUS=\($0)") })
+            settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
+            onChanges: { outbox.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") })
         let reloader = Reloader(config: config, path: config.file, sync: sync, outbox: outbox, logger: logger)
         let router = Router(context: ControlContext.self)
         router.middlewares.add(JSONErrorMiddleware(logger: logger))
@@ -106,7 +109,7 @@ public enum Daemon {
             .init(service: HangupService(reloader: reloader)),
             .init(service: StopNotifier()),
         ]
-        let stall = max(120, 2 * config.fetch.timeout.seconds)
+        let stall = max(120, 2 * config.fetch.timeout.timeInterval)
         if let watchdog = WatchdogService.fromEnvironment(sync: sync, stall: stall, logger: logger) {
             services.append(.init(service: watchdog))
         }

@@ -1,6 +1,7 @@
 import CasefileConfig
 import CasefileControl
 import CasefileNotify
+import CasefileSync
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -79,7 +79,7 @@ public struct Fetcher: Sendable {
 
     /// `fetch` with retries: timeouts, connection errors, an incomplete
     /// body, 429 and 5xx are tried again up to `settings.retries` times,
-    /// after `Schedule.retryDelay` or the server's Retry-After (which also
+    /// after `TransferRetry.retryDelay` or the server's Retry-After (which also
     /// holds back every other request to that host meanwhile).
     public func fetch(_ request: FetchRequest) async -> FetchOutcome {
         var attempt = 0
@@ -89,7 +89,7 @@ public struct Fetcher: Sendable {
             guard let retry, attempt <= settings.retries, !Task.isCancelled else {
                 return outcome
             }
-            var wait = Schedule.retryDelay(
+            var wait = TransferRetry.retryDelay(
                 attempt: attempt, base: settings.retryBaseDelay, maximum: settings.retryMaxDelay,
                 random: Double.random(in: 0...1))
             if let after = retry.retryAfter {
@@ -266,7 +266,7 @@ public struct Fetcher: Sendable {
             let outcome = failure("HTTP \(response.status)\(reasonPhrase)", .httpStatus, status: response.status)
             let retryable = response.status == 429 || (500...599).contains(response.status) && response.status != 501
             guard retryable else { return (outcome, nil) }
-            let after = response.header("Retry-After").flatMap { Schedule.retryAfter($0, now: Date()) }
+            let after = response.header("Retry-After").flatMap { TransferRetry.retryAfter($0, now: Date()) }
             return (outcome, Retry(retryAfter: after))
         }
     }

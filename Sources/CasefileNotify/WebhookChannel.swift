@@ -1,4 +1,3 @@
-import CasefileControl
 import CasefileHTTP
 import CasefileModel
 import Foundation

@@ -112,7 +112,7 @@ struct ChangePayload: Codable {
 
 struct OutboxRow: StoreMutableRecord {
     static let databaseTableName = "outbox"
-    enum State: String, Codable { case pending, delivered, failed }
+    enum State: String, Codable { case pending, delivered, failed, orphaned }
     var id: Int64?
     var changeSeq: Int64
     var channel: String

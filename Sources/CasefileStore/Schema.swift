@@ -21,6 +21,33 @@ enum Schema {
                 )
                 """)
         }
+        // Deliveries for a channel no longer configured are parked as
+        // `orphaned` (kept, not due) instead of staying due for ever. SQLite
+        // cannot change a CHECK in place: the table is rebuilt.
+        migrator.registerMigration("v3-outbox-orphaned") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox_v3 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    change_seq INTEGER NOT NULL REFERENCES "change"(seq),
+                    channel TEXT NOT NULL CHECK (channel <> ''),
+                    state TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'delivered', 'failed', 'orphaned')),
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    next_attempt_at TEXT CHECK (next_attempt_at GLOB '????-??-??T??:??:??Z'),
+                    last_attempt_at TEXT CHECK (last_attempt_at GLOB '????-??-??T??:??:??Z'),
+                    last_error TEXT,
+                    delivered_at TEXT CHECK (delivered_at GLOB '????-??-??T??:??:??Z'),
+                    UNIQUE (change_seq, channel),
+                    CHECK ((state = 'pending') = (next_attempt_at IS NOT NULL)),
+                    CHECK ((state = 'delivered') = (delivered_at IS NOT NULL))
+                );
+                INSERT INTO outbox_v3 SELECT * FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v3 RENAME TO outbox;
+                CREATE INDEX outbox_due ON outbox(next_attempt_at, change_seq) WHERE state = 'pending';
+                CREATE INDEX outbox_by_channel ON outbox(channel, next_attempt_at) WHERE state = 'pending';
+                """)
+        }
         return migrator
     }
 

@@ -1,4 +1,3 @@
-import CasefileDiff
 import CasefileModel
 import Foundation
 
@@ -24,40 +23,32 @@ public struct DocumentState: Sendable, Hashable {
     }
 }
 
-/// A fetched document, as `ingest` stores it.
+/// A fetched document, as the store keeps it.
 public struct IngestDocument: Sendable {
     public var url: String
     /// The configured source's name.
     public var source: String
     public var bytes: [UInt8]
+    /// `sha256:<hex>` of `bytes`: how a later fetch of the same bytes is
+    /// recognised without a parse.
+    public var bytesHash: String
     public var contentType: String?
     public var etag: String?
     public var lastModified: String?
 
-    public init(url: String, source: String, bytes: [UInt8], contentType: String? = nil, etag: String? = nil, lastModified: String? = nil) {
+    /// `bytesHash` is computed when not given (a caller that hashed the
+    /// bytes already passes it, so a document is hashed once).
+    public init(
+        url: String, source: String, bytes: [UInt8], bytesHash: String? = nil, contentType: String? = nil,
+        etag: String? = nil, lastModified: String? = nil
+    ) {
         self.url = url
         self.source = source
         self.bytes = bytes
+        self.bytesHash = bytesHash ?? SHA256.tagged(bytes)
         self.contentType = contentType
         self.etag = etag
         self.lastModified = lastModified
-    }
-}
-
-/// What one `ingest` did.
-public struct IngestResult: Sendable {
-    /// The report row holding this document's content: the new one, or, when
-    /// unchanged, the one already on file (a superseded version when an old
-    /// copy of a republished report was fetched again).
-    public var reportID: Int64
-    public var outcome: DiffOutcome
-    /// The changes recorded, in sequence order; empty when unchanged.
-    public var changes: [ChangeRecord]
-
-    public init(reportID: Int64, outcome: DiffOutcome, changes: [ChangeRecord]) {
-        self.reportID = reportID
-        self.outcome = outcome
-        self.changes = changes
     }
 }
 
@@ -180,43 +171,6 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { message }
-}
-
-/// Which changes one notification channel is told about (a `[[notify]]`
-/// table's filters), applied when the change is committed: a change that
-/// does not pass gets no outbox row for that channel.
-///
-/// - `kinds`: the change kinds (`on`).
-/// - `authorities`: the slugs followed, nil for every authority (the daemon
-///   folds `authorities` and `regions` into this one set).
-/// - `direction` and `areas` narrow `grade_changed` only: it passes when at
-///   least one judgement in `areas` (any, when nil) moved in `direction`
-///   (any, when nil). The other kinds pass on `kinds` and `authorities`.
-public struct ChannelFilter: Sendable, Hashable {
-    public var kinds: Set<ChangeKind>
-    public var authorities: Set<String>?
-    public var direction: Direction?
-    public var areas: Set<Area>?
-
-    public init(kinds: Set<ChangeKind> = Set(ChangeKind.allCases), authorities: Set<String>? = nil,
-                direction: Direction? = nil, areas: Set<Area>? = nil) {
-        self.kinds = kinds
-        self.authorities = authorities
-        self.direction = direction
-        self.areas = areas
-    }
-
-    /// Everything passes.
-    public static let all = ChannelFilter()
-
-    public func passes(kind: ChangeKind, authority: String, grades: [GradeMove]?) -> Bool {
-        guard kinds.contains(kind) else { return false }
-        if let authorities, !authorities.contains(authority) { return false }
-        guard kind == .gradeChanged, direction != nil || areas != nil else { return true }
-        return (grades ?? []).contains { move in
-            (areas?.contains(move.area) ?? true) && (direction.map { $0 == move.direction } ?? true)
-        }
-    }
 }
 
 /// One outbox row as `casefilectl notifications` lists it.

@@ -68,25 +68,3 @@ struct HMACTests {
             == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 }
-
-@Suite("LoopAlarm")
-struct LoopAlarmTests {
-    @Test func aWakeEndsOneWaitOnlyAndTheTimerTheOthers() async {
-        let alarm = LoopAlarm()
-        var waiter = alarm.makeWaiter()
-        // A wake-up that came while the loop was busy ends the next wait at once.
-        alarm.wake()
-        let clock = ContinuousClock()
-        var start = clock.now
-        #expect(await waiter.wait(seconds: 30))
-        #expect(clock.now - start < .seconds(20))
-        // That wait's timer was cancelled, and must not end the next one:
-        // this wait runs until its own timer (the bug: it returned at once).
-        start = clock.now
-        #expect(await waiter.wait(seconds: 0.3))
-        #expect(clock.now - start >= .milliseconds(290))
-        // Stopped: no more waiting.
-        alarm.stop()
-        #expect(await waiter.wait(seconds: 30) == false)
-    }
-}

@@ -1,6 +1,7 @@
 import CasefileDiff
 import CasefileModel
 import CasefileStore
+import CasefileSync
 import CasefileTestKit
 import Foundation
 
@@ -87,5 +88,24 @@ struct TestStore {
                 name: String? = nil, bytes: String? = nil) throws -> IngestResult {
         try store.ingest(document(url, bytes: bytes ?? report.contentHash), report: report,
                          authorityName: name ?? report.authority.name, channels: channels, at: at)
+    }
+}
+
+/// The ingest rules over a real store, in the shape the store tests were
+/// first written in: channels and their filters rather than an `Announcer`.
+extension CasefileStore {
+    @discardableResult
+    func ingest(
+        _ doc: IngestDocument, report: Report, authorityName: String, channels: [String],
+        channelFilters: [String: ChannelFilter] = [:], quiet: Bool = false, at: Date
+    ) throws -> IngestResult {
+        try Ingestor(store: self).ingest(
+            doc, report: report, authorityName: authorityName,
+            announcer: Announcer(channels: channels, filters: channelFilters), quiet: quiet, at: at)
+    }
+
+    @discardableResult
+    func recordWithdrawn(url: String, channels: [String], channelFilters: [String: ChannelFilter] = [:], at: Date) throws -> ChangeRecord? {
+        try Ingestor(store: self).recordWithdrawn(url: url, announcer: Announcer(channels: channels, filters: channelFilters), at: at)
     }
 }

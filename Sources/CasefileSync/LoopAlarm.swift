@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a service loop waits: until its timer runs out or someone wakes it,
 /// whichever comes first. The scheduler and the outbox worker both wait so.
 ///
@@ -22,7 +24,21 @@ public final class LoopAlarm: Sendable {
 
     /// Ends every wait for good: `Waiter.wait` returns false from now on.
     public func stop() {
+        stopped.set()
         continuation.finish()
+    }
+
+    /// True once `stop` was called: a loop checks it between steps of a
+    /// long piece of work.
+    public var isStopped: Bool { stopped.isSet }
+
+    private let stopped = Flag()
+
+    private final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
     }
 
     /// The loop's side. Make one per loop and keep it across waits.
@@ -34,11 +50,12 @@ public final class LoopAlarm: Sendable {
         var iterator: AsyncStream<Void>.AsyncIterator
         let continuation: AsyncStream<Void>.Continuation
 
-        /// Waits up to `seconds`, less if woken. False once the alarm is stopped.
-        public mutating func wait(seconds: Double) async -> Bool {
+        /// Waits up to `duration` on `clock`, less if woken. False once the
+        /// alarm is stopped.
+        public mutating func wait(for duration: Duration, on clock: any SyncClock) async -> Bool {
             let timer = Task { [continuation] in
                 do {
-                    try await Task.sleep(for: .milliseconds(Int(max(0, seconds) * 1000)))
+                    try await clock.sleep(for: duration)
                     continuation.yield()
                 } catch {}
             }

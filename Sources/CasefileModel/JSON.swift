@@ -2,7 +2,7 @@ import Foundation
 
 /// The one JSON style of Casefile: keys sorted (stable output a test or a
 /// `diff` can compare), slashes unescaped, dates as ISO 8601 strings made by
-/// `Timestamp` (CasefileModel).
+/// `Timestamp`.
 public enum CasefileJSON {
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let e = JSONEncoder()

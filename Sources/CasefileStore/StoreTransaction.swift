@@ -1,0 +1,162 @@
+import CasefileModel
+import Foundation
+import GRDB
+
+/// One write transaction on the store: the primitives the sync rules
+/// (CasefileSync's ingest) combine into one document's all-or-nothing
+/// write. Each primitive writes what it is told; none of them decides
+/// anything. Valid only inside `CasefileStore.write`.
+public struct StoreTransaction {
+    let db: Database
+
+    /// Creates the authority, or updates its canonical name.
+    public func upsertAuthority(slug: String, name: String) throws {
+        try db.execute(sql: """
+            INSERT INTO authority (slug, name) VALUES (?, ?)
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name
+            """, arguments: [slug, name])
+    }
+
+    /// The authority's reports on file, superseded versions included.
+    public func reports(authority slug: String) throws -> [StoredReportRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, document_url, report_json, superseded_by FROM report WHERE authority_slug = ?
+            """, arguments: [slug]).map { row in
+            StoredReportRecord(id: row["id"], documentURL: row["document_url"],
+                               report: try StoreCoding.decodeReport(row["report_json"]), supersededBy: row["superseded_by"])
+        }
+    }
+
+    /// The report a document last gave, if any.
+    public func reportID(document url: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT report_id FROM document WHERE url = ?", arguments: [url])
+    }
+
+    /// Writes the document row of a fetch that was read: its bytes,
+    /// validators and the report it gives (`reportID`), clearing any error.
+    public func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws {
+        let now = Timestamp.string(at)
+        try DocumentRow(
+            url: doc.url, source: doc.source, bytes: Data(doc.bytes), bytesHash: doc.bytesHash,
+            contentType: doc.contentType, etag: doc.etag, lastModified: doc.lastModified, fetchedAt: now,
+            lastAttemptAt: now, lastStatus: .ingested, lastError: nil, reportId: reportID
+        ).save(db)
+    }
+
+    /// Points a document at the report it gives.
+    public func linkDocument(url: String, reportID: Int64) throws {
+        try db.execute(sql: "UPDATE document SET report_id = ? WHERE url = ?", arguments: [reportID, url])
+    }
+
+    /// Inserts a report with its judgements, improvements and paragraphs;
+    /// returns its id.
+    public func insertReport(_ report: Report, documentURL: String, at: Date) throws -> Int64 {
+        var row = ReportRow(
+            id: nil, authoritySlug: report.authority.slug, documentUrl: documentURL, framework: report.framework,
+            kind: report.kind, start: report.inspection.start.description, end: report.inspection.end.description,
+            leadInspector: report.leadInspector, contentHash: report.contentHash, parserVersion: report.parserVersion,
+            reportJson: try StoreCoding.encode(report), createdAt: Timestamp.string(at), supersededBy: nil,
+            withdrawnAt: nil)
+        try row.insert(db)
+        guard let id = row.id else { throw StoreError(.corrupt, "report insert returned no id") }
+        try insertContent(report, reportID: id)
+        return id
+    }
+
+    /// Rewrites a report's rows from another reading of the same content.
+    public func replaceContent(reportID: Int64, with report: Report) throws {
+        try db.execute(sql: """
+            UPDATE report SET framework = ?, kind = ?, start = ?, "end" = ?, lead_inspector = ?,
+                parser_version = ?, report_json = ?
+            WHERE id = ?
+            """, arguments: [report.framework.rawValue, report.kind?.rawValue, report.inspection.start.description,
+                              report.inspection.end.description, report.leadInspector, report.parserVersion,
+                              try StoreCoding.encode(report), reportID])
+        for table in ["judgement", "improvement", "paragraph"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [reportID])
+        }
+        try insertContent(report, reportID: reportID)
+    }
+
+    /// Marks `old` as replaced by `new`; with `onlyIfCurrent`, only when
+    /// nothing replaced it yet.
+    public func supersede(_ old: Int64, by new: Int64, onlyIfCurrent: Bool = false) throws {
+        try db.execute(
+            sql: "UPDATE report SET superseded_by = ? WHERE id = ?" + (onlyIfCurrent ? " AND superseded_by IS NULL" : ""),
+            arguments: [new, old])
+    }
+
+    /// The current, not withdrawn, report a document gives: its id and authority.
+    public func listedReport(document url: String) throws -> (id: Int64, authority: String)? {
+        try Row.fetchOne(db, sql: """
+            SELECT r.id, r.authority_slug FROM document d JOIN report r ON r.id = d.report_id
+            WHERE d.url = ? AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+            """, arguments: [url]).map { ($0["id"], $0["authority_slug"]) }
+    }
+
+    /// Marks a report withdrawn (`at`), or, with nil, listed again.
+    public func setWithdrawn(reportID: Int64, at: Date?) throws {
+        try db.execute(sql: "UPDATE report SET withdrawn_at = ? WHERE id = ?",
+                       arguments: [at.map(Timestamp.string), reportID])
+    }
+
+    /// Appends one change to the log, with a new stable id; returns its seq.
+    public func appendChange(
+        _ kind: ChangeKind, authority: String, reportID: Int64, previousReportID: Int64? = nil,
+        grades: [GradeMove]? = nil, fields: [String]? = nil, at: Date
+    ) throws -> Int64 {
+        var row = ChangeRow(
+            seq: nil, id: UUID().uuidString.lowercased(), kind: kind, at: Timestamp.string(at), authoritySlug: authority,
+            reportId: reportID, previousReportId: previousReportID,
+            payload: try StoreCoding.encode(ChangePayload(grades: grades, fields: fields)))
+        try row.insert(db)
+        guard let seq = row.seq else { throw StoreError(.corrupt, "change insert returned no seq") }
+        return seq
+    }
+
+    /// Queues a change for a channel, due at once.
+    public func enqueue(change seq: Int64, channel: String, at: Date) throws {
+        var row = OutboxRow(
+            id: nil, changeSeq: seq, channel: channel, state: .pending, attempts: 0,
+            nextAttemptAt: Timestamp.string(at), lastAttemptAt: nil, lastError: nil, deliveredAt: nil)
+        try row.insert(db)
+    }
+
+    /// The changes with these seqs, as the log shows them, by seq.
+    public func changes(seqs: [Int64]) throws -> [ChangeRecord] {
+        try StoreCoding.changeRecords(db, seqs: seqs)
+    }
+
+    private func insertContent(_ report: Report, reportID: Int64) throws {
+        for j in report.judgements {
+            try JudgementRow(reportId: reportID, area: j.area, grade: j.grade, title: j.title).insert(db)
+        }
+        for (i, text) in report.improvements.enumerated() {
+            try ImprovementRow(reportId: reportID, position: i, text: text).insert(db)
+        }
+        var position = 0
+        for section in report.sections {
+            for p in section.paragraphs {
+                try ParagraphRow(reportId: reportID, position: position, section: section.title,
+                                 number: p.number, text: p.text).insert(db)
+                position += 1
+            }
+        }
+    }
+}
+
+/// A report as the store holds it: the row id, where it came from, the
+/// report itself and, for a version a revision replaced, its successor.
+public struct StoredReportRecord: Sendable, Hashable {
+    public var id: Int64
+    public var documentURL: String
+    public var report: Report
+    public var supersededBy: Int64?
+
+    public init(id: Int64, documentURL: String, report: Report, supersededBy: Int64?) {
+        self.id = id
+        self.documentURL = documentURL
+        self.report = report
+        self.supersededBy = supersededBy
+    }
+}

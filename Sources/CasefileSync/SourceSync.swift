@@ -1,0 +1,298 @@
+import CasefileControl
+import CasefileFetch
+import CasefileModel
+import CasefileStore
+import Foundation
+
+extension SyncService {
+    func syncSources(_ chosen: [ScheduledSource], progress: (@Sendable (SyncProgress) -> Void)? = nil) async -> SyncResponse {
+        await acquire()
+        defer { release() }
+        progressed()
+        var total = SyncResponse()
+        for source in chosen {
+            total = total + (await syncSource(source, progress: progress, before: total))
+            // A source that keeps failing waits longer (and says so in
+            // `sources`); the jitter keeps a fleet of daemons apart.
+            let failures: Int
+            do {
+                failures = try store.sourceState(name: source.name)?.consecutiveFailures ?? 0
+            } catch {
+                // Without its record the source is scheduled as a healthy one.
+                logger.error("source \(source.name): cannot read its record: \(error)")
+                failures = 0
+            }
+            nextDue[source.name] = SourceSchedule.nextDue(
+                after: failures, interval: source.interval, now: clock.now(), jitter: random())
+        }
+        lastSync = clock.now()
+        if total.changes > 0 { onChanges() }
+        var line = "synced \(chosen.count) source\(chosen.count == 1 ? "" : "s")"
+        do {
+            line += ", \(try store.counts().reports) reports"
+        } catch {
+            // The status line is a courtesy; the error shows in the log.
+            logger.error("cannot count the reports: \(error)")
+        }
+        line += ", \(total.changes) new changes"
+        if !paused, let next = nextDue.values.min() { line += ", next sync \(Self.clockTime(next))" }
+        onStatus(line)
+        return total
+    }
+
+    private func syncSource(
+        _ scheduled: ScheduledSource, progress: (@Sendable (SyncProgress) -> Void)?, before: SyncResponse
+    ) async -> SyncResponse {
+        let source = scheduled.spec
+        var summary = SyncResponse()
+        let listing: SourceListing
+        do {
+            listing = try await sources.listing(source)
+        } catch {
+            logger.error("source \(source.name): cannot list \(source.url): \(error.reason)", metadata: ["source": "\(source.name)"])
+            recordStore("the failure of source \(source.name)") {
+                try store.recordSourceFailure(name: source.name, error: error.reason, at: clock.now())
+            }
+            summary.failed += 1
+            summary.errors.append("\(source.name): \(source.url): \(error.reason)")
+            return summary
+        }
+        progressed()
+        for failure in listing.pageFailures {
+            logger.warning("source \(source.name): page \(failure.url): \(failure.reason)", metadata: ["source": "\(source.name)"])
+        }
+        let firstSync: Bool
+        let states: [String: DocumentState]
+        do {
+            firstSync = !(try store.sourceState(name: source.name)?.firstSyncDone ?? false)
+            states = try store.documentStates(urls: listing.documents.map(\.url))
+        } catch {
+            // Without what is on file, every document would look new and be
+            // announced again: sync nothing rather than announce wrongly.
+            let reason = "cannot read the store: \(error)"
+            logger.error("source \(source.name): \(reason)", metadata: ["source": "\(source.name)"])
+            summary.failed += 1
+            summary.errors.append("\(source.name): \(reason)")
+            return summary
+        }
+        let announce = !firstSync || settings.notifyInitialSync
+        if firstSync && !announce {
+            logger.info("source \(source.name): first sync: changes are recorded, not announced (notify_initial_sync = false)")
+        }
+        let announcer = announce ? settings.announcer : .silent
+
+        let requests = listing.documents.map { doc in
+            doc.request(validators: states[doc.url].map { Validators(etag: $0.etag, lastModified: $0.lastModified) })
+        }
+        let tally = Tally()
+        let found = listing.documents.count
+        progress?(SyncProgress(source: source.name, found: found, done: before))
+        await sources.fetchEach(requests) { outcome in
+            await self.handle(outcome, source: source.name, state: states[outcome.url], announcer: announcer, tally: tally)
+            if let progress, tally.countHandled(of: found) {
+                progress(SyncProgress(source: source.name, found: found, done: before + tally.summary))
+            }
+        }
+        summary = summary + tally.summary
+
+        // Withdrawn: only from a complete listing, and only after two syncs in a row without the document.
+        if listing.isComplete, !stopping {
+            let gone = recordStore("the listing of \(source.name)") {
+                try store.noteListing(source: source.name, listed: listing.documents.map(\.url))
+            } ?? []
+            for url in gone {
+                let change = recordStore("the withdrawal of \(url)") {
+                    try ingestor.recordWithdrawn(url: url, announcer: announcer, at: clock.now())
+                }
+                if let change = change ?? nil {
+                    summary.changes += 1
+                    logger.info("report_withdrawn: \(change.authority.name): \(url) is no longer listed by \(source.name)")
+                }
+            }
+        }
+        recordStore("the success of source \(source.name)") {
+            try store.recordSourceSuccess(name: source.name, documents: listing.documents.count, at: clock.now())
+        }
+        logger.info(
+            "source \(source.name): \(listing.documents.count) documents, \(summary.fetched) fetched, \(summary.notModified) not modified, \(summary.parsed) parsed, \(summary.failed) failed, \(summary.changes) changes")
+        return summary
+    }
+
+    /// One fetch outcome; runs on the actor, one at a time.
+    private func handle(
+        _ outcome: FetchOutcome, source: String, state: DocumentState?, announcer: Announcer, tally: Tally
+    ) async {
+        progressed()
+        switch outcome {
+        case .notModified(let url, let etag, let lastModified):
+            tally.summary.notModified += 1
+            recordNotModified(url: url, source: source, state: state, etag: etag, lastModified: lastModified)
+        case .failed(let failure):
+            tally.summary.failed += 1
+            tally.summary.errors.append("\(source): \(failure.url): \(failure.reason)")
+            logger.error("source \(source): \(failure.url): \(failure.reason)", metadata: ["source": "\(source)"])
+            recordStore("the failure of \(failure.url)") {
+                try store.recordDocumentFailure(url: failure.url, source: source, reason: failure.reason, at: clock.now())
+            }
+        case .fetched(let doc):
+            tally.summary.fetched += 1
+            let bytesHash = SHA256.tagged(doc.bytes)
+            if let state, state.bytesHash == bytesHash, state.lastError == nil {
+                // Same bytes as on file: no parse, no write beyond the validators.
+                tally.summary.notModified += 1
+                recordNotModified(url: doc.url, source: source, state: state, etag: doc.etag, lastModified: doc.lastModified)
+                return
+            }
+            let ingest = IngestDocument(
+                url: doc.url, source: source, bytes: doc.bytes, bytesHash: bytesHash, contentType: doc.contentType,
+                etag: doc.etag, lastModified: doc.lastModified)
+            switch await process(ingest, announcer: announcer) {
+            case .success(let changes):
+                tally.summary.parsed += 1
+                tally.summary.changes += changes.count
+                for change in changes {
+                    logger.info(
+                        "\(change.kind.rawValue): \(change.authority.name) \(change.report.framework.rawValue) \(change.report.inspection.start)–\(change.report.inspection.end)",
+                        metadata: ["seq": "\(change.seq)", "change": "\(change.id)", "source": "\(source)"])
+                }
+            case .failure(let error):
+                tally.summary.failed += 1
+                tally.summary.errors.append("\(source): \(doc.url): \(error)")
+                logger.error("source \(source): \(doc.url): not stored: \(error)", metadata: ["source": "\(source)"])
+                recordStore("the failure of \(doc.url)") {
+                    try store.recordDocumentFailure(url: doc.url, source: source, reason: "\(error)", at: clock.now())
+                }
+            }
+        }
+    }
+
+    /// A document that did not change. Nothing is written when the store
+    /// already says all there is to say: same validators, no error to
+    /// clear. So a sync where nothing changed writes one row per source (its
+    /// last success), not one per document, and the document rows keep the
+    /// time of their last fetch with a body.
+    private func recordNotModified(url: String, source: String, state: DocumentState?, etag: String?, lastModified: String?) {
+        if let state, state.lastError == nil,
+           etag == nil || etag == state.etag, lastModified == nil || lastModified == state.lastModified {
+            return
+        }
+        recordStore("the validators of \(url)") {
+            try store.recordNotModified(url: url, source: source, etag: etag, lastModified: lastModified, at: clock.now())
+        }
+    }
+
+    /// One document through read → ingest. Used by the sync and by a
+    /// re-parse of kept bytes (`quiet`: recorded, never announced).
+    func process(_ doc: IngestDocument, announcer: Announcer, quiet: Bool = false) async -> Result<[ChangeRecord], ReadOrStoreError> {
+        let report: Report
+        do {
+            // Extraction warnings (a PDF MuPDF had to repair, …) are in the report's warnings.
+            report = try await reader.read(doc.bytes)
+        } catch {
+            return .failure(.read(error.reason))
+        }
+        progressed()
+        if let why = report.unreadable {
+            logger.warning("source \(doc.source): \(doc.url): stored as unreadable, its grades are not used: \(why)")
+        }
+        let name = reader.authorityName(slug: report.authority.slug) ?? report.authority.name
+        do {
+            let result = try ingestor.ingest(
+                doc, report: report, authorityName: name, announcer: announcer, quiet: quiet, at: clock.now())
+            progressed()
+            if !result.changes.isEmpty, !quiet { onChanges() }
+            return .success(result.changes)
+        } catch {
+            return .failure(.store("\(error)"))
+        }
+    }
+
+    /// Runs a store write whose failure must not stop the sync: the failure
+    /// is logged, naming what was not recorded, and nil returned. (A write
+    /// that matters for what is announced — an ingest — is not one of these:
+    /// its failure fails the document.)
+    @discardableResult
+    func recordStore<T>(_ what: String, _ body: () throws -> T) -> T? {
+        do {
+            let value = try body()
+            progressed()
+            return value
+        } catch {
+            logger.error("cannot record \(what): \(error)")
+            return nil
+        }
+    }
+
+    // MARK: Re-parse
+
+    /// Re-parses every stored document read by an older parser, from the
+    /// kept bytes: nothing is fetched, and what changes is recorded as
+    /// `report_revised`, quietly (a better reading is not news).
+    public func reparse() async -> ReparseResponse {
+        await acquire()
+        defer { release() }
+        var response = ReparseResponse()
+        let stale = recordStore("the documents to re-parse (cannot list them)") {
+            try store.documentsParsedBefore(version: reader.parserVersion)
+        } ?? []
+        for doc in stale {
+            if stopping { break }
+            progressed()
+            let bytes: [UInt8]
+            do {
+                guard let kept = try store.documentBytes(url: doc.url) else { continue }
+                bytes = kept
+            } catch {
+                response.failed += 1
+                response.errors.append("\(doc.url): cannot read its kept bytes: \(error)")
+                continue
+            }
+            response.documents += 1
+            let ingest = IngestDocument(url: doc.url, source: doc.source, bytes: bytes)
+            switch await process(ingest, announcer: .silent, quiet: true) {
+            case .success(let changes):
+                response.reparsed += 1
+                response.revised += changes.filter { $0.kind == .reportRevised }.count
+            case .failure(let error):
+                response.failed += 1
+                response.errors.append("\(doc.url): \(error)")
+            }
+        }
+        if response.documents > 0 {
+            logger.notice(
+                "re-parse with parser version \(reader.parserVersion): \(response.documents) documents, \(response.revised) revised, \(response.failed) failed")
+        }
+        return response
+    }
+}
+
+/// Why a fetched document was not stored.
+enum ReadOrStoreError: Error, CustomStringConvertible {
+    case read(String)
+    case store(String)
+
+    var description: String {
+        switch self {
+        case .read(let why): return why
+        case .store(let why): return "cannot store: \(why)"
+        }
+    }
+}
+
+/// A sync's counters, filled by the outcome handler, one outcome at a time.
+final class Tally: @unchecked Sendable {
+    var summary = SyncResponse()
+    private var handled = 0
+    private var lastReport: ContinuousClock.Instant?
+
+    /// Counts one more outcome handled; true when progress is worth a line:
+    /// a line per document would be thousands for a big source, so at most
+    /// two a second, and the last one.
+    func countHandled(of total: Int) -> Bool {
+        handled += 1
+        let now = ContinuousClock.now
+        if handled < total, let last = lastReport, now - last < .milliseconds(500) { return false }
+        lastReport = now
+        return true
+    }
+}
