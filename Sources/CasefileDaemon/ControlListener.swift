@@ -112,10 +112,7 @@ public struct ControlListener: Service {
             // Stop accepting; give requests in flight a moment to finish, then
             // close what is left (an idle client must not hold up the stop).
             server.channel.close(promise: nil)
-            Task {
-                try? await Task.sleep(for: .seconds(2))
-                active.closeAll()
-            }
+            server.channel.eventLoop.scheduleTask(in: .seconds(2)) { active.closeAll() }
         }
         if case .path(let path) = socket { unlink(path) }
     }

@@ -165,7 +165,7 @@ struct ControlRoutes: Sendable {
     func status() async throws -> Response {
         let counts = try store.counts()
         let schedule = await sync.schedule()
-        let pending = (try? store.pendingDeliveryCount()) ?? 0
+        let pending = try store.pendingDeliveryCount()
         return Self.json(
             StatusResponse(
                 version: ControlAPI.version, uptime: Int(Date().timeIntervalSince(started)), store: storePath,
@@ -204,8 +204,10 @@ struct ControlRoutes: Sendable {
     /// Newline-delimited JSON, one change a line: everything after `since`
     /// (default: the end of the log) from the store, then each change as it
     /// is committed, until the client goes away. Reads always go by seq from
-    /// the store, so a reconnect with the last seq seen misses nothing and
-    /// repeats nothing.
+    /// the store, and each line is written only when the client has taken
+    /// the one before (the socket's backpressure): a slow reader slows the
+    /// stream down and never loses a line, and a reconnect with the last seq
+    /// seen misses nothing and repeats nothing.
     func changeStream(_ request: Request) throws -> Response {
         let q = request.uri.queryParameters
         var since = try store.lastSeq()
@@ -214,27 +216,25 @@ struct ControlRoutes: Sendable {
             since = v
         }
         let store = self.store
-        let (lines, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(10_000))
-        let producer = Task {
-            var last = since
-            while !Task.isCancelled {
-                let batch = (try? store.changes(since: last, limit: 500, authority: nil, kind: nil)) ?? []
-                for change in batch {
-                    var buffer = ByteBuffer()
-                    buffer.writeBytes((try? CasefileJSON.encode(change)) ?? Data())
-                    buffer.writeString("\n")
-                    continuation.yield(buffer)
-                    last = change.seq
-                }
-                if batch.count < 500 { try? await Task.sleep(for: .milliseconds(250)) }
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in producer.cancel() }
+        let start = since
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: .init(asyncSequence: lines))
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var last = start
+            while !Task.isCancelled {
+                let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
+                for change in batch {
+                    var buffer = ByteBuffer()
+                    buffer.writeBytes(try CasefileJSON.encode(change))
+                    buffer.writeString("\n")
+                    try await writer.write(buffer)
+                    last = change.seq
+                }
+                if batch.count < 500 { try await Task.sleep(for: .milliseconds(250)) }
+            }
+            try await writer.finish(nil)
+        })
     }
 
     func grades() throws -> Response {
@@ -270,28 +270,38 @@ struct ControlRoutes: Sendable {
         let source = q["source"].map(String.init)
         let wait = q["wait"].map { $0 == "true" || $0 == "1" } ?? false
         let streamProgress = q["progress"].map { $0 == "true" || $0 == "1" } ?? false
+        if let source, !(await sync.hasSource(source)) {
+            throw APIError.notFound("no source named '\(source)'")
+        }
         if wait && streamProgress {
-            // Newline-delimited JSON: progress lines while it runs, then the result.
-            let (lines, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
-            @Sendable func send(_ line: SyncStreamLine) {
-                var buffer = ByteBuffer()
-                buffer.writeBytes((try? CasefileJSON.encode(line)) ?? Data())
-                buffer.writeString("\n")
-                continuation.yield(buffer)
-            }
+            // Newline-delimited JSON: progress lines while it runs, then the
+            // result. The sync runs in this request's own task, which writes
+            // the lines as the sync reports them.
             let sync = self.sync
-            Task {
-                do {
-                    let result = try await sync.syncNow(source: source, progress: { send(SyncStreamLine(progress: $0)) })
-                    send(SyncStreamLine(result: result))
-                } catch {
-                    send(SyncStreamLine(error: .init(code: "not_found", message: (error as? SyncRequestError)?.message ?? "\(error)")))
-                }
-                continuation.finish()
-            }
             var headers = HTTPFields()
             headers[.contentType] = "application/x-ndjson"
-            return Response(status: .ok, headers: headers, body: .init(asyncSequence: lines))
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                let (lines, continuation) = AsyncStream.makeStream(of: SyncStreamLine.self)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do throws(SyncRequestError) {
+                            let result = try await sync.syncNow(source: source, progress: { continuation.yield(SyncStreamLine(progress: $0)) })
+                            continuation.yield(SyncStreamLine(result: result))
+                        } catch {
+                            continuation.yield(SyncStreamLine(error: .init(code: "not_found", message: error.message)))
+                        }
+                        continuation.finish()
+                    }
+                    for await line in lines {
+                        var buffer = ByteBuffer()
+                        buffer.writeBytes(try CasefileJSON.encode(line))
+                        buffer.writeString("\n")
+                        try await writer.write(buffer)
+                    }
+                    try await group.waitForAll()
+                }
+                try await writer.finish(nil)
+            })
         }
         if wait {
             do {
@@ -300,10 +310,9 @@ struct ControlRoutes: Sendable {
                 throw APIError.notFound(error.message)
             }
         }
-        if let source, !(await sync.sourceInfos().contains { $0.name == source }) {
-            throw APIError.notFound("no source named '\(source)'")
-        }
-        Task { _ = try? await sync.syncNow(source: source) }
+        // Not waiting: the scheduler runs it, as soon as the sync under way
+        // (if any) is done.
+        await sync.requestSync(source: source)
         return Self.json(AcceptedResponse(accepted: true, message: "sync started"), status: .accepted)
     }
 

@@ -116,6 +116,16 @@ public actor SyncService: Service {
         return await syncSources(chosen, progress: progress)
     }
 
+    /// Asks the scheduler to sync every source, or the one named, as soon
+    /// as it can (after the sync under way, if any), without waiting for it.
+    public func requestSync(source name: String?) {
+        let now = clock.now()
+        for source in settings.sources where name == nil || source.name == name {
+            nextDue[source.name] = now
+        }
+        alarm.wake()
+    }
+
     /// Whether `name` is a configured source.
     public func hasSource(_ name: String) -> Bool {
         settings.sources.contains { $0.name == name }
