@@ -22,7 +22,7 @@ UNITDIR       = $(PREFIX)/lib/systemd/system
 MANDIR        = $(PREFIX)/share/man/man1
 RELEASE       = .build/release
 
-.PHONY: deps build demo test release bench install clean
+.PHONY: deps build demo check test release bench install clean
 
 deps:
 	@missing=""; \
@@ -39,9 +39,13 @@ demo: build
 	mkdir -p .casefile
 	.build/debug/casefiled --config Config/demo.toml
 
+# The module graph and file sizes of docs/ARCHITECTURE.md.
+check:
+	python3 .ci/check-architecture
+
 # One test framework (Swift Testing): XCTest is switched off so its empty
 # summary cannot hide a failure.
-test: deps
+test: deps check
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --disable-xctest $(SWIFT_FLAGS)
 

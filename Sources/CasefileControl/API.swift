@@ -2,7 +2,7 @@ import CasefileModel
 
 /// The control API's wire types: what the daemon sends over its Unix socket
 /// and what `casefilectl --json` prints. Fields are added, never renamed
-/// (DESIGN.md, "Contracts").
+/// (docs/API.md).
 public enum ControlAPI {
     /// Every path starts here; a breaking change would get `/v2`.
     public static let prefix = "/v1"

@@ -77,7 +77,7 @@ public enum DiffOutcome: Sendable, Hashable {
     }
 }
 
-/// The pure differ of DESIGN.md "Diff": no I/O, no clock.
+/// The pure differ (docs/ARCHITECTURE.md, "The flow"): no I/O, no clock.
 public enum Differ {
     /// Compares `new`, fetched from `documentURL`, with `existing`: the
     /// authority's reports on file.

@@ -1,4 +1,4 @@
-/// The kinds of change the differ records (DESIGN.md, "Diff").
+/// The kinds of change the differ records (docs/ARCHITECTURE.md, "The flow").
 public enum ChangeKind: String, Codable, Sendable, CaseIterable, Hashable {
     case reportAdded = "report_added"
     case gradeChanged = "grade_changed"
@@ -54,7 +54,7 @@ public struct ReportRef: Hashable, Sendable, Codable {
 }
 
 /// One entry of the append-only change log: the object of `changes --json`
-/// (DESIGN.md), and what every notifier receives.
+/// (docs/API.md), and what every notifier receives.
 public struct ChangeRecord: Hashable, Sendable, Codable {
     /// Monotonic sequence number in the log.
     public var seq: Int64

@@ -51,7 +51,7 @@ public struct Section: Hashable, Sendable, Codable {
     }
 }
 
-/// A parsed inspection report: the `parse --json` shape of DESIGN.md.
+/// A parsed inspection report: the `parse --json` shape (docs/PARSING.md).
 ///
 /// Fields may be added; none is renamed. A value the parser was not sure of is
 /// absent (nil or left out of `judgements`), and the reason is in `warnings`.
@@ -61,7 +61,7 @@ public struct Report: Hashable, Sendable, Codable {
     /// ILACS only; inferred from the span of the inspection.
     public var kind: InspectionKind?
     public var inspection: DateSpan
-    /// The first lead inspector, as DESIGN.md's shape has it.
+    /// The first lead inspector, as the `parse --json` shape has it.
     public var leadInspector: String?
     /// Every lead inspector named, in the report's order.
     public var leadInspectors: [String]
