@@ -30,14 +30,19 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var config: String?
     /// Why the last reload was refused (the previous config still runs); nil after a good one.
     public var reloadError: String?
+    /// Set while the store cannot be written or read (syncing stops until
+    /// it can): what is wrong and what to do. The counts are then the last
+    /// ones read.
+    public var storeProblem: StoreProblemInfo?
 
     public init(
         version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
         lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int, config: String? = nil,
-        reloadError: String? = nil
+        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil
     ) {
         self.config = config
         self.reloadError = reloadError
+        self.storeProblem = storeProblem
         self.version = version
         self.uptime = uptime
         self.store = store
@@ -49,6 +54,20 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         self.nextSync = nextSync
         self.paused = paused
         self.pendingNotifications = pendingNotifications
+    }
+}
+
+/// What is wrong with the store, and what an operator can do about it.
+public struct StoreProblemInfo: Codable, Sendable, Equatable {
+    public var message: String
+    public var advice: String
+    /// Since when (ISO 8601 UTC).
+    public var since: String
+
+    public init(message: String, advice: String, since: String) {
+        self.message = message
+        self.advice = advice
+        self.since = since
     }
 }
 

@@ -70,12 +70,14 @@ struct ControlRoutes: Sendable {
     let storePath: String
     let started: Date
     let outbox: OutboxWorker
+    /// The counts of the last status that could read them.
+    let lastCounts = Locked((StoreCounts(reports: 0, documents: 0, authorities: 0, changes: 0), 0))
 
     func register(on router: Router<ControlContext>) {
         let v1 = router.group(RouterPath(ControlAPI.prefix))
         v1.get("status") { _, _ in try await self.status() }
         v1.get("sources") { _, _ in
-            Self.json(SourcesResponse(sources: await self.sync.sourceInfos()))
+            Self.json(SourcesResponse(sources: self.sync.sourceInfos()))
         }
         v1.get("changes") { request, _ in try self.changes(request) }
         v1.get("changes/stream") { request, _ in try self.changeStream(request) }
@@ -150,29 +152,43 @@ struct ControlRoutes: Sendable {
         }
         v1.post("pause") { _, context in
             try await self.permissions.require(.act, "pause", context: context)
-            await self.sync.setPaused(true)
+            self.sync.setPaused(true)
             return Self.json(PauseResponse(paused: true))
         }
         v1.post("resume") { _, context in
             try await self.permissions.require(.act, "resume", context: context)
-            await self.sync.setPaused(false)
+            self.sync.setPaused(false)
             return Self.json(PauseResponse(paused: false))
         }
     }
 
     // MARK: Handlers
 
+    /// Answers from what it can read: when the store cannot be read, the
+    /// last counts read and the problem, rather than no answer.
     func status() async throws -> Response {
-        let counts = try store.counts()
-        let schedule = await sync.schedule()
-        let pending = try store.pendingDeliveryCount()
+        let schedule = sync.schedule()
+        var problem = schedule.storeProblem.map {
+            StoreProblemInfo(message: $0.message, advice: $0.advice, since: Timestamp.string($0.since))
+        }
+        var counts = lastCounts.value
+        do {
+            counts = (try store.counts(), try store.pendingDeliveryCount())
+            lastCounts.value = counts
+        } catch {
+            let fault = StoreFault.of(error)
+            problem = problem ?? StoreProblemInfo(
+                message: fault?.description ?? "cannot read the store: \(error)",
+                advice: fault?.advice(folder: store.folder) ?? "see the journal", since: Timestamp.string(Date()))
+        }
+        let (c, pending) = counts
         return Self.json(
             StatusResponse(
                 version: ControlAPI.version, uptime: Int(Date().timeIntervalSince(started)), store: storePath,
-                reports: counts.reports, documents: counts.documents, authorities: counts.authorities, changes: counts.changes,
+                reports: c.reports, documents: c.documents, authorities: c.authorities, changes: c.changes,
                 lastSync: schedule.lastSync.map(Timestamp.string), nextSync: schedule.nextSync.map(Timestamp.string),
                 paused: schedule.paused, pendingNotifications: pending, config: await reloader.config.file,
-                reloadError: await reloader.lastError))
+                reloadError: await reloader.lastError, storeProblem: problem))
     }
 
     func changes(_ request: Request) throws -> Response {
@@ -270,7 +286,7 @@ struct ControlRoutes: Sendable {
         let source = q["source"].map(String.init)
         let wait = q["wait"].map { $0 == "true" || $0 == "1" } ?? false
         let streamProgress = q["progress"].map { $0 == "true" || $0 == "1" } ?? false
-        if let source, !(await sync.hasSource(source)) {
+        if let source, !sync.hasSource(source) {
             throw APIError.notFound("no source named '\(source)'")
         }
         if wait && streamProgress {
@@ -312,7 +328,7 @@ struct ControlRoutes: Sendable {
         }
         // Not waiting: the scheduler runs it, as soon as the sync under way
         // (if any) is done.
-        await sync.requestSync(source: source)
+        sync.requestSync(source: source)
         return Self.json(AcceptedResponse(accepted: true, message: "sync started"), status: .accepted)
     }
 
@@ -326,5 +342,16 @@ struct ControlRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _value: Value
+    init(_ value: Value) { _value = value }
+    var value: Value {
+        get { lock.withLock { _value } }
+        set { lock.withLock { _value = newValue } }
     }
 }

@@ -109,7 +109,7 @@ public enum Daemon {
             .init(service: HangupService(reloader: reloader)),
             .init(service: StopNotifier()),
         ]
-        let stall = max(120, 2 * config.fetch.timeout.timeInterval)
+        let stall = Duration.seconds(max(120, 2 * config.fetch.timeout.timeInterval))
         if let watchdog = WatchdogService.fromEnvironment(sync: sync, stall: stall, logger: logger) {
             services.append(.init(service: watchdog))
         }

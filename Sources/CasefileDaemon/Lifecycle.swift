@@ -47,7 +47,7 @@ public actor Reloader {
             notes.append("state_dir changes need a restart (still \(config.daemon.stateDir))")
             applied.daemon.stateDir = config.daemon.stateDir
         }
-        await sync.apply(applied.syncSettings(authorities: .bundled))
+        sync.apply(applied.syncSettings(authorities: .bundled))
         await outbox.replaceChannels(applied.channels())
         config = applied
         lastError = nil
@@ -78,16 +78,19 @@ struct HangupService: Service {
 }
 
 /// Pings systemd's watchdog (WATCHDOG=1) at half of WATCHDOG_USEC, but only
-/// while the sync scheduler answers and makes progress: a wedged sync loop
-/// stops the pings and systemd restarts the daemon.
+/// while the sync scheduler is idle or its work moves (a transfer ends, a
+/// page is read, a document is read or stored, a deliberate wait goes on):
+/// a sync with nothing moving for `stall` stops the pings and systemd
+/// restarts the daemon. Busy is not stuck. The check reads the scheduler's
+/// board and heartbeat, never waits for the scheduler itself.
 struct WatchdogService: Service {
     let sync: SyncService
     let interval: Duration
-    let stall: Double
+    let stall: Duration
     let logger: Logger
 
     /// From `WATCHDOG_USEC` (and `WATCHDOG_PID`, when set, must be us).
-    static func fromEnvironment(sync: SyncService, stall: Double, logger: Logger) -> WatchdogService? {
+    static func fromEnvironment(sync: SyncService, stall: Duration, logger: Logger) -> WatchdogService? {
         let env = ProcessInfo.processInfo.environment
         guard let text = env["WATCHDOG_USEC"], let usec = UInt64(text), usec > 0 else { return nil }
         if let pid = env["WATCHDOG_PID"], Int32(pid) != getpid() { return nil }
@@ -103,23 +106,16 @@ struct WatchdogService: Service {
     private func loop() async {
         var warned = false
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            if Task.isCancelled { break }
-            let healthy = await withTaskGroup(of: Bool?.self) { group in
-                group.addTask { await sync.isHealthy(stall: stall) }
-                group.addTask {
-                    try? await Task.sleep(for: interval)
-                    return nil  // the scheduler did not even answer
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first ?? false
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                break
             }
-            if healthy {
+            if sync.isHealthy(stall: stall) {
                 SDNotify.send("WATCHDOG=1")
                 warned = false
             } else if !warned {
-                logger.error("watchdog: the sync scheduler is not making progress; no WATCHDOG=1 until it does")
+                logger.error("watchdog: the sync scheduler has made no progress for \(stall); no WATCHDOG=1 until it does")
                 warned = true
             }
         }

@@ -1,4 +1,5 @@
 import CasefileHTTP
+import CasefileModel
 import Foundation
 
 /// Lists sources and fetches documents. Every transfer goes through libcurl,
@@ -14,9 +15,12 @@ import Foundation
 public struct Fetcher: Sendable {
     public let settings: FetchSettings
     let pool: HTTPPool
+    /// Beaten at each transfer's end, each listing page and during waits.
+    public let heartbeat: Heartbeat
 
-    public init(settings: FetchSettings = FetchSettings()) {
+    public init(settings: FetchSettings = FetchSettings(), heartbeat: Heartbeat = Heartbeat()) {
         self.settings = settings
+        self.heartbeat = heartbeat
         pool = HTTPPool(limits: HTTPPoolLimits(
             concurrency: settings.concurrency, perHostConcurrency: settings.perHostConcurrency,
             perHostDelay: settings.perHostDelay))
@@ -86,6 +90,7 @@ public struct Fetcher: Sendable {
         while true {
             attempt += 1
             let (outcome, retry) = await fetchOnce(request, attempt: attempt)
+            heartbeat.beat()
             guard let retry, attempt <= settings.retries, !Task.isCancelled else {
                 return outcome
             }
@@ -102,7 +107,7 @@ public struct Fetcher: Sendable {
                 pool.pause(hostOf: request.url, for: after)
             }
             do {
-                try await Task.sleep(for: .seconds(wait))
+                try await heartbeat.wait(.seconds(wait))
             } catch {
                 return outcome
             }

@@ -135,4 +135,6 @@ struct SourceStateRow: StoreRecord {
     var consecutiveFailures: Int
     var documents: Int
     var firstSyncDone: Bool
+    var nextDue: String?
+    var scheduleKey: String?
 }

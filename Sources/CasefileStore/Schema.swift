@@ -48,6 +48,17 @@ enum Schema {
                 CREATE INDEX outbox_by_channel ON outbox(channel, next_attempt_at) WHERE state = 'pending';
                 """)
         }
+        // A source's next sync survives a restart (a daemon restarted ten
+        // minutes after a sync does not sync again at once); `schedule_key`
+        // says which settings that time was computed for. `store_probe`
+        // holds the write that tells whether a failing store takes writes again.
+        migrator.registerMigration("v4-schedule") { db in
+            try db.execute(sql: """
+                ALTER TABLE source_state ADD COLUMN next_due TEXT CHECK (next_due GLOB '????-??-??T??:??:??Z');
+                ALTER TABLE source_state ADD COLUMN schedule_key TEXT;
+                CREATE TABLE store_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 

@@ -42,4 +42,15 @@ extension CasefileStore {
                 """, arguments: [name, error, Timestamp.string(at)])
         }
     }
+
+    /// When the source is due next, and the key of the settings that time
+    /// was computed for (a source whose settings changed is due at once).
+    public func recordNextDue(name: String, at due: Date, scheduleKey: String) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO source_state (name, next_due, schedule_key) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET next_due = excluded.next_due, schedule_key = excluded.schedule_key
+                """, arguments: [name, Timestamp.string(due, roundingUp: true), scheduleKey])
+        }
+    }
 }

@@ -71,7 +71,8 @@ enum StoreCoding {
         SourceState(name: row.name, lastSuccess: row.lastSuccess.flatMap(Timestamp.date), lastError: row.lastError,
                     lastErrorAt: row.lastErrorAt.flatMap(Timestamp.date),
                     consecutiveFailures: row.consecutiveFailures, documents: row.documents,
-                    firstSyncDone: row.firstSyncDone)
+                    firstSyncDone: row.firstSyncDone, nextDue: row.nextDue.flatMap(Timestamp.date),
+                    scheduleKey: row.scheduleKey)
     }
 
     static func enumValue<E: RawRepresentable>(_ raw: String) throws -> E where E.RawValue == String {

@@ -120,8 +120,14 @@ public struct SourceState: Sendable, Hashable {
     public var documents: Int
     /// A sync has succeeded once: from then on its changes are announced.
     public var firstSyncDone: Bool
+    /// When it is due next, as last scheduled, and for which settings.
+    public var nextDue: Date?
+    public var scheduleKey: String?
 
-    public init(name: String, lastSuccess: Date?, lastError: String?, lastErrorAt: Date?, consecutiveFailures: Int, documents: Int, firstSyncDone: Bool) {
+    public init(
+        name: String, lastSuccess: Date?, lastError: String?, lastErrorAt: Date?, consecutiveFailures: Int, documents: Int,
+        firstSyncDone: Bool, nextDue: Date? = nil, scheduleKey: String? = nil
+    ) {
         self.name = name
         self.lastSuccess = lastSuccess
         self.lastError = lastError
@@ -129,6 +135,8 @@ public struct SourceState: Sendable, Hashable {
         self.consecutiveFailures = consecutiveFailures
         self.documents = documents
         self.firstSyncDone = firstSyncDone
+        self.nextDue = nextDue
+        self.scheduleKey = scheduleKey
     }
 }
 

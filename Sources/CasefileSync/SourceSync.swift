@@ -8,10 +8,12 @@ extension SyncService {
     func syncSources(_ chosen: [ScheduledSource], progress: (@Sendable (SyncProgress) -> Void)? = nil) async -> SyncResponse {
         await acquire()
         defer { release() }
-        progressed()
+        heartbeat.beat()
+        let settings = board.settings
         var total = SyncResponse()
         for source in chosen {
-            total = total + (await syncSource(source, progress: progress, before: total))
+            if board.storeProblem != nil { break }
+            total = total + (await syncSource(source, settings: settings, progress: progress, before: total))
             // A source that keeps failing waits longer (and says so in
             // `sources`); the jitter keeps a fleet of daemons apart.
             let failures: Int
@@ -22,10 +24,13 @@ extension SyncService {
                 logger.error("source \(source.name): cannot read its record: \(error)")
                 failures = 0
             }
-            nextDue[source.name] = SourceSchedule.nextDue(
-                after: failures, interval: source.interval, now: clock.now(), jitter: random())
+            let next = SourceSchedule.nextDue(after: failures, interval: source.interval, now: clock.now(), jitter: random())
+            board.setNextDue(source.name, next)
+            recordStore("when \(source.name) is due next") {
+                try store.recordNextDue(name: source.name, at: next, scheduleKey: source.scheduleKey)
+            }
         }
-        lastSync = clock.now()
+        board.lastSync = clock.now()
         if total.changes > 0 { onChanges() }
         var line = "synced \(chosen.count) source\(chosen.count == 1 ? "" : "s")"
         do {
@@ -35,13 +40,18 @@ extension SyncService {
             logger.error("cannot count the reports: \(error)")
         }
         line += ", \(total.changes) new changes"
-        if !paused, let next = nextDue.values.min() { line += ", next sync \(Self.clockTime(next))" }
+        if let next = board.view.nextSync { line += ", next sync \(Self.clockTime(next))" }
+        if let problem = board.storeProblem {
+            line = "syncing stopped: \(problem.message)"
+            total.errors.append("not syncing: \(problem.message); \(problem.advice)")
+        }
         onStatus(line)
         return total
     }
 
     private func syncSource(
-        _ scheduled: ScheduledSource, progress: (@Sendable (SyncProgress) -> Void)?, before: SyncResponse
+        _ scheduled: ScheduledSource, settings: SyncSettings, progress: (@Sendable (SyncProgress) -> Void)?,
+        before: SyncResponse
     ) async -> SyncResponse {
         let source = scheduled.spec
         var summary = SyncResponse()
@@ -49,6 +59,7 @@ extension SyncService {
         do {
             listing = try await sources.listing(source)
         } catch {
+            heartbeat.beat()
             logger.error("source \(source.name): cannot list \(source.url): \(error.reason)", metadata: ["source": "\(source.name)"])
             recordStore("the failure of source \(source.name)") {
                 try store.recordSourceFailure(name: source.name, error: error.reason, at: clock.now())
@@ -57,7 +68,7 @@ extension SyncService {
             summary.errors.append("\(source.name): \(source.url): \(error.reason)")
             return summary
         }
-        progressed()
+        heartbeat.beat()
         for failure in listing.pageFailures {
             logger.warning("source \(source.name): page \(failure.url): \(failure.reason)", metadata: ["source": "\(source.name)"])
         }
@@ -69,6 +80,7 @@ extension SyncService {
         } catch {
             // Without what is on file, every document would look new and be
             // announced again: sync nothing rather than announce wrongly.
+            if let fault = StoreFault.of(error) { storeFailed(fault) }
             let reason = "cannot read the store: \(error)"
             logger.error("source \(source.name): \(reason)", metadata: ["source": "\(source.name)"])
             summary.failed += 1
@@ -96,6 +108,7 @@ extension SyncService {
         summary = summary + tally.summary
 
         // Withdrawn: only from a complete listing, and only after two syncs in a row without the document.
+        guard board.storeProblem == nil else { return summary }
         if listing.isComplete, !stopping {
             let gone = recordStore("the listing of \(source.name)") {
                 try store.noteListing(source: source.name, listed: listing.documents.map(\.url))
@@ -122,7 +135,13 @@ extension SyncService {
     private func handle(
         _ outcome: FetchOutcome, source: String, state: DocumentState?, announcer: Announcer, tally: Tally
     ) async {
-        progressed()
+        heartbeat.beat()
+        if let problem = board.storeProblem {
+            // Nothing can be recorded: the document is fetched again once the store recovers.
+            tally.summary.failed += 1
+            tally.summary.errors.append("\(source): \(outcome.url): not stored: \(problem.message)")
+            return
+        }
         switch outcome {
         case .notModified(let url, let etag, let lastModified):
             tally.summary.notModified += 1
@@ -159,6 +178,7 @@ extension SyncService {
                 tally.summary.failed += 1
                 tally.summary.errors.append("\(source): \(doc.url): \(error)")
                 logger.error("source \(source): \(doc.url): not stored: \(error)", metadata: ["source": "\(source)"])
+                if case .store = error { return }  // the store's own failure: nothing to record it in
                 recordStore("the failure of \(doc.url)") {
                     try store.recordDocumentFailure(url: doc.url, source: source, reason: "\(error)", at: clock.now())
                 }
@@ -189,9 +209,10 @@ extension SyncService {
             // Extraction warnings (a PDF MuPDF had to repair, …) are in the report's warnings.
             report = try await reader.read(doc.bytes)
         } catch {
+            heartbeat.beat()
             return .failure(.read(error.reason))
         }
-        progressed()
+        heartbeat.beat()
         if let why = report.unreadable {
             logger.warning("source \(doc.source): \(doc.url): stored as unreadable, its grades are not used: \(why)")
         }
@@ -199,10 +220,11 @@ extension SyncService {
         do {
             let result = try ingestor.ingest(
                 doc, report: report, authorityName: name, announcer: announcer, quiet: quiet, at: clock.now())
-            progressed()
+            heartbeat.beat()
             if !result.changes.isEmpty, !quiet { onChanges() }
             return .success(result.changes)
         } catch {
+            if let fault = StoreFault.of(error) { storeFailed(fault) }
             return .failure(.store("\(error)"))
         }
     }
@@ -215,9 +237,10 @@ extension SyncService {
     func recordStore<T>(_ what: String, _ body: () throws -> T) -> T? {
         do {
             let value = try body()
-            progressed()
+            heartbeat.beat()
             return value
         } catch {
+            if let fault = StoreFault.of(error) { storeFailed(fault) }
             logger.error("cannot record \(what): \(error)")
             return nil
         }
@@ -236,8 +259,8 @@ extension SyncService {
             try store.documentsParsedBefore(version: reader.parserVersion)
         } ?? []
         for doc in stale {
-            if stopping { break }
-            progressed()
+            if stopping || board.storeProblem != nil { break }
+            heartbeat.beat()
             let bytes: [UInt8]
             do {
                 guard let kept = try store.documentBytes(url: doc.url) else { continue }

@@ -11,52 +11,89 @@ import ServiceLifecycle
 ///
 /// A document goes fetch → read (extract, parse) → ingest; whatever fails
 /// on the way is recorded against the document and the source, and nothing
-/// else is written: no report row, no change, no notification.
+/// else is written: no report row, no change, no notification. When the
+/// store itself fails (a full disk, a read-only file), syncing stops, the
+/// problem shows in `status`, and it resumes by itself once a probe write
+/// succeeds.
+///
+/// What the control API reads and the orders it gives (pause, resume, a
+/// reload) go through the `SchedulerBoard`, never through the actor: they
+/// are answered at once while a sync runs.
 public actor SyncService: Service {
-    var settings: SyncSettings
+    let board: SchedulerBoard
     let store: CasefileStore
     let ingestor: Ingestor
     let reader: any DocumentReading
-    let makeSourceReader: @Sendable (FetchSettings) -> any SourceReading
-    var sources: any SourceReading
+    let makeSourceReader: @Sendable (FetchSettings, Heartbeat) -> any SourceReading
+    /// The reader for the fetch settings it was made with.
+    private var sourceReader: (settings: FetchSettings, reader: any SourceReading)?
     let clock: any SyncClock
     let logger: Logger
+    /// Beaten by anything that moves in a sync; the watchdog reads it.
+    public nonisolated let heartbeat: Heartbeat
     /// Called when changes were committed with outbox rows (wakes the outbox).
     let onChanges: @Sendable () -> Void
-    /// Called after each sync with a one-line summary (for sd_notify STATUS=).
+    /// Called with a one-line summary after each sync and on a store problem
+    /// (for sd_notify STATUS=).
     let onStatus: @Sendable (String) -> Void
     let random: @Sendable () -> Double
 
-    var nextDue: [String: Date] = [:]
-    var lastSync: Date?
-    var paused = false
-    private var busy = false
+    private var running = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     let alarm = LoopAlarm()
-    /// When a sync last made progress: a transfer, a parse, a store write.
-    var lastProgress: Date
+    /// Probes of a failing store in a row (the wait between them grows).
+    private var probes = 0
 
     public init(
         settings: SyncSettings, store: CasefileStore, reader: any DocumentReading,
-        sources makeSourceReader: @escaping @Sendable (FetchSettings) -> any SourceReading = { Fetcher(settings: $0) },
-        clock: any SyncClock = WallClock(), logger: Logger,
+        sources makeSourceReader: @escaping @Sendable (FetchSettings, Heartbeat) -> any SourceReading = {
+            Fetcher(settings: $0, heartbeat: $1)
+        },
+        clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(),
         random: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         onChanges: @escaping @Sendable () -> Void = {}, onStatus: @escaping @Sendable (String) -> Void = { _ in }
     ) {
-        self.settings = settings
+        self.board = SchedulerBoard(settings: settings)
         self.store = store
         self.ingestor = Ingestor(store: store)
         self.reader = reader
         self.makeSourceReader = makeSourceReader
-        self.sources = makeSourceReader(settings.fetch)
         self.clock = clock
         self.logger = logger
+        self.heartbeat = heartbeat
         self.random = random
         self.onChanges = onChanges
         self.onStatus = onStatus
-        let now = clock.now()
-        self.lastProgress = now
-        for source in settings.sources { nextDue[source.name] = now }
+        board.replace(settings: settings, nextDue: Self.restoredSchedule(settings, store: store, now: clock.now(), logger: logger))
+    }
+
+    /// Each source's due time as the store kept it across a restart, when
+    /// it was computed for the same settings; otherwise now.
+    static func restoredSchedule(_ settings: SyncSettings, store: CasefileStore, now: Date, logger: Logger) -> [String: Date] {
+        let states: [String: SourceState]
+        do {
+            states = Dictionary(try store.allSourceStates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        } catch {
+            // Without the records every source is due now: a sync too many, never one too few.
+            logger.error("cannot read the sources' schedule, syncing each now: \(error)")
+            states = [:]
+        }
+        var due: [String: Date] = [:]
+        for source in settings.sources {
+            let st = states[source.name]
+            due[source.name] = st?.scheduleKey == source.scheduleKey ? (st?.nextDue ?? now) : now
+        }
+        return due
+    }
+
+    /// The source reader for the current fetch settings (a reload's new
+    /// settings take effect at the next sync).
+    var sources: any SourceReading {
+        let fetch = board.settings.fetch
+        if let current = sourceReader, current.settings == fetch { return current.reader }
+        let reader = makeSourceReader(fetch, heartbeat)
+        sourceReader = (fetch, reader)
+        return reader
     }
 
     // MARK: Service
@@ -75,21 +112,28 @@ public actor SyncService: Service {
         _ = await reparse()
         var waiter = alarm.makeWaiter()
         repeat {
+            if board.storeProblem != nil {
+                probeStore()
+                continue
+            }
+            let view = board.view
             let now = clock.now()
-            if !paused {
-                let due = settings.sources.filter { (nextDue[$0.name] ?? now) <= now }
+            if !view.paused {
+                let due = view.settings.sources.filter { (view.nextDue[$0.name] ?? now) <= now }
                 if !due.isEmpty {
                     _ = await syncSources(due)
-                    continue
                 }
             }
         } while await waiter.wait(for: nextWait(), on: clock)
     }
 
-    /// Until the next source is due; an hour at most (a reload or a resume
-    /// wakes the loop sooner).
+    /// Until the next source is due, an hour at most (a reload or a resume
+    /// wakes the loop sooner); while the store fails, until the next probe.
     private func nextWait() -> Duration {
-        let next = paused ? nil : nextDue.values.min()
+        if board.storeProblem != nil {
+            return .seconds(min(300, 5 << min(probes, 6)))
+        }
+        let next = board.view.nextSync
         let wait = min(3600, next.map { $0.timeIntervalSince(clock.now()) } ?? 3600)
         return .seconds(clamping: max(0.05, wait))
     }
@@ -97,105 +141,44 @@ public actor SyncService: Service {
     /// True once a graceful stop has begun.
     var stopping: Bool { alarm.isStopped }
 
-    // MARK: What the control API asks
+    // MARK: The store's health
 
-    /// A manual sync: every source, or the one named. Returns when done.
-    public func syncNow(
-        source name: String?, progress: (@Sendable (SyncProgress) -> Void)? = nil
-    ) async throws(SyncRequestError) -> SyncResponse {
-        let chosen: [ScheduledSource]
-        if let name {
-            guard let s = settings.sources.first(where: { $0.name == name }) else {
-                throw SyncRequestError(
-                    message: "no source named '\(name)' (configured: \(settings.sources.map(\.name).joined(separator: ", ")))")
-            }
-            chosen = [s]
-        } else {
-            chosen = settings.sources
+    /// The store failed as a store (not over one document's data): stop
+    /// syncing, say so, and probe until it takes writes again.
+    func storeFailed(_ fault: StoreFault) {
+        let problem = StoreProblem(message: fault.description, advice: fault.advice(folder: store.folder), since: clock.now())
+        if board.storeProblem == nil {
+            logger.critical("syncing stops: \(problem.message); \(problem.advice)")
+            onStatus("syncing stopped: \(problem.message)")
         }
-        return await syncSources(chosen, progress: progress)
+        board.storeProblem = problem
     }
 
-    /// Asks the scheduler to sync every source, or the one named, as soon
-    /// as it can (after the sync under way, if any), without waiting for it.
-    public func requestSync(source name: String?) {
-        let now = clock.now()
-        for source in settings.sources where name == nil || source.name == name {
-            nextDue[source.name] = now
-        }
-        alarm.wake()
-    }
-
-    /// Whether `name` is a configured source.
-    public func hasSource(_ name: String) -> Bool {
-        settings.sources.contains { $0.name == name }
-    }
-
-    public func sourceInfos() -> [SourceInfo] {
-        let states: [String: SourceState]
+    private func probeStore() {
         do {
-            states = Dictionary(try store.allSourceStates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            try store.probeWrite()
         } catch {
-            // The configured sources are still worth listing; their records say unknown.
-            logger.error("cannot read the sources' records: \(error)")
-            states = [:]
+            probes += 1
+            if let fault = StoreFault.of(error) { storeFailed(fault) }
+            logger.warning("the store still cannot take writes (probe \(probes)): \(error)")
+            return
         }
-        return settings.sources.map { s in
-            let st = states[s.name]
-            return SourceInfo(
-                name: s.name, kind: s.spec.kind.rawValue, url: s.spec.url,
-                lastSuccess: st?.lastSuccess.map(Timestamp.string), lastError: st?.lastError,
-                lastErrorAt: st?.lastErrorAt.map(Timestamp.string), consecutiveFailures: st?.consecutiveFailures ?? 0,
-                documents: st?.documents ?? 0, nextDue: paused ? nil : nextDue[s.name].map(Timestamp.string))
-        }
-    }
-
-    public func schedule() -> (lastSync: Date?, nextSync: Date?, paused: Bool) {
-        (lastSync, paused ? nil : nextDue.values.min(), paused)
-    }
-
-    public func setPaused(_ value: Bool) {
-        paused = value
-        alarm.wake()
-    }
-
-    /// Applies a reloaded config: sources added, removed or changed,
-    /// intervals, notifiers and fetch settings. A sync in progress finishes
-    /// with the old settings; the next one uses the new.
-    public func apply(_ new: SyncSettings) {
-        let old = settings
-        settings = new
-        sources = makeSourceReader(new.fetch)
+        logger.notice("the store takes writes again: syncing resumes")
+        onStatus("the store takes writes again: syncing resumes")
+        probes = 0
+        board.storeProblem = nil
+        // What could not be stored is fetched and stored again now.
+        let view = board.view
         let now = clock.now()
-        var due: [String: Date] = [:]
-        for source in new.sources {
-            if let before = old.sources.first(where: { $0.name == source.name }), before == source,
-               let when = nextDue[source.name] {
-                due[source.name] = when
-            } else {
-                due[source.name] = now  // new or changed: sync it soon
-            }
-        }
-        nextDue = due
-        alarm.wake()
-    }
-
-    /// The scheduler's health for the watchdog: false when a sync has made
-    /// no progress for `stall` seconds (a wedged transfer or store).
-    public func isHealthy(stall: Double) -> Bool {
-        !busy || clock.now().timeIntervalSince(lastProgress) < stall
-    }
-
-    /// Something moved: a transfer ended, a document was read or stored.
-    func progressed() {
-        lastProgress = clock.now()
+        board.replace(settings: view.settings, nextDue: view.nextDue.mapValues { min($0, now) })
     }
 
     // MARK: One sync at a time
 
     func acquire() async {
-        if !busy {
-            busy = true
+        if !running {
+            running = true
+            board.busy = true
             return
         }
         await withCheckedContinuation { waiting.append($0) }
@@ -203,7 +186,8 @@ public actor SyncService: Service {
 
     func release() {
         if waiting.isEmpty {
-            busy = false
+            running = false
+            board.busy = false
         } else {
             waiting.removeFirst().resume()
         }
@@ -215,6 +199,14 @@ public actor SyncService: Service {
         var tm = tm()
         localtime_r(&t, &tm)
         return String(format: "%02d:%02d", tm.tm_hour, tm.tm_min)
+    }
+}
+
+extension ScheduledSource {
+    /// Identifies the settings a due time was computed for: a source whose
+    /// settings changed between two runs is synced at once.
+    var scheduleKey: String {
+        SHA256.tagged(Array("\(spec)|\(interval)".utf8))
     }
 }
 

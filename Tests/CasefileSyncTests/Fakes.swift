@@ -232,8 +232,10 @@ final class FakeChannel: NotificationChannel, @unchecked Sendable {
     }
 }
 
-/// Waits (in real time, briefly) until `condition` holds; false after `seconds`.
-func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async -> Bool {
+/// Waits (in real time) until `condition` holds; false after `seconds`. The
+/// limit is generous: the whole suite runs in parallel on two cores, and
+/// tests that block a thread of the cooperative pool can hold these up.
+func eventually(_ seconds: Double = 180, _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if await condition() { return true }
