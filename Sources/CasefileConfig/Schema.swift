@@ -11,11 +11,12 @@
 ///
 /// ## Adding a key
 ///
-/// Add the field (with its default) to the table's struct and one entry to
-/// its `keys`, where the entry's position is the order of checks and of the
-/// README's rows; then run the README test (`docs/CONFIG.md` says how it
-/// rewrites the table). For instance, in `DaemonConfig` (or a new
-/// `ExtractConfig`, see `CasefileConfig.tables`):
+/// Add the field, with its default, to the table's struct, and one entry to
+/// its `keys` (the entry's position is its place in the order of checks and
+/// in the README). Then `CASEFILE_WRITE_README=1 swift test --filter
+/// ReferenceTests` writes the README's table, and `Config/casefiled.toml`
+/// gets a commented line for the key (a test checks both). For instance,
+/// in `DaemonConfig` (or in a new table, see `CasefileConfig.tables`):
 ///
 ///     public var parseTimeout: Duration = .seconds(60)
 ///     public var parseMaxMemory = 512_000_000
@@ -23,24 +24,32 @@
 ///     public var parseWorkers: Int? = nil
 ///     public var parseMaxPages = 2_000
 ///
-///     .init("parse_timeout", .duration(atLeast: .seconds(1)), \.parseTimeout,
-///           doc: "one document's extraction is stopped after this"),
+///     .init(
+///         "parse_timeout", .duration(atLeast: .seconds(1)), \.parseTimeout,
+///         doc: "one document's extraction is stopped after this"),
 ///     .init("parse_max_memory", .size, \.parseMaxMemory, doc: "the extraction helper's memory limit"),
-///     .init("parse_workers", .integer(1...64), \.parseWorkers, default: "the number of cores",
-///           doc: "documents extracted at once"),
+///     .init(
+///         "parse_workers", .integer(1...64), \.parseWorkers, default: "the number of cores",
+///         doc: "documents extracted at once"),
 ///     .init("parse_max_pages", .integer(1...100_000), \.parseMaxPages, doc: "a longer document is refused"),
 ///
-/// and in `NotifierConfig.Webhook` (a kind's own key: it is refused on the
-/// other kinds with "… is for "webhook" notifiers"):
+/// and in `NotifierConfig.Webhook`, a kind's own key (refused on the other
+/// kinds with "headers_file is for "webhook" notifiers, not …"):
 ///
 ///     public var headersFile: String? = nil
 ///
-///     .init("headers_file", .secretFile("headers file"), \.headersFile,
-///           doc: "extra headers, one `Name: value` a line, kept out of the config"),
+///     .init(
+///         "headers_file", .secretFile("headers file"), \.headersFile,
+///         doc: "extra headers, one `Name: value` a line, kept out of the config"),
 ///
-/// A key whose value needs another check gets a new `ValueType` (see
-/// ValueTypes.swift); a key that only applies when another key has some
-/// value says so with `when:`, as `credentials_file` does.
+/// A new table (`[publish]` with `folder`, `mode`, `group`; `[metrics]`
+/// with `textfile`) is a `ConfigTable` struct like `FetchConfig`, a field of
+/// `CasefileConfig` and one line in `CasefileConfig.tables`; its README
+/// section is a `### \`[publish]\`` heading the test then fills.
+///
+/// A value that needs another check gets a new `ValueType` (ValueTypes.swift
+/// has the common ones); a key that applies only when a key read before it
+/// has some value says so with `when:`, as `credentials_file` does.
 struct ConfigKey<Root>: Sendable {
     /// As written in the file: `state_dir`.
     let name: String

@@ -15,19 +15,20 @@ import Testing
 struct ReferenceTests {
     static let readme = TestPaths.packageRoot.appendingPathComponent("README.md")
 
-    /// The line range of the first table under the heading for `title` in
-    /// the configuration reference, or nil when there is no such heading
-    /// or no table before the next heading.
-    static func tableRange(_ lines: [String], title: String) -> Range<Int>? {
+    /// The heading for `title` in the configuration reference, and the line
+    /// range of the first table under it (nil when the next heading comes
+    /// first); nil when there is no such heading.
+    static func locate(_ lines: [String], title: String) -> (heading: Int, table: Range<Int>?)? {
         guard let section = lines.firstIndex(of: "## Configuration reference"),
             let heading = lines[section...].firstIndex(where: { $0.hasPrefix("### `\(title)`") }),
-            !lines[(section + 1)..<heading].contains(where: { $0.hasPrefix("## ") }),
-            let start = lines[(heading + 1)...].firstIndex(where: { $0.hasPrefix("|") || $0.hasPrefix("#") }),
-            lines[start].hasPrefix("|")
+            !lines[(section + 1)..<heading].contains(where: { $0.hasPrefix("## ") })
         else { return nil }
+        guard let start = lines[(heading + 1)...].firstIndex(where: { $0.hasPrefix("|") || $0.hasPrefix("#") }),
+            lines[start].hasPrefix("|")
+        else { return (heading, nil) }
         var end = start
         while end < lines.count, lines[end].hasPrefix("|") { end += 1 }
-        return start..<end
+        return (heading, start..<end)
     }
 
     @Test func theReadmesTablesAreTheDescription() throws {
@@ -36,15 +37,16 @@ struct ReferenceTests {
         var wrote = false
         for table in CasefileConfig.tables {
             let expected = try #require(ConfigReference.markdown(for: table.key))
-            guard let range = Self.tableRange(lines, title: table.title) else {
+            guard let place = Self.locate(lines, title: table.title) else {
                 let heading = "### `\(table.title)`"
-                Issue.record("README.md has no \(heading) with a table in its configuration reference; add it:\n\(expected)")
+                Issue.record("README.md has no \(heading) heading in its configuration reference; add one (with words on the table)")
                 continue
             }
-            let found = lines[range].joined(separator: "\n")
+            let found = place.table.map { lines[$0].joined(separator: "\n") }
             if found == expected { continue }
             if write {
-                lines.replaceSubrange(range, with: expected.components(separatedBy: "\n"))
+                let range = place.table ?? (place.heading + 1)..<(place.heading + 1)
+                lines.replaceSubrange(range, with: (place.table == nil ? [""] : []) + expected.components(separatedBy: "\n"))
                 wrote = true
             } else {
                 let fix = "CASEFILE_WRITE_README=1 rewrites it"
