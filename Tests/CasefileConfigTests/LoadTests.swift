@@ -119,7 +119,7 @@ struct ShippedConfigTests {
         #expect(c.sources.first?.url == "file:///var/lib/casefiled/inbox")
         #expect(c.sources.first?.interval == nil)
         #expect(c.notifiers.isEmpty)
-        // The real Ofsted source (DESIGN.md, "The real source").
+        // The real Ofsted source: the crawl of its search listing.
         let ofsted = try #require(c.sources.last)
         #expect(ofsted.name == "ofsted")
         let crawl = try #require(ofsted.crawl)
