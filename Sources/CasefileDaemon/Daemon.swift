@@ -43,7 +43,7 @@ public enum Daemon {
             Output.stderr("<3>casefiled: refusing to start: \(error)\n")
             return 1
         }
-        let level = Logger.Level(rawValue: config.daemon.logLevel) ?? .info
+        let level = config.daemon.logLevel.loggerLevel
         JournalLogHandler.bootstrap(level: level)
         let logger = Logger(label: "casefiled")
 

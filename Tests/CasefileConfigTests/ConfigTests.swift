@@ -29,7 +29,7 @@ struct ConfigValueTests {
         #expect(c.daemon.socket == "/run/casefiled/control.sock")
         #expect(c.daemon.interval == .seconds(6 * 3600))
         #expect(c.daemon.notifyInitialSync == false)
-        #expect(c.daemon.logLevel == "info")
+        #expect(c.daemon.logLevel == .info)
         #expect(c.fetch.timeout == .seconds(30))
         #expect(c.fetch.connectTimeout == .seconds(10))
         #expect(c.fetch.maxBytes == 50_000_000)
@@ -40,13 +40,13 @@ struct ConfigValueTests {
         #expect(c.sources.isEmpty)
         #expect(c.notifiers.isEmpty)
         // The public initialisers carry the same defaults.
-        #expect(c.daemon == DaemonSettings())
+        #expect(c.daemon == DaemonConfig())
         #expect(c.fetch == FetchConfig())
     }
 
     @Test func emptyTablesGiveDefaultsToo() throws {
         let c = try config("[daemon]\n[fetch]\n")
-        #expect(c.daemon == DaemonSettings())
+        #expect(c.daemon == DaemonConfig())
         #expect(c.fetch == FetchConfig())
     }
 
@@ -92,22 +92,24 @@ struct ConfigValueTests {
             kind = "command"
             command = ["logger"]
             """)
-        #expect(c.daemon == DaemonSettings(
+        #expect(c.daemon == DaemonConfig(
             stateDir: "/srv/casefile/state", socket: "/srv/casefile/c.sock", interval: .seconds(9000),
-            notifyInitialSync: true, logLevel: "debug"))
+            notifyInitialSync: true, logLevel: .debug))
         #expect(c.fetch == FetchConfig(
             timeout: .seconds(60), connectTimeout: .seconds(5), maxBytes: 524_288, concurrency: 64, perHostDelay: .zero,
             userAgent: "casefiled/0.1 (+https://example.org/contact)", maxRedirects: 0))
         #expect(c.sources == [
-            SourceConfig(name: "one-report", kind: .document, url: "https://files.ofsted.gov.uk/v1/file/50091234", interval: .seconds(86400), line: 17),
-            SourceConfig(name: "drop_2", kind: .directory, url: "file:///mnt/shared/ofsted", interval: nil, line: 23),
+            SourceConfig(
+                name: "one-report", kind: .document(.init(url: "https://files.ofsted.gov.uk/v1/file/50091234")),
+                interval: .seconds(86400), line: 17),
+            SourceConfig(name: "drop_2", kind: .directory(.init(url: "file:///mnt/shared/ofsted")), interval: nil, line: 23),
         ])
         #expect(c.notifiers == [
             NotifierConfig(
-                name: "team", kind: .command, command: ["/usr/local/bin/alert", "--channel", "#qa"],
+                name: "team", kind: .command(.init(argv: ["/usr/local/bin/alert", "--channel", "#qa"])),
                 on: [.gradeChanged, .reportWithdrawn], maxAttempts: 3, timeout: .milliseconds(500), line: 28),
             NotifierConfig(
-                name: "all", kind: .command, command: ["logger"], on: ChangeKind.allCases, maxAttempts: 10,
+                name: "all", kind: .command(.init(argv: ["logger"])), on: ChangeKind.allCases, maxAttempts: 10,
                 timeout: .seconds(30), line: 36),
         ])
         #expect(c.interval(for: c.sources[0]) == .seconds(86400))
@@ -121,7 +123,7 @@ struct ConfigValueTests {
 
     @Test func sourcesMayBeAnArrayOfInlineTables() throws {
         let c = try config("source = [\n  { name = \"a\", kind = \"directory\", url = \"/in\" },\n]")
-        #expect(c.sources == [SourceConfig(name: "a", kind: .directory, url: "file:///in", line: 2)])
+        #expect(c.sources == [SourceConfig(name: "a", kind: .directory(.init(url: "file:///in")), line: 2)])
     }
 
     @Test func documentSourcesAcceptHTTPHTTPSAndFileURLs() throws {
@@ -183,7 +185,7 @@ struct ConfigPathTests {
             "file:///srv/casefile/shared%20drive/Ofsted%20%231",
             "file:///mnt/in",
         ])
-        #expect(c.notifiers.map(\.command) == [
+        #expect(c.notifiers.map(\.argv) == [
             ["/srv/casefile/config/bin/alert", "bin/not-an-argv0"],
             ["/srv/casefile/config/alert"],
             ["alert"],

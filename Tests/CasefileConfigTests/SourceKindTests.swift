@@ -23,7 +23,7 @@ struct SourceKindConfigTests {
             contact = "mailto:qa@council.example"
             ca_bundle = "certs/ca.pem"
             """).fetch
-        #expect(f == FetchConfig(perHostConcurrency: 4, retries: 0, contact: "mailto:qa@council.example", caBundle: "/etc/casefiled/certs/ca.pem"))
+        #expect(f == FetchConfig(perHostConcurrency: 4, contact: "mailto:qa@council.example", retries: 0, caBundle: "/etc/casefiled/certs/ca.pem"))
     }
 
     @Test func crawlSourceKeys() throws {
@@ -39,18 +39,20 @@ struct SourceKindConfigTests {
             label_exclude = ['Area SEND', '(?i)welsh']
             """#)
         #expect(c.sources == [SourceConfig(
-            name: "ofsted", kind: .crawl,
-            url: "https://reports.ofsted.gov.uk/search?q=&level_1_types=3&level_2_types%5B%5D=12&rows=100",
-            follow: [#"/provider/44/\d+"#, #"start=\d+"#], documents: #"files(\.api)?\.ofsted\.gov\.uk/v1/file/\d+"#,
-            maxDepth: 5, labelInclude: ["Children's services"], labelExclude: ["Area SEND", "(?i)welsh"], line: 1)])
+            name: "ofsted",
+            kind: .crawl(.init(
+                url: "https://reports.ofsted.gov.uk/search?q=&level_1_types=3&level_2_types%5B%5D=12&rows=100",
+                follow: [#"/provider/44/\d+"#, #"start=\d+"#], documents: #"files(\.api)?\.ofsted\.gov\.uk/v1/file/\d+"#,
+                maxDepth: 5, labelInclude: ["Children's services"], labelExclude: ["Area SEND", "(?i)welsh"])),
+            line: 1)])
     }
 
     @Test func crawlDefaults() throws {
         let c = try config("[[source]]\nname = \"c\"\nkind = \"crawl\"\nurl = \"https://example.org/\"\ndocuments = 'pdf$'")
-        #expect(c.sources.first?.maxDepth == 3)
-        #expect(c.sources.first?.follow == [])
-        #expect(c.sources.first?.labelInclude == [])
-        #expect(c.sources.first?.labelExclude == [])
+        #expect(c.sources.first?.crawl?.maxDepth == 3)
+        #expect(c.sources.first?.crawl?.follow == [])
+        #expect(c.sources.first?.crawl?.labelInclude == [])
+        #expect(c.sources.first?.crawl?.labelExclude == [])
     }
 
     @Test func feedSourceKeys() throws {
@@ -68,9 +70,9 @@ struct SourceKindConfigTests {
             kind = "feed"
             url = "file:///srv/reports.json"
             """)
-        #expect(c.sources.map(\.format) == [.atom, .auto])
-        #expect(c.sources.first?.documents == "/v1/file/")
-        #expect(c.sources.first?.labelExclude == ["SEND"])
+        #expect(c.sources.map(\.feed?.format) == [.atom, .auto])
+        #expect(c.sources.first?.feed?.documents == "/v1/file/")
+        #expect(c.sources.first?.feed?.labelExclude == ["SEND"])
         #expect(c.sources.last?.url == "file:///srv/reports.json")
     }
 
@@ -83,7 +85,7 @@ struct SourceKindConfigTests {
             text: "[[source]]\nname = \"d\"\nkind = \"directory\"\nurl = \"\(url)\"\ncredentials_file = \"share.credentials\"",
             file: configFile, baseDirectory: dir.path)
         #expect(c.sources.first?.url == url)
-        #expect(c.sources.first?.credentialsFile == file.path)
+        #expect(c.sources.first?.directory?.credentialsFile == file.path)
     }
 
     @Test func aCredentialsFileOthersCanReadIsRefused() throws {
@@ -116,8 +118,8 @@ struct SourceKindConfigTests {
             """
         let c = try CasefileConfig.parse(text: text, file: configFile, baseDirectory: dir.path)
         #expect(c.sources.first?.url == "sftp://casefile@files.council.example/ofsted/")
-        #expect(c.sources.first?.sshKnownHosts == hosts.path)
-        #expect(c.sources.first?.sshKeyFile == key.path)
+        #expect(c.sources.first?.directory?.sshKnownHosts == hosts.path)
+        #expect(c.sources.first?.directory?.sshKeyFile == key.path)
 
         chmod(key.path, 0o640)
         #expect(throws: ConfigError(
