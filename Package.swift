@@ -119,6 +119,12 @@ let package = Package(
         .testTarget(name: "CasefileDaemonTests", dependencies: [
             "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
         ]),
+        // Golden files (Tests/CasefileCLITests/Golden) for every command's
+        // table, --json and --help; CASEFILE_RECORD_GOLDEN=1 rewrites them.
+        .testTarget(name: "CasefileCLITests", dependencies: [
+            "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Golden"]),
         .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileParse", "CasefileTestKit"]),
     ]
 )
