@@ -32,8 +32,8 @@ struct Export: CLICommand {
     enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
     func run(_ console: Console) throws {
-        // --format decides, not --json.
-        console.show(try options.client.get("/grades", as: GradesResponse.self), json: format == .json, Self.csv)
+        // --json is --format json, as its help says.
+        console.show(try options.client.get("/grades", as: GradesResponse.self), json: format == .json || options.json, Self.csv)
     }
 
     static let areas: [Area] = [.overall, .leadership, .helpAndProtection, .childrenInCare, .careLeavers, .adoption, .lscb]

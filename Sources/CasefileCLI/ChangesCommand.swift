@@ -10,7 +10,7 @@ struct Changes: CLICommand {
     @Option(help: "Only changes after this sequence number.") var since: Int64?
     @Option(help: "At most this many (1–10000).") var limit: Int = 100
     @Option(help: "Only this authority (slug).") var authority: String?
-    @Option(help: "Only this kind: report_added, grade_changed, report_revised, report_withdrawn.") var kind: ChangeKind?
+    @Option(help: "Only this kind.") var kind: ChangeKind?
     @Flag(help: "Keep printing changes as they are committed, one a line (after --since, else from now), until interrupted.")
     var follow = false
 

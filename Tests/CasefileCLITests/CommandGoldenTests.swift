@@ -77,6 +77,7 @@ struct CommandGoldenTests {
         Case("grades", ["grades"], "GET /v1/grades", .json(Fixtures.grades)),
         Case("export", ["export"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
         Case("export-json", ["export", "--format", "json"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
+        Case("export-json", ["export", "--json"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
         Case("show", ["show", "redbridge"], "GET /v1/authorities/redbridge", .json(Fixtures.show)),
         Case("show-no-report", ["show", "kent"], "GET /v1/authorities/kent", .json(Fixtures.showNothing)),
         Case("history", ["history", "redbridge"], "GET /v1/authorities/redbridge/history", .json(Fixtures.history)),
