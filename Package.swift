@@ -99,12 +99,14 @@ let package = Package(
             "CasefileDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: programLinking),
-        // The CLI knows the daemon only through the socket: no store, fetch
-        // or daemon module here (parse aside, which is offline).
-        .executableTarget(name: "casefilectl", dependencies: [
+        // casefilectl's commands. The CLI knows the daemon only through the
+        // socket: no store, fetch or daemon module here (parse aside, which
+        // is offline).
+        .target(name: "CasefileCLI", dependencies: [
             "CasefileControl", "CasefileParse", "CasefileModel", "CasefileHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: programLinking),
+        ]),
+        .executableTarget(name: "casefilectl", dependencies: ["CasefileCLI"], linkerSettings: programLinking),
 
         // The parser benchmark (release builds): MuPDF extraction, parsing and
         // bare pdftotext side by side on a folder of PDFs.
@@ -128,6 +130,12 @@ let package = Package(
         .testTarget(name: "CasefileDaemonTests", dependencies: [
             "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
         ]),
+        // Golden files (Tests/CasefileCLITests/Golden) for every command's
+        // table, --json and --help; CASEFILE_RECORD_GOLDEN=1 rewrites them.
+        .testTarget(name: "CasefileCLITests", dependencies: [
+            "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Golden"]),
         .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileParse", "CasefileTestKit"]),
     ]
 )

@@ -297,9 +297,24 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
             self.code = code
             self.message = message
         }
-        /// Stable, machine-readable: `not_found`, `bad_request`, `forbidden`, `internal`, `unavailable`.
+        /// Stable, machine-readable: `not_found`, `bad_request`, `forbidden`, `internal`, `unavailable`,
+        /// `invalid_config`.
         public var code: String
         public var message: String
+
+        /// The HTTP status the API answers this code with. An error that comes
+        /// as a line of a streamed answer (the stream's 200 was already sent)
+        /// is reported with it.
+        public var status: Int {
+            switch code {
+            case "bad_request": return 400
+            case "forbidden": return 403
+            case "not_found": return 404
+            case "invalid_config": return 422
+            case "unavailable": return 503
+            default: return 500
+            }
+        }
     }
     public var error: Detail
 

@@ -2,7 +2,7 @@ import CasefileHTTP
 import Foundation
 
 /// What went wrong talking to the daemon. `casefilectl` maps these to its
-/// exit codes: `unreachable` → 3, `refused` → 1.
+/// exit codes: `unreachable` → 3, `refused` and `badResponse` → 1.
 public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     /// Nothing answers on the socket.
     case unreachable(socket: String, reason: String)
@@ -21,13 +21,38 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
             return "unexpected answer from casefiled: \(why)"
         }
     }
+
+    /// The one reading of a failed answer: an `{"error": {"code", "message"}}`
+    /// body, or (from something that is not casefiled) the first bytes as they came.
+    static func refused(status: Int, body: some Collection<UInt8>) -> ControlClientError {
+        if let err = try? JSONDecoder().decode(APIErrorBody.self, from: Data(body)) {
+            return .refused(status: status, code: err.error.code, message: err.error.message)
+        }
+        return .refused(status: status, code: "http_\(status)", message: String(decoding: body.prefix(200), as: UTF8.self))
+    }
+}
+
+/// A decoded answer and the bytes it came in: `--json` prints the daemon's
+/// JSON as it came, a table is drawn from `value`.
+public struct ControlReply<Value: Sendable>: Sendable {
+    public var value: Value
+    /// The answer's body, byte for byte (the daemon ends it with a newline).
+    public var body: [UInt8]
+
+    public init(value: Value, body: [UInt8]) {
+        self.value = value
+        self.body = body
+    }
 }
 
 /// The control API's client: HTTP/1.1 over the daemon's Unix socket, through
 /// libcurl (`CURLOPT_UNIX_SOCKET_PATH`), the same way `curl --unix-socket` talks.
+///
+/// `get`, `post` and `streamLines` are the only ways in; each failure, of the
+/// transport or of the daemon, becomes a `ControlClientError` in one place.
 public struct ControlClient: Sendable {
     public let socketPath: String
-    /// Seconds to wait for an answer; a `sync --wait` can take a while.
+    /// Seconds to wait for an answer; a `sync --wait` can take a while. 0: no limit.
     public var timeout: Double
 
     /// `--socket PATH`, else `CASEFILE_SOCKET`, else the system default.
@@ -41,12 +66,41 @@ public struct ControlClient: Sendable {
         self.timeout = timeout
     }
 
-    public func get<T: Decodable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self) throws(ControlClientError) -> T {
+    /// `GET /v1PATH?QUERY`, decoded as `type`; a nil query value is left out.
+    public func get<T: Decodable & Sendable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self)
+        throws(ControlClientError) -> ControlReply<T>
+    {
         try send("GET", path, query: query, as: type)
     }
 
-    public func post<T: Decodable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self) throws(ControlClientError) -> T {
+    /// `POST /v1PATH?QUERY` with an empty body, decoded as `type`.
+    public func post<T: Decodable & Sendable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self)
+        throws(ControlClientError) -> ControlReply<T>
+    {
         try send("POST", path, query: query, as: type)
+    }
+
+    /// A streamed answer of newline-delimited JSON: `onLine` sees each line
+    /// as it arrives, decoded and as it came (without its line break); every
+    /// line is returned at the end (none when `keep` is false, for an endless
+    /// stream). An error line (`{"error": …}`, sent when the failure came
+    /// after the stream began) ends it with `.refused`.
+    public func streamLines<T: Decodable & Sendable>(
+        _ method: String, _ path: String, query: [(String, String?)] = [], as type: T.Type, keep: Bool = true,
+        onLine: @escaping @Sendable (ControlReply<T>) -> Void
+    ) throws(ControlClientError) -> [T] {
+        let collector = LineCollector<T>(onLine: onLine, keep: keep)
+        let status: Int
+        do {
+            status = try HTTPClient.stream(request(method, path, query: query)) { chunk in collector.feed(chunk) }
+        } catch {
+            throw .unreachable(socket: socketPath, reason: error.message)
+        }
+        guard (200..<300).contains(status) else { throw .refused(status: status, body: collector.start) }
+        if let error = collector.error {
+            throw .refused(status: error.status, code: error.code, message: error.message)
+        }
+        return collector.lines
     }
 
     /// A request to the daemon over its socket, and nowhere else.
@@ -62,56 +116,18 @@ public struct ControlClient: Sendable {
         return request
     }
 
-    /// Raw bytes of a GET, for `--json` pass-through and tests.
-    public func raw(_ method: String, _ path: String, query: [(String, String?)] = []) throws(ControlClientError) -> (status: Int, body: [UInt8]) {
-        let request = request(method, path, query: query)
+    private func send<T: Decodable & Sendable>(_ method: String, _ path: String, query: [(String, String?)], as type: T.Type)
+        throws(ControlClientError) -> ControlReply<T>
+    {
         let response: HTTPResponse
         do {
-            response = try HTTPClient.perform(request)
+            response = try HTTPClient.perform(request(method, path, query: query))
         } catch {
             throw .unreachable(socket: socketPath, reason: error.message)
         }
-        return (response.status, response.body)
-    }
-
-    /// A streamed answer of newline-delimited JSON: `onLine` sees each line
-    /// as it arrives; every line is returned at the end.
-    public func streamLines<T: Decodable & Sendable>(
-        _ method: String, _ path: String, query: [(String, String?)] = [], as type: T.Type, keep: Bool = true,
-        onLine: @escaping @Sendable (T) -> Void
-    ) throws(ControlClientError) -> [T] {
-        let request = request(method, path, query: query)
-        let collector = LineCollector<T>(onLine: onLine, keep: keep)
-        let status: Int
+        guard (200..<300).contains(response.status) else { throw .refused(status: response.status, body: response.body) }
         do {
-            status = try HTTPClient.stream(request) { chunk in
-                collector.feed(chunk)
-                return true
-            }
-        } catch {
-            throw .unreachable(socket: socketPath, reason: error.message)
-        }
-        guard (200..<300).contains(status) else {
-            let body = collector.start
-            if let err = try? JSONDecoder().decode(APIErrorBody.self, from: Data(body)) {
-                throw .refused(status: status, code: err.error.code, message: err.error.message)
-            }
-            throw .refused(status: status, code: "http_\(status)", message: String(decoding: body.prefix(200), as: UTF8.self))
-        }
-        return collector.lines
-    }
-
-    private func send<T: Decodable>(_ method: String, _ path: String, query: [(String, String?)], as type: T.Type) throws(ControlClientError) -> T {
-        let (status, body) = try raw(method, path, query: query)
-        let data = Data(body)
-        guard (200..<300).contains(status) else {
-            if let err = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
-                throw .refused(status: status, code: err.error.code, message: err.error.message)
-            }
-            throw .refused(status: status, code: "http_\(status)", message: String(decoding: body.prefix(200), as: UTF8.self))
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return ControlReply(value: try JSONDecoder().decode(T.self, from: Data(response.body)), body: response.body)
         } catch {
             throw .badResponse("\(error)")
         }
@@ -146,11 +162,13 @@ final class LineCollector<T: Decodable & Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var buffer: [UInt8] = []
     private(set) var lines: [T] = []
-    private let onLine: @Sendable (T) -> Void
+    /// An error line, after which nothing more is read.
+    private(set) var error: (status: Int, code: String, message: String)?
+    private let onLine: @Sendable (ControlReply<T>) -> Void
     /// False for an endless stream: lines go to `onLine` only.
     private let keep: Bool
 
-    init(onLine: @escaping @Sendable (T) -> Void, keep: Bool = true) {
+    init(onLine: @escaping @Sendable (ControlReply<T>) -> Void, keep: Bool = true) {
         self.onLine = onLine
         self.keep = keep
     }
@@ -160,18 +178,25 @@ final class LineCollector<T: Decodable & Sendable>: @unchecked Sendable {
     private var head: [UInt8] = []
     var start: [UInt8] { lock.withLock { head } }
 
-    func feed(_ chunk: [UInt8]) {
+    /// Takes one chunk; false once an error line came, which ends the transfer.
+    func feed(_ chunk: [UInt8]) -> Bool {
         lock.lock()
         if head.count < 65536 { head += chunk.prefix(65536 - head.count) }
         buffer += chunk
-        var decoded: [T] = []
-        while let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+        var decoded: [ControlReply<T>] = []
+        while error == nil, let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
             let line = Array(buffer[..<nl])
             buffer.removeSubrange(...nl)
-            if let value = try? JSONDecoder().decode(T.self, from: Data(line)) { decoded.append(value) }
+            if let failure = try? JSONDecoder().decode(APIErrorBody.self, from: Data(line)) {
+                error = (failure.error.status, failure.error.code, failure.error.message)
+            } else if let value = try? JSONDecoder().decode(T.self, from: Data(line)) {
+                decoded.append(ControlReply(value: value, body: line))
+            }
         }
-        if keep { lines += decoded }
+        if keep { lines += decoded.map(\.value) }
+        let goOn = error == nil
         lock.unlock()
         for value in decoded { onLine(value) }
+        return goOn
     }
 }

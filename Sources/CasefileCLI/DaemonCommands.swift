@@ -1,0 +1,83 @@
+import ArgumentParser
+import CasefileControl
+
+// The daemon itself: how it is doing, its sources, and steering it
+// (reload, pause, resume).
+
+struct Status: CLICommand {
+    static let configuration = CommandConfiguration(abstract: "How the daemon is doing.")
+    @OptionGroup var options: GlobalOptions
+
+    func run(_ console: Console) throws {
+        console.show(try options.client.get("/status", as: StatusResponse.self), json: options.json, Self.render)
+    }
+
+    static func render(_ s: StatusResponse) -> String {
+        var text = """
+            casefiled \(s.version), up \(s.uptime) s\(s.paused ? ", scheduled syncing paused" : "")
+            store:          \(s.store)
+            reports:        \(s.reports) (\(s.authorities) authorities, \(s.documents) documents)
+            changes:        \(s.changes)
+            notifications:  \(s.pendingNotifications) pending
+            last sync:      \(s.lastSync ?? "never")
+            next sync:      \(s.nextSync ?? "–")
+
+            """
+        if let config = s.config { text += "config:         \(config)\n" }
+        if let error = s.reloadError { text += "last reload refused, previous config still running: \(error)\n" }
+        return text
+    }
+}
+
+struct Sources: CLICommand {
+    static let configuration = CommandConfiguration(abstract: "Each source: last success, last error, documents, next due.")
+    @OptionGroup var options: GlobalOptions
+
+    func run(_ console: Console) throws {
+        console.show(try options.client.get("/sources", as: SourcesResponse.self), json: options.json, Self.render)
+    }
+
+    static func render(_ r: SourcesResponse) -> String {
+        var text =
+            Render.table(
+                ["name", "kind", "docs", "last success", "failures", "next due", "url"],
+                r.sources.map {
+                    [
+                        $0.name, $0.kind, String($0.documents), $0.lastSuccess ?? "never", String($0.consecutiveFailures),
+                        $0.nextDue ?? "–", $0.url,
+                    ]
+                }) + "\n"
+        for s in r.sources where s.lastError != nil {
+            text += "\(s.name): last error \(s.lastErrorAt ?? ""): \(s.lastError ?? "")\n"
+        }
+        return text
+    }
+}
+
+struct Reload: CLICommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-read the daemon's config file; a refused file leaves the running config in place.")
+    @OptionGroup var options: GlobalOptions
+
+    func run(_ console: Console) throws {
+        console.show(try options.client.post("/reload", as: ReloadResponse.self), json: options.json) { $0.message + "\n" }
+    }
+}
+
+struct Pause: CLICommand {
+    static let configuration = CommandConfiguration(abstract: "Stop scheduled syncing (a manual sync still works).")
+    @OptionGroup var options: GlobalOptions
+
+    func run(_ console: Console) throws {
+        console.show(try options.client.post("/pause", as: PauseResponse.self), json: options.json) { _ in "scheduled syncing paused\n" }
+    }
+}
+
+struct Resume: CLICommand {
+    static let configuration = CommandConfiguration(abstract: "Restart scheduled syncing.")
+    @OptionGroup var options: GlobalOptions
+
+    func run(_ console: Console) throws {
+        console.show(try options.client.post("/resume", as: PauseResponse.self), json: options.json) { _ in "scheduled syncing resumed\n" }
+    }
+}

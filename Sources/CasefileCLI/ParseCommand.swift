@@ -1,0 +1,49 @@
+import ArgumentParser
+import CasefileControl
+import CasefileHTTP
+import CasefileModel
+import CasefileParse
+import Foundation
+
+struct Parse: CLICommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse one report (a file or a URL) and print it; no daemon needed.")
+    @Argument(help: "A file path, or an http(s):// or file:// URL.") var input: String
+    @Flag(help: "Print the report as JSON (stable fields).") var json = false
+
+    func run(_ console: Console) throws {
+        let report = try Self.read(try Self.bytes(of: input), from: input)
+        if json {
+            console.out([UInt8](try CasefileJSON.encode(report, pretty: true)) + [UInt8(ascii: "\n")])
+        } else {
+            console.line(Render.report(report))
+        }
+    }
+
+    /// The one call into the parser: a document's bytes (PDF, HTML or text) → Report.
+    static func read(_ bytes: [UInt8], from input: String) throws -> Report {
+        do {
+            return try ReportParser().parse(document: bytes)
+        } catch {
+            throw CLIFailure("\(input): not parsed: \(error.reason)")
+        }
+    }
+
+    /// A file's bytes, or a URL's body (libcurl, as the daemon fetches).
+    static func bytes(of input: String) throws -> [UInt8] {
+        guard input.hasPrefix("http://") || input.hasPrefix("https://") || input.hasPrefix("file://") else {
+            guard let data = FileManager.default.contents(atPath: input) else { throw CLIFailure("\(input): cannot read the file") }
+            return [UInt8](data)
+        }
+        var request = HTTPRequest(url: input)
+        request.protocols = input.hasPrefix("file://") ? "file" : "http,https"
+        let response: HTTPResponse
+        do {
+            response = try HTTPClient.perform(request)
+        } catch {
+            throw CLIFailure("\(input): \(error.message)")
+        }
+        guard response.status == 0 || (200..<300).contains(response.status) else { throw CLIFailure("\(input): HTTP \(response.status)") }
+        return response.body
+    }
+}
