@@ -1,5 +1,6 @@
 import ArgumentParser
 import CasefileControl
+import CasefileModel
 
 // The daemon itself: how it is doing, its sources, and steering it
 // (reload, pause, resume).
@@ -25,6 +26,9 @@ struct Status: CLICommand {
             """
         if let config = s.config { text += "config:         \(config)\n" }
         if let error = s.reloadError { text += "last reload refused, previous config still running: \(error)\n" }
+        if let problem = s.storeProblem {
+            text += "NOT SYNCING since \(problem.since): \(problem.message)\n  what to do: \(problem.advice)\n"
+        }
         return text
     }
 }
@@ -79,5 +83,27 @@ struct Resume: CLICommand {
 
     func run(_ console: Console) throws {
         console.show(try options.client.post("/resume", as: PauseResponse.self), json: options.json) { _ in "scheduled syncing resumed\n" }
+    }
+}
+
+struct Backup: CLICommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the daemon's live store to FILE, consistently, while it runs.",
+        discussion: """
+            SQLite's online backup, made by the daemon and written here. To restore: stop casefiled, \
+            put FILE in place of casefile.sqlite in its state folder (remove casefile.sqlite-wal and \
+            casefile.sqlite-shm there), and start it.
+            """)
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Where to write the copy (written as FILE.part, renamed when whole).") var file: String
+
+    func run(_ console: Console) throws {
+        let bytes = try options.client.download("/backup", to: file)
+        if options.json {
+            struct Written: Encodable { var file: String, bytes: Int }
+            console.out(Array(try CasefileJSON.encode(Written(file: file, bytes: bytes))) + [0x0A])
+        } else {
+            console.line("wrote \(file) (\(bytes) bytes)")
+        }
     }
 }

@@ -103,6 +103,39 @@ public struct ControlClient: Sendable {
         return collector.lines
     }
 
+    /// `GET /v1PATH` into `file`: written to `FILE.part` as it arrives,
+    /// renamed to `file` once whole (a failed download leaves no `file`).
+    /// Returns the bytes written.
+    public func download(_ path: String, to file: String) throws(ControlClientError) -> Int {
+        let part = file + ".part"
+        guard let out = FileHandle(forWritingAtPath: part) ?? {
+            FileManager.default.createFile(atPath: part, contents: nil, attributes: [.posixPermissions: 0o600])
+                ? FileHandle(forWritingAtPath: part) : nil
+        }() else {
+            throw .badResponse("cannot write \(part)")
+        }
+        let sink = DownloadSink(out)
+        let status: Int
+        do {
+            status = try HTTPClient.stream(request("GET", path, query: [])) { chunk in sink.take(chunk) }
+        } catch {
+            try? out.close()
+            unlink(part)
+            throw .unreachable(socket: socketPath, reason: error.message)
+        }
+        try? out.close()
+        guard (200..<300).contains(status), sink.failure == nil else {
+            unlink(part)
+            if let failure = sink.failure { throw .badResponse("cannot write \(part): \(failure)") }
+            throw .refused(status: status, body: sink.head)
+        }
+        guard rename(part, file) == 0 else {
+            unlink(part)
+            throw .badResponse("cannot rename \(part) to \(file): \(String(cString: strerror(errno)))")
+        }
+        return sink.count
+    }
+
     /// A request to the daemon over its socket, and nowhere else.
     private func request(_ method: String, _ path: String, query: [(String, String?)]) -> HTTPRequest {
         var request = HTTPRequest(url: "http://casefiled" + ControlAPI.prefix + path + Self.encodeQuery(query))
@@ -198,5 +231,28 @@ final class LineCollector<T: Decodable & Sendable>: @unchecked Sendable {
         lock.unlock()
         for value in decoded { onLine(value) }
         return goOn
+    }
+}
+
+/// Where a download goes: the file, and the first bytes in case they are an
+/// error body rather than the file.
+final class DownloadSink: @unchecked Sendable {
+    private let out: FileHandle
+    private(set) var head: [UInt8] = []
+    private(set) var count = 0
+    private(set) var failure: String?
+
+    init(_ out: FileHandle) { self.out = out }
+
+    func take(_ chunk: [UInt8]) -> Bool {
+        if head.count < 4096 { head += chunk.prefix(4096 - head.count) }
+        do {
+            try out.write(contentsOf: chunk)
+        } catch {
+            failure = "\(error)"
+            return false
+        }
+        count += chunk.count
+        return true
     }
 }

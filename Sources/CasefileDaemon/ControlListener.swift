@@ -20,6 +20,9 @@ public enum ControlSocket: Sendable, Equatable {
 public struct ControlLimits: Sendable {
     /// Connections served at once; more are closed at once.
     public var maxConnections = 64
+    /// Of those, the ones only a peer who may act can take: readers (a
+    /// `changes --follow` each, say) cannot lock an administrator out.
+    public var keptForActing = 8
     /// A connection that sends nothing for this long is closed.
     public var idleTimeout: TimeAmount = .seconds(30)
     /// One header line, and all of them.
@@ -38,17 +41,19 @@ public struct ControlListener: Service {
     let responder: RouterResponder<ControlContext>
     let socket: ControlSocket
     let limits: ControlLimits
+    let permissions: PermissionCheck
     let logger: Logger
     /// Called once the socket accepts connections.
     let onReady: @Sendable () async -> Void
 
     init(
-        responder: RouterResponder<ControlContext>, socket: ControlSocket, limits: ControlLimits, logger: Logger,
-        onReady: @escaping @Sendable () async -> Void
+        responder: RouterResponder<ControlContext>, socket: ControlSocket, limits: ControlLimits,
+        permissions: PermissionCheck, logger: Logger, onReady: @escaping @Sendable () async -> Void
     ) {
         self.responder = responder
         self.socket = socket
         self.limits = limits
+        self.permissions = permissions
         self.logger = logger
         self.onReady = onReady
     }
@@ -96,8 +101,11 @@ public struct ControlListener: Service {
             try await server.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await child in inbound {
-                        guard active.enter(child.channel, limit: limits.maxConnections) else {
-                            logger.warning("control socket: \(limits.maxConnections) connections open, closing a new one")
+                        let peer = await PeerCredentials.of(child.channel)
+                        let limit = permissions.mayAct(peer) ? limits.maxConnections : limits.maxConnections - limits.keptForActing
+                        guard active.enter(child.channel, limit: limit) else {
+                            logger.warning(
+                                "control socket: \(limit) connections open, closing a new one from \(peer.map { "\($0)" } ?? "an unknown peer")")
                             try? await child.channel.close()
                             continue
                         }

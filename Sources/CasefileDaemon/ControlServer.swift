@@ -146,6 +146,10 @@ struct ControlRoutes: Sendable {
             if retried > 0 { self.outbox.wake() }
             return Self.json(RetryResponse(retried: retried))
         }
+        v1.get("backup") { _, context in
+            try await self.permissions.require(.act, "backup", context: context)
+            return try self.backup()
+        }
         v1.post("reparse") { _, context in
             try await self.permissions.require(.act, "reparse", context: context)
             return Self.json(await self.sync.reparse())
@@ -332,6 +336,35 @@ struct ControlRoutes: Sendable {
         return Self.json(AcceptedResponse(accepted: true, message: "sync started"), status: .accepted)
     }
 
+    /// SQLite's online backup of the live store into a file of the state
+    /// folder, streamed to the client and removed. (The daemon writes only
+    /// in its own folders; the client writes the copy where it wants it.)
+    func backup() throws -> Response {
+        let copy = store.folder + "/backup-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000)).sqlite"
+        do {
+            try store.backup(to: copy)
+        } catch {
+            unlink(copy)
+            throw APIError.internal("cannot back up the store: \(error)")
+        }
+        guard let input = FileHandle(forReadingAtPath: copy) else {
+            unlink(copy)
+            throw APIError.internal("cannot read the backup \(copy)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/vnd.sqlite3"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer {
+                try? input.close()
+                unlink(copy)
+            }
+            while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
     // MARK: Encoding
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
@@ -342,16 +375,5 @@ struct ControlRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
-    }
-}
-
-/// A value behind a lock.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _value: Value
-    init(_ value: Value) { _value = value }
-    var value: Value {
-        get { lock.withLock { _value } }
-        set { lock.withLock { _value = newValue } }
     }
 }

@@ -54,10 +54,18 @@ public enum Daemon {
             logger.critical("cannot create state folder \(config.daemon.stateDir): \(error.localizedDescription)")
             return 1
         }
+        let lock: StateLock
+        do {
+            lock = try StateLock.acquire(stateDir: config.daemon.stateDir)
+        } catch {
+            logger.critical("refusing to start: \(error)")
+            return 1
+        }
+        defer { close(lock.fd) }
         let storePath = (config.daemon.stateDir as NSString).appendingPathComponent("casefile.sqlite")
         let store: CasefileStore
         do {
-            store = try CasefileStore(path: storePath)
+            store = try CasefileStore(path: storePath, checkIntegrity: true)
         } catch {
             logger.critical("cannot open the store \(storePath): \(error)")
             return 1
@@ -86,17 +94,19 @@ public enum Daemon {
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
             onChanges: { outbox.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") })
-        let reloader = Reloader(config: config, path: config.file, sync: sync, outbox: outbox, logger: logger)
+        let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
+        let reloader = Reloader(
+            config: config, path: config.file, sync: sync, outbox: outbox, permissions: permissions, logger: logger)
         let router = Router(context: ControlContext.self)
         router.middlewares.add(JSONErrorMiddleware(logger: logger))
         ControlRoutes(
             store: store, sync: sync, reloader: reloader,
-            permissions: PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger),
+            permissions: permissions,
             storePath: storePath, started: Date(), outbox: outbox
         ).register(on: router)
         let socketPath = config.daemon.socket
         let listener = ControlListener(
-            responder: router.buildResponder(), socket: socket, limits: ControlLimits(), logger: logger,
+            responder: router.buildResponder(), socket: socket, limits: ControlLimits(), permissions: permissions, logger: logger,
             onReady: {
                 logger.info("casefiled \(ControlAPI.version) listening on \(socketPath), store \(storePath), \(config.sources.count) sources")
                 SDNotify.send("READY=1\nSTATUS=listening on \(socketPath)\nMAINPID=\(getpid())")

@@ -7,12 +7,23 @@ import Logging
 /// line's level (sd-daemon(3)); metadata follows as `key=value`.
 public struct JournalLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    /// Every logger's level: one for the process, so that a reload that
+    /// changes `log_level` changes it for every logger at once.
+    public var logLevel: Logger.Level {
+        get { Self.level.value }
+        set { Self.level.value = newValue }
+    }
     private let label: String
+    private static let level = Locked(Logger.Level.info)
 
     public init(label: String, level: Logger.Level) {
         self.label = label
-        self.logLevel = level
+        Self.level.value = level
+    }
+
+    /// Sets every logger's level (a reload).
+    public static func setLevel(_ level: Logger.Level) {
+        Self.level.value = level
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -15,14 +15,19 @@ public actor Reloader {
     private let path: String
     private let sync: SyncService
     private let outbox: OutboxWorker
+    private let permissions: PermissionCheck
     private let logger: Logger
     public private(set) var lastError: String?
 
-    init(config: CasefileConfig, path: String, sync: SyncService, outbox: OutboxWorker, logger: Logger) {
+    init(
+        config: CasefileConfig, path: String, sync: SyncService, outbox: OutboxWorker, permissions: PermissionCheck,
+        logger: Logger
+    ) {
         self.config = config
         self.path = path
         self.sync = sync
         self.outbox = outbox
+        self.permissions = permissions
         self.logger = logger
     }
 
@@ -49,6 +54,14 @@ public actor Reloader {
         }
         sync.apply(applied.syncSettings(authorities: .bundled))
         await outbox.replaceChannels(applied.channels())
+        if new.daemon.adminGroup != config.daemon.adminGroup {
+            permissions.update(adminGroup: new.daemon.adminGroup)
+            notes.append("admin_group is now \(new.daemon.adminGroup.map { "'\($0)'" } ?? "none")")
+        }
+        if new.daemon.logLevel != config.daemon.logLevel {
+            JournalLogHandler.setLevel(new.daemon.logLevel.loggerLevel)
+            notes.append("log_level is now \(new.daemon.logLevel.rawValue)")
+        }
         config = applied
         lastError = nil
         let message = "reloaded \(path): \(applied.sources.count) sources, \(applied.notifiers.count) notifiers"

@@ -24,14 +24,26 @@ private struct UCred: Sendable {
     var gid: UInt32 = 0
 }
 
-extension ControlContext {
-    /// Who is asking: read from the connection's socket, never from the request.
-    func peerCredentials() async -> PeerCredentials? {
+extension PeerCredentials {
+    /// Who is on the other end of `channel`: read from the socket (nil when
+    /// it cannot be read: such a peer may only read).
+    static func of(_ channel: any Channel) async -> PeerCredentials? {
         guard let provider = channel as? any SocketOptionProvider else { return nil }
         let future: EventLoopFuture<UCred> = provider.unsafeGetSocketOption(
             level: .socket, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED))
-        guard let c = try? await future.get() else { return nil }
-        return PeerCredentials(pid: c.pid, uid: c.uid, gid: c.gid)
+        do {
+            let c = try await future.get()
+            return PeerCredentials(pid: c.pid, uid: c.uid, gid: c.gid)
+        } catch {
+            return nil
+        }
+    }
+}
+
+extension ControlContext {
+    /// Who is asking: read from the connection's socket, never from the request.
+    func peerCredentials() async -> PeerCredentials? {
+        await PeerCredentials.of(channel)
     }
 }
 
@@ -87,10 +99,30 @@ enum Permission: String, Sendable {
     case act
 }
 
-/// Checks the peer before an acting route runs, and logs every acting request.
+/// Checks the peer before an acting route runs, and logs every acting
+/// request. The policy follows reloads (`admin_group`).
 struct PermissionCheck: Sendable {
-    let policy: AccessPolicy
+    private let current: Locked<AccessPolicy>
     let logger: Logger
+
+    init(policy: AccessPolicy, logger: Logger) {
+        self.current = Locked(policy)
+        self.logger = logger
+    }
+
+    var policy: AccessPolicy { current.value }
+
+    /// A reload's `admin_group`.
+    func update(adminGroup: String?) {
+        current.value.adminGroup = adminGroup
+    }
+
+    /// Whether `peer` may act (for the connection limits: a peer who may act
+    /// gets one of the connections kept for acting).
+    func mayAct(_ peer: PeerCredentials?) -> Bool {
+        guard let peer else { return false }
+        return policy.refusal(for: peer) == nil
+    }
 
     func require(_ permission: Permission, _ action: String, context: ControlContext) async throws {
         guard permission == .act else { return }

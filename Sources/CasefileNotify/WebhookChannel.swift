@@ -72,23 +72,37 @@ public struct WebhookChannel: NotificationChannel {
         if let secretFile {
             request.setHeader(Self.signatureHeader, Self.signature(body: body, secret: try Self.readSecret(secretFile)))
         }
-        request.timeout = timeout.seconds
-        request.connectTimeout = min(10, timeout.seconds)
+        request.timeout = timeout.timeInterval
+        request.connectTimeout = min(10, timeout.timeInterval)
         request.followRedirects = false
         request.maxBytes = 1_000_000
         request.userAgent = userAgent
         request.caBundle = caBundle
         let response: HTTPResponse
+        let shown = Self.redacted(url)
         do {
             response = try await HTTPClient.performAsync(request)
         } catch {
-            throw DeliveryError("POST \(url): \(error.message)")
+            throw DeliveryError("POST \(shown): \(error.message.replacingOccurrences(of: url, with: shown))")
         }
         guard (200..<300).contains(response.status) else {
             let snippet = String(decoding: response.body.prefix(200), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            throw DeliveryError("POST \(url): HTTP \(response.status)\(snippet.isEmpty ? "" : ": " + snippet)")
+            throw DeliveryError("POST \(shown): HTTP \(response.status)\(snippet.isEmpty ? "" : ": " + snippet)")
         }
+    }
+
+    /// A webhook URL as it may be shown (delivery errors are kept in the
+    /// outbox, which any reader of the socket sees): scheme, host and port
+    /// only. Slack's and Teams' webhook URLs are bearer secrets in their
+    /// path; user info and the query go too.
+    public static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "(a webhook URL)" }
+        let rest = url[schemeEnd.upperBound...]
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let hidden = authority.count < rest.count ? "/…" : ""
+        return String(url[..<schemeEnd.upperBound]) + authority + hidden
     }
 }
 
@@ -105,8 +119,4 @@ struct WebhookPayload: Encodable {
         try c.encode(message.subject, forKey: .subject)
         try c.encode(message.text, forKey: .text)
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -16,7 +16,11 @@ public final class CasefileStore: Sendable {
 
     /// Opens the store at `path`, creating the file when it does not exist,
     /// and runs the migrations not yet applied. The folder must exist.
-    public init(path: String) throws {
+    ///
+    /// With `checkIntegrity` (the daemon at start), the file must pass
+    /// SQLite's `PRAGMA quick_check` first: a damaged store is refused with
+    /// what to do, rather than written to.
+    public init(path: String, checkIntegrity: Bool = false) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -35,7 +39,20 @@ public final class CasefileStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.path = path
-        self.pool = try DatabasePool(path: path, configuration: config)
+        do {
+            self.pool = try DatabasePool(path: path, configuration: config)
+            if checkIntegrity {
+                let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+                if problems != ["ok"] {
+                    throw StoreError(.damaged, "the store \(path) is damaged (quick_check: \(problems.joined(separator: "; ")))")
+                }
+            }
+        } catch let error as DatabaseError where StoreFault.of(error)?.kind == .damaged {
+            throw StoreError(
+                .damaged, "the store \(path) is damaged (\(error.message ?? "\(error.resultCode)")); " + StoreError.recovery(path: path))
+        } catch let error as StoreError where error.code == .damaged {
+            throw StoreError(.damaged, error.message + "; " + StoreError.recovery(path: path))
+        }
         try Schema.migrator.migrate(pool)
     }
 
@@ -47,6 +64,14 @@ public final class CasefileStore: Sendable {
     /// The names of the migrations applied to the file, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
+    }
+
+    /// A consistent copy of the live store in a new file at `path`
+    /// (SQLite's online backup: writers go on meanwhile).
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try pool.backup(to: copy)
+        try copy.close()
     }
 
     /// Runs `body` in ONE write transaction: everything it writes commits

@@ -93,6 +93,12 @@ extension CasefileStore {
         return try pool.write { db in
             for url in back {
                 try db.execute(sql: "DELETE FROM document_listing WHERE url = ?", arguments: [url])
+                // Listed again, whatever its fetch answered (a 304 too): no
+                // longer withdrawn.
+                try db.execute(sql: """
+                    UPDATE report SET withdrawn_at = NULL
+                    WHERE withdrawn_at IS NOT NULL AND id = (SELECT report_id FROM document WHERE url = ?)
+                    """, arguments: [url])
             }
             var gone: [String] = []
             for url in missing {

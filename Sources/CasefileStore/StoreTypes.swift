@@ -168,6 +168,15 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case corrupt
         /// An argument the store refuses (a negative limit, an empty name).
         case invalidArgument
+        /// The file fails SQLite's integrity check.
+        case damaged
+    }
+
+    /// How to recover from a damaged store: what the README says too.
+    static func recovery(path: String) -> String {
+        "stop casefiled; move \(path) (and its -wal and -shm files) aside; copy a backup made with "
+            + "`casefilectl backup` in its place, or start with no store and let the next sync fetch every report "
+            + "again (the first sync then announces nothing); see README, What happens when things go wrong"
     }
 
     public var code: Code
