@@ -54,6 +54,9 @@ struct Sources: CLICommand {
         for s in r.sources where s.lastError != nil {
             text += "\(s.name): last error \(s.lastErrorAt ?? ""): \(s.lastError ?? "")\n"
         }
+        for s in r.sources {
+            if let warning = s.warning { text += "\(s.name): \(warning)\n" }
+        }
         return text
     }
 }

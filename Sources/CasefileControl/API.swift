@@ -82,11 +82,15 @@ public struct SourceInfo: Codable, Sendable, Equatable {
     public var consecutiveFailures: Int
     public var documents: Int
     public var nextDue: String?
+    /// What the last successful sync found odd but not wrong: a crawl that
+    /// stopped at `max_depth` with links unread (how many, an example).
+    public var warning: String?
 
     public init(
         name: String, kind: String, url: String, lastSuccess: String?, lastError: String?, lastErrorAt: String?,
-        consecutiveFailures: Int, documents: Int, nextDue: String?
+        consecutiveFailures: Int, documents: Int, nextDue: String?, warning: String? = nil
     ) {
+        self.warning = warning
         self.name = name
         self.kind = kind
         self.url = url

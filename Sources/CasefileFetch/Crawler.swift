@@ -49,8 +49,14 @@ struct SourcePatterns {
 /// - Depth 0 is the start page. A link on a page at depth d whose absolute
 ///   URL matches `documents` is a document (it is not fetched here); else, if
 ///   it matches one of `follow` and d < `maxDepth`, its page is read at depth
-///   d + 1. Pagination uses depth too: with `max_depth = 3`, listing pages 1
-///   to 4 are read.
+///   d + 1.
+/// - Pagination is not depth: a link to the same listing with another page
+///   (the same URL but for `start=`, `page=`, `offset=`… in its query) is
+///   read at the same depth as the page it is on, whether or not `follow`
+///   names it, so a search listing of 10 results a page is read to its end.
+///   At most `maxPages` pages are read in all.
+/// - Links that `follow` matches but that lie deeper than `maxDepth` are
+///   counted in the listing (`notFollowed`): a crawl that stops short says so.
 /// - Only http and https pages are read, and each URL (fragment dropped) at
 ///   most once per crawl. The pages of one depth are fetched together, within
 ///   the fetcher's limits (per host, delay, retries).
@@ -61,6 +67,9 @@ struct SourcePatterns {
 struct Crawler {
     let source: SourceSpec
     let fetcher: Fetcher
+    /// Pages read at most in one crawl (a calendar or a loop of pages cannot
+    /// run on for ever).
+    static let maxPages = 5000
 
     func run() async throws(FetchError) -> SourceListing {
         let patterns = try SourcePatterns(source)
@@ -79,11 +88,15 @@ struct Crawler {
         var failures: [FetchFailure] = []
         var pagesRead = 0
         var depth = 0
+        var notFollowed: [String] = []
+        var seenNotFollowed: Set<String> = []
+        var pendingDeeper: [String] = []
 
         while !level.isEmpty {
             let requests = level.map { FetchRequest(url: $0, protocols: ["http", "https"]) }
             let outcomes = await fetcher.fetchAll(requests)
             var next: [String] = []
+            var sameDepth: [String] = []
             for outcome in outcomes {
                 switch outcome {
                 case .fetched(let page):
@@ -97,9 +110,18 @@ struct Crawler {
                             } else if labels[link.url]!.isEmpty {
                                 labels[link.url] = link.text
                             }
-                        } else if depth < source.maxDepth, patterns.isFollowed(link.url), !seenPages.contains(link.url) {
+                        } else if seenPages.contains(link.url) {
+                            continue
+                        } else if Pagination.sameListing(link.url, page.url) || Pagination.sameListing(link.url, page.effectiveURL) {
                             seenPages.insert(link.url)
-                            next.append(link.url)
+                            sameDepth.append(link.url)
+                        } else if patterns.isFollowed(link.url) {
+                            if depth < source.maxDepth {
+                                seenPages.insert(link.url)
+                                next.append(link.url)
+                            } else if seenNotFollowed.insert(link.url).inserted {
+                                notFollowed.append(link.url)
+                            }
                         }
                     }
                 case .notModified:
@@ -112,13 +134,29 @@ struct Crawler {
                     failures.append(failure)
                 }
             }
-            level = next
+            if pagesRead + sameDepth.count + next.count > Self.maxPages {
+                let room = max(0, Self.maxPages - pagesRead)
+                let kept = Array((sameDepth + next).prefix(room))
+                notFollowed += (sameDepth + next).dropFirst(room)
+                sameDepth = kept.filter { sameDepth.contains($0) }
+                next = kept.filter { !sameDepth.contains($0) }
+            }
+            if !sameDepth.isEmpty {
+                // More pages of listings at this depth: read them before going deeper.
+                level = sameDepth
+                pendingDeeper.append(contentsOf: next)
+                continue
+            }
+            level = pendingDeeper + next
+            pendingDeeper = []
             depth += 1
         }
-
         guard !order.isEmpty else {
             var reason = "the crawl found no documents: \(pagesRead) page\(pagesRead == 1 ? "" : "s") read, no link matched documents = '\(source.documents ?? "")'"
             if !failures.isEmpty { reason += "; \(failures.count) page\(failures.count == 1 ? "" : "s") could not be read (first: \(failures[0]))" }
+            if let first = notFollowed.first {
+                reason += "; \(notFollowed.count) link\(notFollowed.count == 1 ? "" : "s") not followed, deeper than max_depth \(source.maxDepth) (e.g. \(first))"
+            }
             throw FetchError(url: source.url, reason: reason)
         }
         let documents = order.compactMap { url -> ListedDocument? in
@@ -128,6 +166,31 @@ struct Crawler {
         guard !documents.isEmpty else {
             throw FetchError(url: source.url, reason: "the crawl found \(order.count) document link\(order.count == 1 ? "" : "s") but label_include/label_exclude kept none of them")
         }
-        return SourceListing(documents: documents, pageFailures: failures, pagesRead: pagesRead)
+        return SourceListing(documents: documents, pageFailures: failures, pagesRead: pagesRead, notFollowed: notFollowed)
+    }
+}
+
+/// Pages of one listing: the same URL but for the page in its query.
+enum Pagination {
+    /// Query keys that number the pages of a listing.
+    static let keys: Set<String> = ["start", "page", "p", "pg", "offset", "from", "skip", "pagenumber", "page_number"]
+
+    /// True when `a` and `b` differ only in a pagination key of their
+    /// queries (and in a fragment).
+    static func sameListing(_ a: String, _ b: String) -> Bool {
+        guard a != b, let x = URLComponents(string: a), let y = URLComponents(string: b),
+              x.scheme == y.scheme, x.host == y.host, x.port == y.port, x.path == y.path
+        else { return false }
+        func rest(_ c: URLComponents) -> [String: [String]] {
+            var out: [String: [String]] = [:]
+            for item in c.queryItems ?? [] where !keys.contains(item.name.lowercased()) {
+                out[item.name, default: []].append(item.value ?? "")
+            }
+            return out.mapValues { $0.sorted() }
+        }
+        func pages(_ c: URLComponents) -> [String] {
+            (c.queryItems ?? []).filter { keys.contains($0.name.lowercased()) }.map { "\($0.name)=\($0.value ?? "")" }.sorted()
+        }
+        return rest(x) == rest(y) && pages(x) != pages(y) && !(pages(x).isEmpty && pages(y).isEmpty)
     }
 }

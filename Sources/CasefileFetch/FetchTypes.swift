@@ -247,11 +247,16 @@ public struct SourceListing: Sendable {
     public var pageFailures: [FetchFailure]
     /// Pages (or feeds, or folder listings) read.
     public var pagesRead: Int
+    /// A crawl: links its `follow` patterns matched but that it did not
+    /// read, being deeper than `max_depth` (or past the page limit). The
+    /// documents they lead to are missing from `documents`.
+    public var notFollowed: [String]
 
-    public init(documents: [ListedDocument], pageFailures: [FetchFailure] = [], pagesRead: Int = 0) {
+    public init(documents: [ListedDocument], pageFailures: [FetchFailure] = [], pagesRead: Int = 0, notFollowed: [String] = []) {
         self.documents = documents
         self.pageFailures = pageFailures
         self.pagesRead = pagesRead
+        self.notFollowed = notFollowed
     }
 
     /// Every page was read: a document missing from `documents` is really gone.

@@ -137,4 +137,5 @@ struct SourceStateRow: StoreRecord {
     var firstSyncDone: Bool
     var nextDue: String?
     var scheduleKey: String?
+    var lastWarning: String?
 }

@@ -50,12 +50,15 @@ enum Schema {
         }
         // A source's next sync survives a restart (a daemon restarted ten
         // minutes after a sync does not sync again at once); `schedule_key`
-        // says which settings that time was computed for. `store_probe`
+        // says which settings that time was computed for; `last_warning` is
+        // what the last complete sync found odd but not wrong (a crawl that
+        // stopped at max_depth with links unread). `store_probe`
         // holds the write that tells whether a failing store takes writes again.
         migrator.registerMigration("v4-schedule") { db in
             try db.execute(sql: """
                 ALTER TABLE source_state ADD COLUMN next_due TEXT CHECK (next_due GLOB '????-??-??T??:??:??Z');
                 ALTER TABLE source_state ADD COLUMN schedule_key TEXT;
+                ALTER TABLE source_state ADD COLUMN last_warning TEXT;
                 CREATE TABLE store_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL);
                 """)
         }

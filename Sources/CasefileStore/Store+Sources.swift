@@ -16,17 +16,18 @@ extension CasefileStore {
         }
     }
 
-    /// A sync of the source succeeded: resets the failure count and marks the
-    /// first sync done. The last error is kept, with its time.
-    public func recordSourceSuccess(name: String, documents: Int, at: Date) throws {
+    /// A sync of the source succeeded: resets the failure count, marks the
+    /// first sync done and keeps `warning` (nil clears it). The last error
+    /// is kept, with its time.
+    public func recordSourceSuccess(name: String, documents: Int, warning: String? = nil, at: Date) throws {
         try pool.write { db in
             try db.execute(sql: """
-                INSERT INTO source_state (name, last_success, consecutive_failures, documents, first_sync_done)
-                VALUES (?, ?, 0, ?, 1)
+                INSERT INTO source_state (name, last_success, consecutive_failures, documents, first_sync_done, last_warning)
+                VALUES (?, ?, 0, ?, 1, ?)
                 ON CONFLICT (name) DO UPDATE SET
                     last_success = excluded.last_success, consecutive_failures = 0,
-                    documents = excluded.documents, first_sync_done = 1
-                """, arguments: [name, Timestamp.string(at), documents])
+                    documents = excluded.documents, first_sync_done = 1, last_warning = excluded.last_warning
+                """, arguments: [name, Timestamp.string(at), documents, warning])
         }
     }
 

@@ -72,7 +72,7 @@ enum StoreCoding {
                     lastErrorAt: row.lastErrorAt.flatMap(Timestamp.date),
                     consecutiveFailures: row.consecutiveFailures, documents: row.documents,
                     firstSyncDone: row.firstSyncDone, nextDue: row.nextDue.flatMap(Timestamp.date),
-                    scheduleKey: row.scheduleKey)
+                    scheduleKey: row.scheduleKey, lastWarning: row.lastWarning)
     }
 
     static func enumValue<E: RawRepresentable>(_ raw: String) throws -> E where E.RawValue == String {

@@ -123,10 +123,12 @@ public struct SourceState: Sendable, Hashable {
     /// When it is due next, as last scheduled, and for which settings.
     public var nextDue: Date?
     public var scheduleKey: String?
+    /// What the last successful sync found odd (a crawl that stopped short).
+    public var lastWarning: String?
 
     public init(
         name: String, lastSuccess: Date?, lastError: String?, lastErrorAt: Date?, consecutiveFailures: Int, documents: Int,
-        firstSyncDone: Bool, nextDue: Date? = nil, scheduleKey: String? = nil
+        firstSyncDone: Bool, nextDue: Date? = nil, scheduleKey: String? = nil, lastWarning: String? = nil
     ) {
         self.name = name
         self.lastSuccess = lastSuccess
@@ -137,6 +139,7 @@ public struct SourceState: Sendable, Hashable {
         self.firstSyncDone = firstSyncDone
         self.nextDue = nextDue
         self.scheduleKey = scheduleKey
+        self.lastWarning = lastWarning
     }
 }
 

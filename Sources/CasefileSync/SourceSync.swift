@@ -123,8 +123,14 @@ extension SyncService {
                 }
             }
         }
+        var warning: String?
+        if let first = listing.notFollowed.first {
+            let n = listing.notFollowed.count
+            warning = "the crawl stopped at max_depth \(source.maxDepth): \(n) link\(n == 1 ? "" : "s") not followed (e.g. \(first)); raise max_depth to read them"
+            logger.warning("source \(source.name): \(warning!)", metadata: ["source": "\(source.name)"])
+        }
         recordStore("the success of source \(source.name)") {
-            try store.recordSourceSuccess(name: source.name, documents: listing.documents.count, at: clock.now())
+            try store.recordSourceSuccess(name: source.name, documents: listing.documents.count, warning: warning, at: clock.now())
         }
         logger.info(
             "source \(source.name): \(listing.documents.count) documents, \(summary.fetched) fetched, \(summary.notModified) not modified, \(summary.parsed) parsed, \(summary.failed) failed, \(summary.changes) changes")

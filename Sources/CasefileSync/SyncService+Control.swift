@@ -60,7 +60,8 @@ extension SyncService {
                 name: s.name, kind: s.spec.kind.rawValue, url: s.spec.url,
                 lastSuccess: st?.lastSuccess.map(Timestamp.string), lastError: st?.lastError,
                 lastErrorAt: st?.lastErrorAt.map(Timestamp.string), consecutiveFailures: st?.consecutiveFailures ?? 0,
-                documents: st?.documents ?? 0, nextDue: view.paused ? nil : view.nextDue[s.name].map(Timestamp.string))
+                documents: st?.documents ?? 0, nextDue: view.paused ? nil : view.nextDue[s.name].map(Timestamp.string),
+                warning: st?.lastWarning)
         }
     }
 

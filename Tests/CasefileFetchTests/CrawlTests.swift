@@ -54,17 +54,36 @@ import Testing
         #expect(Set(listing.documents.map(\.url)) == Set(expected.keys))
     }
 
-    @Test func maxDepthLimitsTheWalk() async throws {
-        // Depth 0: listing page 1; 1: its providers and every listing page
-        // (numbered pagination links); 2: the providers of later pages.
+    @Test func paginationDoesNotUseUpTheDepth() async throws {
+        // Depth 0: every page of the listing (pagination is the same depth);
+        // 1: every provider. All documents at max_depth = 1.
         let shallow = try await fetcher.listing(ofsted { $0.maxDepth = 1 })
-        let firstPage = site.spec.authorities.prefix(site.spec.rows)
-        let expected = Set(firstPage.flatMap { $0.publications.map { site.documentURL($0.id) } })
-        #expect(Set(shallow.documents.map(\.url)) == expected)
-        let later = try #require(site.spec.authorities.last)
-        #expect(try site.server.stats().requests.filter { $0.path.hasPrefix("/provider/44/\(later.urn)") }.isEmpty)
-        // Depth 0 reads the listing page alone, which links to no document.
-        await #expect(throws: FetchError.self) { try await fetcher.listing(ofsted { $0.maxDepth = 0 }) }
+        #expect(Set(shallow.documents.map(\.url)) == Set(site.documents().keys))
+        #expect(shallow.notFollowed.isEmpty)
+        // Pagination is read whether or not `follow` names it.
+        let unnamed = try await fetcher.listing(ofsted { $0.follow = [#"/provider/44/\d+"#] })
+        #expect(Set(unnamed.documents.map(\.url)) == Set(site.documents().keys))
+        // Depth 0 reads the listing pages alone, which link to no document,
+        // and says what it did not follow.
+        let error = await #expect(throws: FetchError.self) { try await fetcher.listing(ofsted { $0.maxDepth = 0 }) }
+        #expect(error?.reason.contains("not followed") == true, "\(error?.reason ?? "")")
+    }
+
+    @Test func aCrawlThatStopsAtMaxDepthSaysWhatItDidNotFollow() async throws {
+        let dir = try TempDir("cf-deep")
+        func page(_ name: String, _ links: [String]) throws {
+            _ = try dir.write(name, "<html><body>" + links.map { "<a href=\"\($0)\">\($0)</a>" }.joined() + "</body></html>")
+        }
+        try page("start.html", ["level1.html", "doc-1.pdf"])
+        try page("level1.html", ["level2.html", "doc-2.pdf"])
+        try page("level2.html", ["doc-3.pdf"])
+        let server = try TestHTTPServer(root: dir.url)
+        let spec = SourceSpec(
+            name: "deep", kind: .crawl, url: server.url("/start.html"), follow: [#"level\d\.html"#], documents: #"doc-\d\.pdf"#,
+            maxDepth: 1)
+        let listing = try await fetcher.listing(spec)
+        #expect(listing.documents.map(\.url).sorted() == [server.url("/doc-1.pdf"), server.url("/doc-2.pdf")])
+        #expect(listing.notFollowed == [server.url("/level2.html")])
     }
 
     @Test func secondRoundWithStoredValidatorsIsAll304() async throws {
