@@ -22,6 +22,9 @@ public struct NotifierConfig: ConfigTable {
     public var maxAttempts = 10
     /// One attempt still running after this fails (a command is killed).
     public var timeout: Duration = .seconds(30)
+    /// The wait after a first failed attempt; it doubles with each failure
+    /// in a row, up to an hour.
+    public var retryDelay: Duration = .seconds(2)
     /// The line of the `[[notify]]` header, for messages.
     public var line = 0
 
@@ -65,13 +68,22 @@ public struct NotifierConfig: ConfigTable {
         /// Absolute; its contents (trailing newline dropped) key the
         /// HMAC-SHA256 signature header; mode 0600.
         public var secretFile: String? = nil
+        /// Absolute; more headers, `Name: value` a line, read at each
+        /// delivery (a bearer token kept out of the config); mode 0600.
+        public var headersFile: String? = nil
 
         static let keys: [ConfigKey<Self>] = [
             .init(
                 "url", webhookURL, \.url, required: true,
                 doc: "an `http(s)://` URL, posted the change's JSON plus `text` and `subject` "
                     + "(so a Slack or Teams incoming webhook shows it as is)"),
-            .init("headers", headerTable, \.headers, doc: "extra headers, e.g. `{ Authorization = \"Bearer …\" }`"),
+            .init(
+                "headers", headerTable, \.headers,
+                doc: "extra headers that are not secret, e.g. `{ \"X-Team\" = \"alliance\" }` (put a token in `headers_file`)"),
+            .init(
+                "headers_file", .secretFile("headers file"), \.headersFile,
+                doc: "more headers, one `Name: value` a line, read at each delivery: where a bearer token goes, "
+                    + "e.g. `Authorization: Bearer …`; never shown by casefilectl or in the journal"),
             .init(
                 "secret_file", .secretFile("secret file"), \.secretFile,
                 doc: "a key that signs the body, as `X-Casefile-Signature: sha256=<HMAC-SHA256 hex>`"),
@@ -138,6 +150,9 @@ public struct NotifierConfig: ConfigTable {
             doc: "attempts before a delivery is parked as failed (`casefilectl notifications` lists it, "
                 + "`casefilectl notifications retry [ID]` puts it back)"),
         .init("timeout", .duration(atLeast: .milliseconds(1)), \.timeout, doc: "one attempt's limit"),
+        .init(
+            "retry_delay", .duration(atLeast: .milliseconds(100)), \.retryDelay,
+            doc: "the wait after a first failed attempt; it doubles with each failure in a row, up to an hour, with ±20 % jitter"),
     ]
 
     static let form = KindedTable<Self>(

@@ -65,11 +65,13 @@ extension CasefileConfig {
             switch n.kind {
             case .command(let c):
                 return CommandChannel(
-                    name: n.name, argv: c.argv, maxAttempts: n.maxAttempts, timeout: n.timeout, environment: env)
+                    name: n.name, argv: c.argv, maxAttempts: n.maxAttempts, timeout: n.timeout, retryDelay: n.retryDelay,
+                    environment: env)
             case .webhook(let w):
                 return WebhookChannel(
-                    name: n.name, url: w.url, headers: w.headers.map { ($0.name, $0.value) }, secretFile: w.secretFile,
-                    maxAttempts: n.maxAttempts, timeout: n.timeout, userAgent: fetch.userAgent, caBundle: fetch.caBundle)
+                    name: n.name, url: w.url, headers: w.headers.map { ($0.name, $0.value) }, headersFile: w.headersFile,
+                    secretFile: w.secretFile, maxAttempts: n.maxAttempts, timeout: n.timeout, retryDelay: n.retryDelay,
+                    userAgent: fetch.userAgent, caBundle: fetch.caBundle)
             case .email(let e):
                 let starttls: SMTPMessage.StartTLS =
                     switch e.starttls {
@@ -79,7 +81,8 @@ extension CasefileConfig {
                     }
                 return EmailChannel(
                     name: n.name, url: e.url, from: e.from, to: e.to, credentialsFile: e.credentialsFile,
-                    starttls: starttls, maxAttempts: n.maxAttempts, timeout: n.timeout, caBundle: fetch.caBundle)
+                    starttls: starttls, maxAttempts: n.maxAttempts, timeout: n.timeout, retryDelay: n.retryDelay,
+                    caBundle: fetch.caBundle)
             }
         }
     }

@@ -86,11 +86,8 @@ public enum Daemon {
             socket = .path(config.daemon.socket)
         }
 
-        // CASEFILED_RETRY_BASE: the first retry's wait in seconds (tests make it short).
-        let retryBase = ProcessInfo.processInfo.environment["CASEFILED_RETRY_BASE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 2
         let outbox = OutboxWorker(
-            queue: store, channels: config.channels(), policy: OutboxPolicy(baseDelay: .milliseconds(Int64(retryBase * 1000))),
-            logger: logger)
+            queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger)
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
             onChanges: { outbox.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") })

@@ -17,8 +17,15 @@ public protocol NotificationChannel: Sendable {
     /// One attempt that has not finished after this (plus a few seconds of
     /// grace for the channel to stop itself) is a failed attempt.
     var timeout: Duration { get }
+    /// The wait after a first failed attempt (the outbox doubles it with
+    /// each failure); nil: the outbox's default.
+    var retryDelay: Duration? { get }
     /// `json` is the change exactly as `casefilectl changes --json` shows it.
     func deliver(_ change: ChangeRecord, json: Data) async throws(DeliveryError)
+}
+
+extension NotificationChannel {
+    public var retryDelay: Duration? { nil }
 }
 
 /// Runs a command with the change's JSON on stdin (DESIGN.md): exit 0 means
@@ -30,8 +37,13 @@ public struct CommandChannel: NotificationChannel {
     public let argv: [String]
     public let timeout: Duration
     public let environment: [String: String]
+    public let retryDelay: Duration?
 
-    public init(name: String, argv: [String], maxAttempts: Int, timeout: Duration, environment: [String: String]) {
+    public init(
+        name: String, argv: [String], maxAttempts: Int, timeout: Duration, retryDelay: Duration? = nil,
+        environment: [String: String]
+    ) {
+        self.retryDelay = retryDelay
         self.name = name
         self.argv = argv
         self.maxAttempts = maxAttempts

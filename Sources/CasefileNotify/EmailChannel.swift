@@ -16,11 +16,14 @@ public struct EmailChannel: NotificationChannel {
     public let credentialsFile: String?
     public let starttls: SMTPMessage.StartTLS
     public let caBundle: String?
+    public let retryDelay: Duration?
 
     public init(
         name: String, url: String, from: String, to: [String], credentialsFile: String? = nil,
-        starttls: SMTPMessage.StartTLS = .required, maxAttempts: Int, timeout: Duration, caBundle: String? = nil
+        starttls: SMTPMessage.StartTLS = .required, maxAttempts: Int, timeout: Duration, retryDelay: Duration? = nil,
+        caBundle: String? = nil
     ) {
+        self.retryDelay = retryDelay
         self.name = name
         self.url = url
         self.from = from

@@ -17,18 +17,25 @@ public struct WebhookChannel: NotificationChannel {
     public let headers: [(name: String, value: String)]
     /// Read at each delivery, so a rotated secret takes effect without a reload.
     public let secretFile: String?
+    /// More headers, `Name: value` a line, read at each delivery (a bearer
+    /// token kept out of the config file).
+    public let headersFile: String?
+    public let retryDelay: Duration?
     public let userAgent: String
     public let caBundle: String?
 
     public static let signatureHeader = "X-Casefile-Signature"
 
     public init(
-        name: String, url: String, headers: [(name: String, value: String)] = [], secretFile: String? = nil,
-        maxAttempts: Int, timeout: Duration, userAgent: String = "casefiled/0.1", caBundle: String? = nil
+        name: String, url: String, headers: [(name: String, value: String)] = [], headersFile: String? = nil,
+        secretFile: String? = nil, maxAttempts: Int, timeout: Duration, retryDelay: Duration? = nil,
+        userAgent: String = "casefiled/0.1", caBundle: String? = nil
     ) {
         self.name = name
         self.url = url
         self.headers = headers
+        self.headersFile = headersFile
+        self.retryDelay = retryDelay
         self.secretFile = secretFile
         self.maxAttempts = maxAttempts
         self.timeout = timeout
@@ -58,6 +65,28 @@ public struct WebhookChannel: NotificationChannel {
         return bytes
     }
 
+    /// The headers of a headers file: `Name: value` a line; blank lines and
+    /// lines starting with `#` are skipped. Errors name the file and the
+    /// line, never a value.
+    static func readHeaders(_ path: String) throws(DeliveryError) -> [(name: String, value: String)] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DeliveryError("cannot read headers_file \(path)")
+        }
+        var out: [(name: String, value: String)] = []
+        for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let colon = line.firstIndex(of: ":"),
+                  case let name = line[..<colon].trimmingCharacters(in: .whitespaces), !name.isEmpty,
+                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            else {
+                throw DeliveryError("headers_file \(path), line \(n + 1): not a `Name: value` header")
+            }
+            out.append((name, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        return out
+    }
+
     public func deliver(_ change: ChangeRecord, json: Data) async throws(DeliveryError) {
         let body: [UInt8]
         do {
@@ -69,6 +98,9 @@ public struct WebhookChannel: NotificationChannel {
         request.setHeader("Content-Type", "application/json")
         request.setHeader("Idempotency-Key", change.id)
         for h in headers { request.setHeader(h.name, h.value) }
+        if let headersFile {
+            for h in try Self.readHeaders(headersFile) { request.setHeader(h.name, h.value) }
+        }
         if let secretFile {
             request.setHeader(Self.signatureHeader, Self.signature(body: body, secret: try Self.readSecret(secretFile)))
         }

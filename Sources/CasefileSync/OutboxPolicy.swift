@@ -5,8 +5,9 @@ import Foundation
 /// When a failed delivery is tried again, and when it is given up on.
 /// Pure: the randomness comes in as an argument.
 public struct OutboxPolicy: Sendable, Hashable {
-    /// The wait after a first failed attempt; it doubles with each further
-    /// failure, up to `maxDelay`.
+    /// The wait after a first failed attempt, for a channel that does not
+    /// set its own (`retry_delay`); it doubles with each further failure,
+    /// up to `maxDelay`.
     public var baseDelay: Duration
     public var maxDelay: Duration
     /// Deliveries taken from the queue per channel at a time: a channel with
@@ -24,9 +25,9 @@ public struct OutboxPolicy: Sendable, Hashable {
     /// `baseDelay`·2^(attempts−1), at most `maxDelay`, times a jitter of
     /// 0.8…1.2 (`random` in 0…1), so that a channel that comes back is not
     /// hit by every retry at once.
-    public func retryDelay(afterAttempt attempts: Int, random: Double) -> Duration {
+    public func retryDelay(afterAttempt attempts: Int, base: Duration? = nil, random: Double) -> Duration {
         let exponent = Double(min(max(attempts, 1), 62) - 1)
-        let step = min(maxDelay.timeInterval, baseDelay.timeInterval * pow(2, exponent))
+        let step = min(maxDelay.timeInterval, (base ?? baseDelay).timeInterval * pow(2, exponent))
         let r = min(1, max(0, random.isNaN ? 0.5 : random))
         return .seconds(clamping: step * (0.8 + 0.4 * r))
     }
@@ -34,9 +35,11 @@ public struct OutboxPolicy: Sendable, Hashable {
     /// When to try again after the `attempts`-th failed attempt, or nil to
     /// park the delivery as failed (`maxAttempts` reached) until an
     /// operator retries it.
-    public func nextAttempt(afterAttempt attempts: Int, maxAttempts: Int, now: Date, random: Double) -> Date? {
+    public func nextAttempt(
+        afterAttempt attempts: Int, maxAttempts: Int, base: Duration? = nil, now: Date, random: Double
+    ) -> Date? {
         guard attempts < maxAttempts else { return nil }
-        return now.addingTimeInterval(retryDelay(afterAttempt: attempts, random: random).timeInterval)
+        return now.addingTimeInterval(retryDelay(afterAttempt: attempts, base: base, random: random).timeInterval)
     }
 }
 

@@ -179,7 +179,8 @@ public actor OutboxWorker: Service {
             return Outcome(delivered: true, at: clock.now())
         } catch {
             let now = clock.now()
-            let next = policy.nextAttempt(afterAttempt: attempts, maxAttempts: channel.maxAttempts, now: now, random: random())
+            let next = policy.nextAttempt(
+                afterAttempt: attempts, maxAttempts: channel.maxAttempts, base: channel.retryDelay, now: now, random: random())
             return Outcome(delivered: false, error: error.reason, nextAttemptAt: next, at: now)
         }
     }

@@ -43,6 +43,7 @@ struct NotifyEndToEndTests {
             secret_file = "hook.secret"
             on = ["grade_changed"]
             max_attempts = 5
+            retry_delay = "200ms"
 
             [[notify]]
             name = "mail"
@@ -77,8 +78,7 @@ struct NotifyEndToEndTests {
             on = ["grade_changed"]
             """)
         let socket = dir.file("ctl.sock").path
-        let daemon = try DaemonProcess(config: config, socket: socket, logFile: dir.file("daemon.log"),
-                                       environment: ["CASEFILED_RETRY_BASE": "0.2"])
+        let daemon = try DaemonProcess(config: config, socket: socket, logFile: dir.file("daemon.log"))
         try daemon.waitUntilReady()
         #expect(try daemon.ctl(["sync", "--wait"]).status == 0)
         let before = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--json"]))
