@@ -1,4 +1,5 @@
 import CasefileControl
+import CasefileExtract
 import CasefileFetch
 import CasefileModel
 import CasefileNotify
@@ -208,7 +209,7 @@ public actor SyncService: Service {
         let report: Report
         do {
             // Extraction warnings (a PDF MuPDF had to repair, …) go into the report's warnings.
-            report = try parser.parse(document: bytes)
+            report = try DocumentReader(parser: parser).read(bytes)
         } catch {
             return .failure(.parse(error.reason))
         }

@@ -93,7 +93,7 @@ extension ReportParser {
     /// framework but ILACS, whose report it leaves as the ILACS parser made it.
     public func parseDetailed(text: String) throws(ParseError) -> ParsedReport {
         if text.allSatisfy({ $0.isWhitespace }) { throw ParseError("empty document") }
-        if let reason = DocumentText.htmlPageReason(text) { throw ParseError(reason) }
+        if let reason = TextChecks.htmlPageReason(text) { throw ParseError(reason) }
         var doc = Document(lines: Text.lines(text))
         if doc.firstContent == nil { throw ParseError("empty document") }
         if let other = try FrameworkDispatch.parse(doc, authorities: authorities) { return other }

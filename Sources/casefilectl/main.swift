@@ -1,5 +1,6 @@
 import ArgumentParser
 import CasefileControl
+import CasefileExtract
 import CasefileHTTP
 import CasefileModel
 import CasefileParse
@@ -316,7 +317,7 @@ struct Parse: ParsableCommand {
         }
         let report: Report
         do {
-            report = try ReportParser().parse(document: bytes)
+            report = try DocumentReader().read(bytes)
         } catch {
             throw CLIFailure("\(input): not parsed: \(error.reason)")
         }

@@ -1,3 +1,4 @@
+import CasefileExtract
 import CasefileModel
 import CasefileParse
 import CasefileTestKit
