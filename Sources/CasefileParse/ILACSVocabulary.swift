@@ -1,7 +1,7 @@
 import CasefileModel
 
 /// The wording of ILACS judgements and grades.
-enum Vocabulary {
+enum ILACSVocabulary {
     struct Label {
         let area: Area
         let words: [String]
