@@ -7,6 +7,8 @@ import CasefileModel
 struct Document {
     var lines: [Line]
     var warnings: [String] = []
+    /// Why each judgement left out was left out (`Completeness`).
+    var leftOut: [Area: String] = [:]
 
     /// Index of the first content line (leading "# …" comment lines, as in
     /// synthetic test fixtures, are skipped).

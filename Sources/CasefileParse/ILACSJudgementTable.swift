@@ -8,6 +8,8 @@ extension Document {
         var area: Area
         var title: String
         var grade: Grade?
+        /// "… children in care and care leavers": the care leavers judgement too.
+        var includesCareLeavers = false
     }
 
     struct Table {
@@ -116,10 +118,10 @@ extension Document {
                 default:
                     k += 1
                 }
-                rows.append(TableRow(area: label.area, title: title, grade: grade))
+                rows.append(TableRow(area: label.area, title: title, grade: grade, includesCareLeavers: label.includesCareLeavers))
             case .grade(.requiresImprovement) where isLabel(k + 1) && isTBG(k + 2):
                 if case .label(let label, let title) = items[k + 1].item {
-                    rows.append(TableRow(area: label.area, title: title, grade: .requiresImprovement))
+                    rows.append(TableRow(area: label.area, title: title, grade: .requiresImprovement, includesCareLeavers: label.includesCareLeavers))
                 }
                 k += 3
             case .grade:

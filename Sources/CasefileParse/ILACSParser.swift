@@ -15,8 +15,13 @@ import Foundation
 extension Document {
     /// An ILACS report: the title, dates and lead inspectors, the judgement
     /// table cross-checked against the body headings, what needs to improve,
-    /// the sections and their numbered paragraphs.
-    mutating func parseILACS(authorities: AuthorityDirectory) throws(ParseError) -> Report {
+    /// the sections and their numbered paragraphs, the grades of the previous
+    /// inspection the text states, and which judgements are missing.
+    ///
+    /// A judgement that could not be read with certainty is left out (with a
+    /// warning) and the others stand; a report none of whose three core
+    /// judgements could be read is unreadable.
+    mutating func parseILACS(authorities: AuthorityDirectory) throws(ParseError) -> ParsedReport {
         let title = try ilacsTitle(authorities: authorities)
         let name = title.name
         let dates = try inspectionDates(at: title.datesLine)
@@ -44,7 +49,8 @@ extension Document {
             warnings.insert("kind not inferred: \(days) days on site is neither one week nor two", at: 0)
         }
 
-        return Report(
+        let stated = statedPrevious(from: table.end, to: bodyEnd, before: dates.span.start)
+        var report = Report(
             authority: Authority(name: name, slug: entry.slug),
             framework: .ilacs,
             kind: kind,
@@ -55,8 +61,19 @@ extension Document {
             sections: sections,
             contentHash: contentHash(to: bodyEnd),
             parserVersion: ReportParser.version,
-            warnings: warnings)
+            warnings: warnings,
+            statedPrevious: stated)
+        var details = ReportDetails()
+        let core = [Area.leadership, .helpAndProtection, .childrenInCare]
+        if core.allSatisfy({ report.grades[$0] == nil }) {
+            Unreadable.mark(&report, &details, reason: "no judgement read with certainty: " + core.map(\.rawValue).joined(separator: ", "))
+        }
+        let expected = Completeness.ilacs(
+            start: dates.span.start, careLeaversInCareRow: table.rows.contains { $0.includesCareLeavers })
+        markMissing(&report, expected: expected, details: details)
+        return ParsedReport(report: report, details: details)
     }
+
     // MARK: - The title
 
     struct Title {
@@ -211,16 +228,19 @@ extension Document {
             guard let rows = byArea[area] else { continue }
             guard rows.count == 1 else {
                 warnings.append("judgement table: '\(area.rawValue)' appears \(rows.count) times; left out")
+                leaveOut(area, Completeness.duplicateRow)
                 continue
             }
             let row = rows[0]
             guard let grade = row.grade else {
                 warnings.append("judgement table: no grade could be read with certainty for '\(row.title)'; left out")
+                leaveOut(area, Completeness.noGrade)
                 continue
             }
             let said = headings.filter { $0.area == area }.compactMap(\.grade)
             if let other = said.first(where: { $0 != grade }) {
                 warnings.append("conflict for \(area.rawValue): the table says \(grade.rawValue), the body heading says \(other.rawValue); left out")
+                leaveOut(area, Completeness.tableAndHeadingDisagree)
                 continue
             }
             judgements.append(Judgement(area: area, grade: grade, title: row.title))
@@ -229,6 +249,9 @@ extension Document {
             for area in [Area.leadership, .helpAndProtection, .childrenInCare] where byArea[area] == nil {
                 warnings.append("judgement table: no row for \(area.rawValue)")
             }
+        }
+        for area in Area.allCases where byArea[area] == nil {
+            leaveOut(area, table.isEmpty ? Completeness.noTable : Completeness.noRow)
         }
         return judgements
     }

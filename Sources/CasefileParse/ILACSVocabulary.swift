@@ -2,37 +2,77 @@ import CasefileModel
 
 /// The wording of ILACS judgements and grades.
 enum ILACSVocabulary {
+    /// A judgement label as written: its area and how many words it takes.
     struct Label {
         let area: Area
         let words: [String]
+        /// "… children in care and care leavers" (2018–2022): one judgement
+        /// for both, so no separate care leavers row is to be expected.
+        var includesCareLeavers: Bool { area == .childrenInCare && Self.contains(words, ["care", "leavers"]) }
+
+        static func contains(_ words: [String], _ run: [String]) -> Bool {
+            guard words.count >= run.count else { return false }
+            return (0...(words.count - run.count)).contains { words[$0..<($0 + run.count)].elementsEqual(run) }
+        }
     }
 
-    /// Judgement labels, longest first so that "… children in care and care
-    /// leavers" (2018–2022) wins over "… children in care" (2023–).
-    static let labels: [Label] = [
-        ("the impact of leaders on social work practice with children and families", Area.leadership),
-        // April 2026 wording.
-        ("the impact of leaders on practice with children and families", .leadership),
-        ("the experiences and progress of children who need help and protection", .helpAndProtection),
-        ("the experiences and progress of children in need of help and protection", .helpAndProtection),
-        ("the experiences and progress of children in care and care leavers", .childrenInCare),
-        ("the experiences and progress of children in care", .childrenInCare),
-        ("the experiences and progress of care leavers", .careLeavers),
-        ("overall effectiveness", .overall),
+    /// The words judgement labels are made of. Ofsted's templates word them
+    /// differently over the years ("… children who need help and
+    /// protection", "… children in need of help and protection", "… of
+    /// practice with children and families", the late-2025 "… children care
+    /// leavers"): a label is read by what it means, not by its exact wording.
+    static let labelWords: Set<String> = [
+        "the", "impact", "of", "leaders", "leadership", "on", "social", "work", "practice", "with", "children", "and",
+        "families", "experiences", "progress", "who", "need", "needing", "help", "protection", "in", "care", "leavers",
+        "young", "people", "looked", "after", "overall", "effectiveness",
     ]
-    .map { Label(area: $0.1, words: $0.0.split(separator: " ").map(String.init)) }
-    .sorted { $0.words.count > $1.words.count }
 
-    /// How many words from `start` the label covers, allowing the leading
-    /// "the" to be missing ("Experiences and progress of …").
+    /// The label that starts at `keys`' first word, and how many words it
+    /// takes, when the words are a judgement label: "(The) impact of leaders
+    /// …", "(The) experiences and progress of …" followed by the key words of
+    /// one judgement in order (help … protection; children in care, with or
+    /// without care leavers; care leavers), or "Overall effectiveness". The
+    /// label ends where a grade, another label or a word that no label uses
+    /// begins.
     static func matchLabel(_ keys: ArraySlice<String>) -> (Label, Int)? {
-        for label in labels {
-            if keys.starts(with: label.words) { return (label, label.words.count) }
-            if label.words.first == "the", keys.starts(with: label.words.dropFirst()) {
-                return (label, label.words.count - 1)
-            }
+        let k = Array(keys.prefix(24))
+        var p = 0
+        if k.first == "the" { p = 1 }
+        guard p < k.count else { return nil }
+        if k[p] == "overall" {
+            guard p + 1 < k.count, k[p + 1] == "effectiveness" else { return nil }
+            return (Label(area: .overall, words: Array(k[0...(p + 1)])), p + 2)
         }
-        return nil
+        guard k[p] == "impact" || k[p] == "experiences" else { return nil }
+        var q = p + 1
+        while q < k.count, q < 20 {
+            let w = k[q]
+            guard labelWords.contains(w), matchGrade(k[q...]) == nil else { break }
+            // Another label begins (a row whose grade is missing).
+            if w == "experiences" || w == "impact" || (w == "overall" && q + 1 < k.count && k[q + 1] == "effectiveness") { break }
+            if w == "the", q + 1 < k.count, ["experiences", "impact", "overall"].contains(k[q + 1]) { break }
+            q += 1
+        }
+        let words = Array(k[0..<q])
+        guard let area = meaning(words, first: k[p]) else { return nil }
+        return (Label(area: area, words: words), q)
+    }
+
+    /// The judgement a label's words name, or nil when they name none or more than one.
+    static func meaning(_ words: [String], first: String) -> Area? {
+        func has(_ run: [String]) -> Bool { Label.contains(words, run) }
+        if first == "impact" {
+            return words.contains("leaders") || words.contains("leadership") ? .leadership : nil
+        }
+        let help = words.firstIndex(of: "help").map { h in words[h...].contains("protection") } ?? false
+        let inCare = has(["children", "in", "care"]) || has(["children", "looked", "after"])
+        let leavers = has(["care", "leavers"])
+        switch (help, inCare, leavers) {
+        case (true, false, false): return .helpAndProtection
+        case (false, true, _): return .childrenInCare
+        case (false, false, true): return .careLeavers
+        default: return nil
+        }
     }
 
     enum GradeWords {

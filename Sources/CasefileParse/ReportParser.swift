@@ -17,7 +17,7 @@ import CasefileModel
 public struct ReportParser: Sendable {
     /// Bumped whenever the same text could parse differently: stored reports
     /// are re-parsed from their kept bytes.
-    public static let version = 2
+    public static let version = 3
 
     public let authorities: AuthorityDirectory
 
@@ -39,16 +39,23 @@ public struct ReportParser: Sendable {
         var doc = Document(lines: Text.lines(text))
         if doc.firstContent == nil { throw ParseError("empty document") }
         if let other = try FrameworkDispatch.parse(doc, authorities: authorities) { return other }
-        var report = try doc.parseILACS(authorities: authorities)
-        var details = ReportDetails()
-        // ILACS: a judgement that could not be read with certainty is left out
-        // (with a warning) and the others stand; a report none of whose three
-        // core judgements could be read is unreadable.
-        let core = [Area.leadership, .helpAndProtection, .childrenInCare]
-        if core.allSatisfy({ report.grades[$0] == nil }) {
-            Unreadable.mark(&report, &details, reason: "no judgement read with certainty: " + core.map(\.rawValue).joined(separator: ", "))
+        return try doc.parseILACS(authorities: authorities)
+    }
+}
+
+extension ReportParser {
+    /// The framework a text looks like, without reading it whole: what a
+    /// refused document was, for counting (`AccuracyReport`). Nil when it
+    /// looks like none.
+    public func recognise(text: String) -> Framework? {
+        let doc = Document(lines: Text.lines(text))
+        guard doc.firstContent != nil else { return nil }
+        switch FrameworkDispatch.detect(doc) {
+        case .sif: return .sif
+        case .lscbReview, .lookedAfter: return .other
+        case .letter(let framework, _): return framework
+        case nil: return (try? doc.ilacsTitle(authorities: authorities)) != nil ? .ilacs : nil
         }
-        return ParsedReport(report: report, details: details)
     }
 }
 
