@@ -84,6 +84,8 @@ extension Document {
 
     /// The previous grades one sentence states.
     static func statedGrades(in sentence: String, before inspection: LocalDate) -> [StatedGrade] {
+        // Most sentences state no judgement: skip them before splitting words.
+        guard sentence.contains("judge") || sentence.contains("Judge") else { return [] }
         let words = Text.words(sentence)
         let keys = words.map(\.key)
         guard keys.contains("judged") || keys.contains("judgement") else { return [] }
@@ -150,9 +152,11 @@ extension Document {
         while start > 0 {
             let prev = words[start - 1]
             if openers.contains(prev.key) || prev.original.hasSuffix(",") || prev.original.hasSuffix(";") { break }
-            // "… was judged good and overall effectiveness was judged …": a new
-            // clause; "children and families" is not one.
-            if prev.key == "and" || prev.key == "but", start >= 2, gradeEnds.contains(words[start - 2].key) { break }
+            // "… was judged good and overall effectiveness was judged …", "…
+            // in 2012 and the local authority was judged …": a new clause;
+            // "children and families" is not one.
+            if prev.key == "and" || prev.key == "but", start >= 2,
+               gradeEnds.contains(words[start - 2].key) || words[start - 2].key.allSatisfy(\.isNumber) { break }
             start -= 1
         }
         let subject = words[start..<end].map(\.key)
