@@ -136,8 +136,10 @@ public struct AccuracyReport: Sendable, Equatable {
         }
         let header = ["framework", "reports", "judgements read", "missing", "incomplete", "unreadable", "refused", "stating previous"]
         func row(_ name: String, _ t: Tally) -> [String] {
-            [name, "\(t.reports)", "\(t.judgementsRead)", "\(t.missingCount)", "\(t.incomplete)", "\(t.unreadable)", "\(t.refusedCount)",
-             "\(t.statingPrevious)"]
+            [
+                name, "\(t.reports)", "\(t.judgementsRead)", "\(t.missingCount)", "\(t.incomplete)", "\(t.unreadable)", "\(t.refusedCount)",
+                "\(t.statingPrevious)",
+            ]
         }
         let rows = names.map { row($0, frameworks[$0]!) } + [row("total", total)]
         var widths = header.map(\.count)

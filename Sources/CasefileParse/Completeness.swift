@@ -65,6 +65,7 @@ extension Document {
         report.incomplete = !missing.isEmpty
         guard !missing.isEmpty else { return }
         let list = missing.map { "\($0.area.rawValue) (\($0.reason))" }.joined(separator: ", ")
-        report.warnings.append("incomplete: \(missing.count) of the \(expected.count) judgements this report must give are missing: \(list)")
+        report.warnings.append(
+            "incomplete: \(missing.count) of the \(expected.count) judgements this report must give are missing: \(list)")
     }
 }

@@ -64,8 +64,9 @@ enum TextChecks {
     static func htmlTitle(_ text: String) -> String? {
         let lower = text.lowercased()
         guard let open = lower.range(of: "<title"),
-              let gt = lower[open.upperBound...].firstIndex(of: ">"),
-              let close = lower[gt...].range(of: "</title>") else { return nil }
+            let gt = lower[open.upperBound...].firstIndex(of: ">"),
+            let close = lower[gt...].range(of: "</title>")
+        else { return nil }
         // Indices of `lower` are valid in `text` only when lowercasing kept the
         // length; fall back to the lower-case title otherwise.
         let source = lower.count == text.count && lower.utf8.count == text.utf8.count ? text : lower

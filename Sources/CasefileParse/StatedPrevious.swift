@@ -32,32 +32,58 @@ extension Document {
         return found
     }
 
-    /// The text's paragraphs: content lines joined up to a blank line, and
-    /// a paragraph cut by a page break (it ends without a full stop and the
-    /// next begins in lower case) joined again. A heading stays apart from
-    /// the text under it.
+    /// The text's paragraphs that say "judge…": content lines joined up to a
+    /// blank line, and a paragraph cut by a page break (it ends without a
+    /// full stop and the next begins in lower case) joined with its rest. A
+    /// heading stays apart from the text under it. Only those paragraphs are
+    /// joined: most of a report states no judgement.
     func paragraphs(from start: Int, to end: Int) -> [String] {
-        var out: [String] = []
-        var current: [String] = []
-        func flush() {
-            guard !current.isEmpty else { return }
-            let text = Text.join(current)
-            current = []
-            if let last = out.last, let e = last.last, !".?!:".contains(e), let f = text.first, f.isLowercase {
-                out[out.count - 1] = Text.join([last, text])
-            } else {
-                out.append(text)
-            }
-        }
+        // Runs of content lines between blank lines (page furniture skipped).
+        var runs: [[Int]] = []
+        var current: [Int] = []
         for i in max(0, start)..<min(end, lines.count) {
             switch lines[i].kind {
-            case .content: current.append(lines[i].text)
-            case .blank: flush()
+            case .content: current.append(i)
+            case .blank:
+                if !current.isEmpty { runs.append(current) }
+                current = []
             default: continue
             }
         }
-        flush()
+        if !current.isEmpty { runs.append(current) }
+        // Runs that continue the one before them.
+        func continues(_ k: Int) -> Bool {
+            guard k > 0, let e = lines[runs[k - 1].last!].text.last, !".?!:".contains(e),
+                  let f = lines[runs[k][0]].text.first else { return false }
+            return f.isLowercase
+        }
+        var out: [String] = []
+        var k = 0
+        while k < runs.count {
+            var group = [k]
+            while let last = group.last, last + 1 < runs.count, continues(last + 1) { group.append(last + 1) }
+            let indices = group.flatMap { runs[$0] }
+            if indices.contains(where: { Self.mentionsJudge(lines[$0].text) }) { out.append(joined(indices)) }
+            k = group.last! + 1
+        }
         return out
+    }
+
+    /// True when the text has "judge" (any case of its first letter) in it:
+    /// a byte search, for the many paragraphs that do not.
+    static func mentionsJudge(_ s: String) -> Bool {
+        let word: [UInt8] = [0x6A, 0x75, 0x64, 0x67, 0x65]  // "judge"
+        var matched = 0
+        for b in s.utf8 {
+            let c = b == 0x4A ? 0x6A : b
+            if c == word[matched] {
+                matched += 1
+                if matched == word.count { return true }
+            } else {
+                matched = c == word[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// Sentences of a text: split after ".", "?" or "!" followed by a space
@@ -71,7 +97,8 @@ extension Document {
             let c = chars[i]
             current.append(c)
             if c == "." || c == "?" || c == "!", i + 2 < chars.count, chars[i + 1] == " ",
-               chars[i + 2].isUppercase || chars[i + 2].isNumber {
+                chars[i + 2].isUppercase || chars[i + 2].isNumber
+            {
                 out.append(current.trimmingSpaces)
                 current = ""
                 i += 1
@@ -85,7 +112,7 @@ extension Document {
     /// The previous grades one sentence states.
     static func statedGrades(in sentence: String, before inspection: LocalDate) -> [StatedGrade] {
         // Most sentences state no judgement: skip them before splitting words.
-        guard sentence.contains("judge") || sentence.contains("Judge") else { return [] }
+        guard mentionsJudge(sentence) else { return [] }
         let words = Text.words(sentence)
         let keys = words.map(\.key)
         guard keys.contains("judged") || keys.contains("judgement") else { return [] }
@@ -107,14 +134,20 @@ extension Document {
                 var aux = v - 1
                 if keys[aux] == "been", aux > 0, keys[aux - 1] == "had" { aux -= 1 }
                 var p = v + 1
-                if keys[p...].starts(with: ["to", "be"]) { p += 2 } else if keys[p...].starts(with: ["as"]) || keys[p...].starts(with: ["to"]) { p += 1 }
+                if keys[p...].starts(with: ["to", "be"]) {
+                    p += 2
+                } else if keys[p...].starts(with: ["as"]) || keys[p...].starts(with: ["to"]) {
+                    p += 1
+                }
                 guard let (grade, n) = SIFVocabulary.grade(at: keys[p...]), grade != .notJudged,
-                      yearBelongs(verb: aux, end: p + n), let area = subjectArea(words, upTo: aux) else { continue }
+                    yearBelongs(verb: aux, end: p + n), let area = subjectArea(words, upTo: aux)
+                else { continue }
                 out.append(StatedGrade(year: year, area: area, grade: grade, sentence: sentence))
             }
             // "the judgement for overall effectiveness was GRADE"
             if keys[v] == "judgement", keys[(v + 1)...].starts(with: ["for", "overall", "effectiveness"]), v + 4 < keys.count,
-               ["was", "were"].contains(keys[v + 4]) {
+                ["was", "were"].contains(keys[v + 4])
+            {
                 var p = v + 5
                 if keys[p...].starts(with: ["judged", "to", "be"]) { p += 3 } else if keys[p...].starts(with: ["judged"]) { p += 1 }
                 if let (grade, n) = SIFVocabulary.grade(at: keys[p...]), grade != .notJudged, yearBelongs(verb: v, end: p + n) {
@@ -123,7 +156,8 @@ extension Document {
             }
             // "a judgement of GRADE for overall effectiveness"
             if keys[v] == "judgement", v + 1 < keys.count, keys[v + 1] == "of",
-               let (grade, n) = SIFVocabulary.grade(at: keys[(v + 2)...]), grade != .notJudged {
+                let (grade, n) = SIFVocabulary.grade(at: keys[(v + 2)...]), grade != .notJudged
+            {
                 let after = v + 2 + n
                 guard after < keys.count, keys[after] == "for" else { continue }
                 let rest = Array(keys[(after + 1)...].prefix(4))
@@ -156,7 +190,10 @@ extension Document {
             // in 2012 and the local authority was judged …": a new clause;
             // "children and families" is not one.
             if prev.key == "and" || prev.key == "but", start >= 2,
-               gradeEnds.contains(words[start - 2].key) || words[start - 2].key.allSatisfy(\.isNumber) { break }
+                gradeEnds.contains(words[start - 2].key) || words[start - 2].key.allSatisfy(\.isNumber)
+            {
+                break
+            }
             start -= 1
         }
         let subject = words[start..<end].map(\.key)
@@ -184,7 +221,8 @@ extension Document {
         // The authority's services as a whole: "the local authority",
         // "Bexley council", "children's services (in Bexley)", "services".
         let s0 = subject.first == "the" ? Array(subject.dropFirst()) : subject
-        let whole = s0 == ["local", "authority"] || s0 == ["service", "overall"]
+        let whole =
+            s0 == ["local", "authority"] || s0 == ["service", "overall"]
             || s0 == ["authority"] || s0 == ["council"] || s0 == ["services"]
             || s0.starts(with: ["children's", "services"]) || s0.starts(with: ["childrens", "services"])
             || s0.starts(with: ["services", "for", "children"]) || s0.starts(with: ["children's", "social", "care"])
