@@ -285,7 +285,8 @@ extension Document {
                 spanLines.append(j)
                 let joined = Text.join(spanLines.map { lines[$0].text })
                 let words = Text.words(joined)
-                if let h = Self.heading(words) {
+                // A heading ends without a full stop: "… in care are good." is a sentence.
+                if !joined.hasSuffix("."), let h = Self.heading(words) {
                     matched = Heading(start: i, end: j + 1, area: h.0, title: h.1, grade: h.2)
                     break
                 }

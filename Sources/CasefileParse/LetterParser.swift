@@ -127,12 +127,12 @@ extension Document {
 
     /// The visit's days from a sentence after the opening paragraph that is
     /// about this visit ("The visit took place on …", "Inspectors visited …
-    /// on …"), never one about an earlier inspection or visit.
+    /// on …"), never one about an earlier or a later inspection or visit.
     static func visitSpanLater(in text: String, letterDate: LocalDate?) -> (span: DateSpan, fromLetter: Bool, sentence: String)? {
         for sentence in sentences(text) {
             let k = Text.fold(sentence)
             guard k.contains("visit") || k.contains("inspectors") || k.contains("took place") else { continue }
-            if ["previous", "last ", "since", "earlier", "judged", "next "].contains(where: { k.contains($0) }) { continue }
+            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { k.contains($0) }) { continue }
             if let (span, fromLetter) = visitSpan(in: sentence, letterDate: letterDate) { return (span, fromLetter, sentence) }
         }
         return nil
