@@ -22,3 +22,12 @@ public struct DocumentReader: Sendable {
         try parser.parseDetailed(extracted: try DocumentText.extract(from: bytes))
     }
 }
+
+extension ReportParser {
+    /// Raw document bytes → `Report`: `DocumentReader(parser: self).read(bytes)`.
+    /// Kept for callers written before extraction left CasefileParse.
+    @available(*, deprecated, message: "use DocumentReader(parser:).read(_:) from CasefileExtract")
+    public func parse(document bytes: [UInt8]) throws(ParseError) -> Report {
+        try DocumentReader(parser: self).read(bytes)
+    }
+}
