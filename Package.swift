@@ -57,8 +57,10 @@ let package = Package(
 
         // Value types shared by everything.
         .target(name: "CasefileModel"),
-        // text → Report; pure.
-        .target(name: "CasefileParse", dependencies: ["CasefileModel", "PDFText", "CLibXML2"], exclude: ["Data"]),
+        // text → Report; pure: no C module, no I/O.
+        .target(name: "CasefileParse", dependencies: ["CasefileModel"], exclude: ["Data"]),
+        // bytes → text (PDF through MuPDF, HTML through libxml2) → Report.
+        .target(name: "CasefileExtract", dependencies: ["CasefileModel", "CasefileParse", "PDFText", "CLibXML2"]),
         // (stored, new) → changes; pure.
         .target(name: "CasefileDiff", dependencies: ["CasefileModel"]),
         // A small libcurl client: one request, one response.
@@ -85,7 +87,7 @@ let package = Package(
         .target(name: "CasefileControl", dependencies: ["CasefileModel", "CasefileHTTP"]),
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
-            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileFetch", "CasefileStore",
+            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileExtract", "CasefileFetch", "CasefileStore",
             "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,19 +105,23 @@ let package = Package(
         // socket: no store, fetch or daemon module here (parse aside, which
         // is offline).
         .target(name: "CasefileCLI", dependencies: [
-            "CasefileControl", "CasefileParse", "CasefileModel", "CasefileHTTP",
+            "CasefileControl", "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "casefilectl", dependencies: ["CasefileCLI"], linkerSettings: programLinking),
 
         // The parser benchmark (release builds): MuPDF extraction, parsing and
         // bare pdftotext side by side on a folder of PDFs.
-        .executableTarget(name: "casefile-bench", dependencies: ["CasefileParse", "CasefileModel"]),
+        .executableTarget(name: "casefile-bench", dependencies: ["CasefileExtract", "CasefileParse", "CasefileModel"]),
 
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
         .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
+        // Extraction (hand-made PDFs and HTML) and the real-PDF corpus.
+        .testTarget(name: "CasefileExtractTests", dependencies: [
+            "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileTestKit",
+        ]),
         // The store through the ingest rules' own write path, and the differ.
         .testTarget(name: "CasefileStoreTests", dependencies: [
             "CasefileStore", "CasefileSync", "CasefileDiff", "CasefileModel", "CasefileParse", "CasefileTestKit",

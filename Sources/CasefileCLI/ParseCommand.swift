@@ -1,5 +1,6 @@
 import ArgumentParser
 import CasefileControl
+import CasefileExtract
 import CasefileHTTP
 import CasefileModel
 import CasefileParse
@@ -23,7 +24,7 @@ struct Parse: CLICommand {
     /// The one call into the parser: a document's bytes (PDF, HTML or text) → Report.
     static func read(_ bytes: [UInt8], from input: String) throws -> Report {
         do {
-            return try ReportParser().parse(document: bytes)
+            return try DocumentReader().read(bytes)
         } catch {
             throw CLIFailure("\(input): not parsed: \(error.reason)")
         }

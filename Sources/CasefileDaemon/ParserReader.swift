@@ -1,3 +1,4 @@
+import CasefileExtract
 import CasefileModel
 import CasefileParse
 import CasefileSync
@@ -12,7 +13,7 @@ struct ParserReader: DocumentReading {
 
     func read(_ bytes: [UInt8]) async throws(DocumentReadError) -> Report {
         do {
-            return try parser.parse(document: bytes)
+            return try DocumentReader(parser: parser).read(bytes)
         } catch {
             throw DocumentReadError(error.reason)
         }

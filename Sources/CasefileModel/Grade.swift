@@ -1,4 +1,4 @@
-/// A judgement's grade, with its stable key (docs/PARSING.md).
+/// A judgement's grade, with the stable keys that docs/PARSING.md lists.
 ///
 /// ILACS writes "Requires improvement to be good", SIF writes "Requires
 /// improvement": both are `.requiresImprovement`.

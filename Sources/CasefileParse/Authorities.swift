@@ -19,13 +19,28 @@ public struct AuthorityEntry: Sendable, Hashable {
     }
 }
 
-/// Maps the name a report's title gives to an authority of the list.
+/// What a name matches on the authority list.
+public enum AuthorityMatch: Sendable, Equatable {
+    case one(AuthorityEntry)
+    /// No authority of the list has this name.
+    case none
+    /// The name could be any of these (and no one of them is more likely).
+    case several([AuthorityEntry])
+}
+
+/// Maps the name a report gives to an authority of the list.
 ///
-/// Matching is a normalisation plus the alias lists of the CSVs: case,
-/// "&"/"and", "St."/"St", hyphens, apostrophes and commas are ignored; then a
-/// leading "The", prefixes such as "London Borough of", "Royal Borough of",
-/// "City of", and suffixes such as "Council", "City Council", "Children's
-/// Services" or a trailing ", City of" are taken off.
+/// Names are matched by normalising them, not by listing every spelling
+/// (`NameKey`): case, straight and curly apostrophes and possessives, "&" and
+/// "and", hyphens and spaces, full stops and commas do not count, and the
+/// council-type words around a name ("the", "London Borough of",
+/// "Metropolitan", "Borough", "District", "County", "City", "Unitary
+/// Authority", "MBC", "Council", "local authority", "children's services")
+/// are taken off. The result is looked up among the names and aliases of the
+/// bundled list; failing that, a name that is the head of exactly one
+/// compound name ("East Riding" of "East Riding of Yorkshire", "Windsor" of
+/// "Windsor and Maidenhead") names that authority. A name that matches no
+/// authority, or more than one, is not placed.
 public struct AuthorityDirectory: Sendable {
     /// The list compiled into the binary (see `Data/generate.sh`).
     public static let bundled: AuthorityDirectory = {
@@ -39,10 +54,13 @@ public struct AuthorityDirectory: Sendable {
 
     public let all: [AuthorityEntry]
     private let bySlug: [String: AuthorityEntry]
-    /// Normalised spellings of names and aliases, exactly as listed.
+    /// Names and aliases as listed, only `NameKey.basic`-normalised.
     private let exact: [String: [AuthorityEntry]]
-    /// The same with prefixes and suffixes taken off.
-    private let stripped: [String: [AuthorityEntry]]
+    /// The same with the council-type words taken off (`NameKey.core`).
+    private let core: [String: [AuthorityEntry]]
+    /// Heads of compound core names: the words before "and", "of", "upon",
+    /// "on", "with" or "under" ("east riding", "windsor", "kingston").
+    private let heads: [String: [AuthorityEntry]]
 
     public init(localCSV: String, formerCSV: String) throws(ParseError) {
         var entries: [AuthorityEntry] = []
@@ -74,91 +92,128 @@ public struct AuthorityDirectory: Sendable {
         }
         var bySlug: [String: AuthorityEntry] = [:]
         var exact: [String: [AuthorityEntry]] = [:]
-        var stripped: [String: [AuthorityEntry]] = [:]
+        var core: [String: [AuthorityEntry]] = [:]
+        var heads: [String: [AuthorityEntry]] = [:]
+        func add(_ e: AuthorityEntry, _ key: String, to index: inout [String: [AuthorityEntry]]) {
+            if !key.isEmpty, !(index[key]?.contains(e) ?? false) { index[key, default: []].append(e) }
+        }
         for e in entries {
             guard bySlug[e.slug] == nil else { throw ParseError("authority list: slug '\(e.slug)' appears twice") }
             bySlug[e.slug] = e
             for a in e.aliases + [e.slug] {
-                let key = NameKey.basic(a)
-                if !(exact[key]?.contains(e) ?? false) { exact[key, default: []].append(e) }
-                let s = NameKey.stripped(a)
-                if !s.isEmpty, !(stripped[s]?.contains(e) ?? false) { stripped[s, default: []].append(e) }
+                add(e, NameKey.basic(a), to: &exact)
+                let words = NameKey.coreWords(a)
+                // A name of connectors only ("City and County of the City of
+                // London" → "and") names nothing.
+                guard words.contains(where: { !NameKey.connectors.contains($0) }) else { continue }
+                add(e, words.joined(separator: " "), to: &core)
+                for (k, w) in words.enumerated() where k > 0 && NameKey.connectors.contains(w) {
+                    // A head of designators only ("City" of "City and County
+                    // of …") names nothing.
+                    guard words[..<k].contains(where: { !NameKey.designators.contains($0) }) else { continue }
+                    add(e, words[..<k].joined(separator: " "), to: &heads)
+                }
             }
         }
         self.all = entries
         self.bySlug = bySlug
         self.exact = exact
-        self.stripped = stripped
+        self.core = core
+        self.heads = heads
     }
 
     public func entry(slug: String) -> AuthorityEntry? { bySlug[slug] }
 
-    /// The authority a title names, or nil when the name is not on the list
-    /// or could mean two authorities.
+    /// The authority a name stands for, or nil when it matches none or
+    /// several (`match` says which).
     public func resolve(_ nameAsWritten: String) -> AuthorityEntry? {
-        if let hit = Self.pick(exact[NameKey.basic(nameAsWritten)]) { return hit }
-        let key = NameKey.stripped(nameAsWritten)
-        guard !key.isEmpty else { return nil }
-        return Self.pick(stripped[key])
+        if case .one(let e) = match(nameAsWritten) { return e }
+        return nil
+    }
+
+    /// What a name matches: its exact spelling (normalised), then without the
+    /// council-type words, then as the head of a compound name.
+    public func match(_ nameAsWritten: String) -> AuthorityMatch {
+        let words = NameKey.coreWords(nameAsWritten)
+        let key = words.joined(separator: " ")
+        for candidates in [exact[NameKey.basic(nameAsWritten)], key.isEmpty ? nil : core[key], key.isEmpty ? nil : heads[key]] {
+            guard let c = candidates, !c.isEmpty else { continue }
+            return Self.pick(c)
+        }
+        return .none
     }
 
     /// One candidate, or the only current one among current and former
     /// (a former authority is named explicitly by its own aliases).
-    private static func pick(_ candidates: [AuthorityEntry]?) -> AuthorityEntry? {
-        guard let c = candidates, !c.isEmpty else { return nil }
-        if c.count == 1 { return c[0] }
-        let current = c.filter { !$0.former }
-        return current.count == 1 ? current[0] : nil
+    private static func pick(_ candidates: [AuthorityEntry]) -> AuthorityMatch {
+        if candidates.count == 1 { return .one(candidates[0]) }
+        let current = candidates.filter { !$0.former }
+        if current.count == 1 { return .one(current[0]) }
+        return .several(current.isEmpty ? candidates : current)
     }
 }
 
 /// Name normalisation for matching.
 enum NameKey {
-    /// Lower case; "&" → "and"; apostrophes, full stops, commas and brackets
-    /// dropped ("St." = "St"); hyphens, dashes and other punctuation → space;
-    /// spaces collapsed.
+    /// Lower case; a possessive "'s" dropped ("Durham's" = "Durham");
+    /// "&" → "and"; "saint" → "st"; other apostrophes, full stops, commas and
+    /// brackets dropped ("St." = "St"); hyphens, dashes and other punctuation
+    /// → space; spaces collapsed.
     static func basic(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
-        for ch in s.lowercased() {
+        let chars = Array(s.lowercased())
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
             switch ch {
             case "&": out += " and "
-            case "'", "\u{2019}", "\u{2018}", "`", ".", ",", "(", ")": continue
+            case "'", "\u{2019}", "\u{2018}", "`":
+                // A possessive: the apostrophe and its "s" at the end of a word.
+                if i + 1 < chars.count, chars[i + 1] == "s", i + 2 == chars.count || !(chars[i + 2].isLetter || chars[i + 2].isNumber) {
+                    i += 1
+                }
+            case ".", ",", "(", ")": break
             default:
                 if ch.isLetter || ch.isNumber { out.append(ch) } else { out.append(" ") }
             }
+            i += 1
         }
-        return out.split(separator: " ").joined(separator: " ")
+        return out.split(separator: " ").map { $0 == "saint" ? "st" : String($0) }.joined(separator: " ")
     }
 
-    private static let prefixes = [
-        "the ", "council of the ", "council of ", "london borough of ", "royal borough of ", "metropolitan borough of ",
-        "borough of ",
-        "city and county of ", "county of ", "city of ",
-    ]
-    private static let suffixes = [
-        " childrens services", " childrens social care services", " childrens social care",
-        " local authority", " metropolitan borough council", " metropolitan district council",
-        " borough council", " city council", " county council", " district council", " council",
-        " city of", " county of", " metropolitan borough", " borough", " city", " county",
+    /// Words that say what kind of body a name is, not which: taken off
+    /// either end of a name ("London Borough of X", "X Metropolitan District
+    /// Council", "X local authority children's services", "Bristol, City of").
+    static let designators: Set<String> = [
+        "the", "of", "london", "royal", "metropolitan", "borough", "district", "county", "city", "council", "unitary",
+        "authority", "local", "mbc", "mdc", "children", "childrens", "social", "care", "services", "service",
+        "corporation",
     ]
 
-    /// `basic`, then prefixes and suffixes taken off until none is left.
-    static func stripped(_ s: String) -> String {
-        var k = basic(s)
-        var changed = true
-        while changed {
-            changed = false
-            for p in prefixes where k.hasPrefix(p) && k.count > p.count {
-                k.removeFirst(p.count)
-                changed = true
-            }
-            for x in suffixes where k.hasSuffix(x) && k.count > x.count {
-                k.removeLast(x.count)
-                changed = true
-            }
-        }
-        return k
+    /// Words that join the parts of a compound name ("Windsor and
+    /// Maidenhead", "East Riding of Yorkshire", "Kingston upon Thames").
+    static let connectors: Set<String> = ["and", "of", "upon", "on", "with", "under"]
+
+    /// Words a name's service or council type trails with.
+    static let trailing: Set<String> = [
+        "children", "childrens", "social", "care", "services", "service", "local", "authority", "council", "corporation",
+    ]
+
+    /// The words of `basic`, with designators taken off both ends (and
+    /// connectors off its start). A name made only of such words ("City of
+    /// London") loses only a leading "the" and the trailing service words. A
+    /// name that ends in a connector ("… Windsor and") keeps it: it was cut.
+    static func coreWords(_ s: String) -> [String] {
+        let all = basic(s).split(separator: " ").map(String.init)
+        var words = all[...]
+        while let f = words.first, designators.contains(f) || connectors.contains(f) { words.removeFirst() }
+        while let l = words.last, designators.contains(l) { words.removeLast() }
+        if !words.isEmpty { return Array(words) }
+        var rest = all[...]
+        if rest.first == "the" { rest.removeFirst() }
+        while let l = rest.last, trailing.contains(l) { rest.removeLast() }
+        return Array(rest)
     }
 }
 

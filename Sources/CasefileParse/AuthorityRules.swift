@@ -84,16 +84,25 @@ extension AuthorityDirectory {
         var lookup = shown
         for suffix in AuthorityRules.boardSuffixes where key.hasSuffix(suffix) && key.count > suffix.count {
             let base = String(key.dropLast(suffix.count))
-            guard let e = resolve(base) else {
+            let e: AuthorityEntry
+            switch match(base) {
+            case .one(let one): e = one
+            case .none:
                 throw ParseError("authority not in the authority list: '\(shown)' (a board of '\(base)', which is not on the list)")
+            case .several(let many):
+                throw ParseError("authority name could be more than one authority: '\(shown)' (a board of \(Self.either(many)))")
             }
             warnings.append("authority: the board '\(shown)' is placed with \(e.name)")
             lookup = base
             break
         }
 
-        guard var e = resolve(lookup) else {
-            throw ParseError("authority not in the authority list: '\(shown)'")
+        var e: AuthorityEntry
+        switch match(lookup) {
+        case .one(let one): e = one
+        case .none: throw ParseError("authority not in the authority list: '\(shown)'")
+        case .several(let many):
+            throw ParseError("authority name could be more than one authority: '\(shown)' could be \(Self.either(many))")
         }
         // Dorset before April 2019 is the former county.
         if e.slug == "dorset", let d = date, d < AuthorityRules.dorsetCouncilFrom, let county = entry(slug: "dorset-county") {
@@ -101,5 +110,12 @@ extension AuthorityDirectory {
             e = county
         }
         return e
+    }
+
+    /// "Kingston upon Hull or Kingston upon Thames".
+    static func either(_ entries: [AuthorityEntry]) -> String {
+        let names = entries.map(\.name)
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 }

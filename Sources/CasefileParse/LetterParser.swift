@@ -28,41 +28,55 @@ extension Document {
         let opening = joined(body.prefix(16))
         let letterText = joined(body)
 
-        // The subject line (a stray line may come before it), with its wrapped rest.
-        var subject: String?
-        for (n, i) in body.prefix(3).enumerated() {
-            let k = key(i)
-            guard k.hasPrefix("focused visit") || k.hasPrefix("monitoring visit") || k.hasPrefix("joint targeted area inspection") else { continue }
-            var parts = [lines[i].text]
-            for j in body.dropFirst(n + 1).prefix(2) {
-                guard let f = lines[j].text.first, f.isLowercase else { break }
-                parts.append(lines[j].text)
-            }
-            subject = Text.join(parts)
-            break
-        }
+        let subject = subjectLine(in: body)
 
-        // The visit's days.
-        guard let (span, fromLetter) = Self.visitSpan(in: opening, letterDate: details.letterDate) else {
-            throw ParseError("\(what): the visit's dates were not found in the opening paragraph")
+        // The visit's days: in the opening paragraph, or failing that in a
+        // later sentence about the visit (said in a warning).
+        var found = Self.visitSpan(in: opening, letterDate: details.letterDate)
+        if found == nil, let later = Self.visitSpanLater(in: joined(body.dropFirst(16)), letterDate: details.letterDate) {
+            found = (later.span, later.fromLetter)
+            warnings.append("\(what): the visit's dates are not in the opening paragraph; taken from '\(later.sentence.prefix(120))'")
+        }
+        guard let (span, fromLetter) = found else {
+            throw ParseError("\(what): the visit's dates were not found in the opening paragraph or elsewhere in the letter")
         }
         if fromLetter {
             warnings.append("the visit's year is not written: taken from the letter's date (\(details.letterDate!))")
         }
 
-        // The authority.
+        // The authority, where the letter names it: the subject line; when
+        // that names none, the opening sentence; then the addressee.
         let context = head.filter { $0 < dear }.map { lines[$0].text }
-        var nameWritten: String?
+        var fromSubject: String?
+        var fromOpening: String?
         if framework == .jtai {
             var theme: String?
-            (nameWritten, theme) = Self.jtaiSubject(subject ?? "", opening: opening)
-            details.theme = theme
+            (fromSubject, theme) = Self.jtaiSubject(subject ?? "")
+            let opened = Self.jtaiOpening(opening)
+            fromOpening = opened.name
+            details.theme = theme ?? opened.theme
             details.deepDive = Self.firstMatch(#"['‘’]deep dive['‘’] focus on (.+?)\.(?:\s|$)"#, in: letterText)
         } else {
-            nameWritten = Self.visitSubjectName(subject, opening: opening)
+            fromSubject = subject.flatMap(Self.visitSubjectName)
+            fromOpening = Self.visitOpeningName(opening)
         }
-        guard let name = nameWritten else { throw ParseError("\(what): no authority named in the subject line") }
-        let entry = try authorities.place(name, on: span.start, context: context, warnings: &warnings)
+        let entry: AuthorityEntry
+        let name: String
+        if let n = fromSubject {
+            // The subject line decides, even when its name cannot be placed.
+            name = n
+            entry = try authorities.place(n, on: span.start, context: context, warnings: &warnings)
+        } else if let n = fromOpening, let e = try? authorities.place(n, on: span.start, context: context, warnings: &warnings) {
+            name = n
+            entry = e
+            warnings.append("\(what): no authority in the subject line; taken from the opening sentence ('\(n)')")
+        } else if let (n, e) = addressee(dear: dear, on: span.start, authorities: authorities) {
+            name = n
+            entry = e
+            warnings.append("\(what): no authority in the subject line or the opening sentence; taken from the addressee ('\(n)')")
+        } else {
+            throw ParseError("\(what): no authority named in the subject line, the opening sentence or the addressee")
+        }
         let authority = Authority(name: Self.shortName(name), slug: entry.slug)
 
         // The inspectors (JTAI letters are signed by the chief inspectors of
@@ -88,17 +102,19 @@ extension Document {
         let report = Report(
             authority: authority, framework: framework, kind: nil, inspection: span,
             leadInspectors: inspectors, judgements: [], improvements: improvementBullets(in: body),
-            sections: [], contentHash: contentHash(to: signOff), parserVersion: ReportParser.version, warnings: warnings)
+            sections: [], contentHash: contentHash(to: signOff), parserVersion: ReportParser.version, warnings: warnings,
+            statedPrevious: statedPrevious(from: dear, to: signOff, before: span.start))
         return ParsedReport(report: report, details: details)
     }
 
     // MARK: - Pieces of letters
 
-    /// The first date phrase after "on", "from", "between" or "took place"
-    /// that names days: "on 30 April and 1 May 2019", "from 22 to 26 January
-    /// 2024", "Between 12 and 16 September 2016".
+    /// The first date phrase after "on", "from", "between", "took place" or
+    /// "dates of (the) visit:" that names days: "on 30 April and 1 May 2019",
+    /// "from 22 to 26 January 2024", "Between 12 and 16 September 2016".
     static func visitSpan(in text: String, letterDate: LocalDate?) -> (DateSpan, Bool)? {
-        guard let re = try? NSRegularExpression(pattern: #"(?:\bon|\bfrom|\bbetween|\btook place|\bvisit of)\s+"#, options: [.caseInsensitive]) else { return nil }
+        let triggers = #"(?:\bon|\bfrom|\bbetween|\btook place|\bvisit of|\bdates? of (?:the )?visit:?|\bvisit dates?:)\s+"#
+        guard let re = try? NSRegularExpression(pattern: triggers, options: [.caseInsensitive]) else { return nil }
         let ns = text as NSString
         for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             let rest = ns.substring(from: m.range.location + m.range.length)
@@ -109,38 +125,96 @@ extension Document {
         return nil
     }
 
+    /// The visit's days from a sentence after the opening paragraph that is
+    /// about this visit ("The visit took place on …", "Inspectors visited …
+    /// on …"), never one about an earlier or a later inspection or visit.
+    static func visitSpanLater(in text: String, letterDate: LocalDate?) -> (span: DateSpan, fromLetter: Bool, sentence: String)? {
+        for sentence in sentences(text) {
+            let k = Text.fold(sentence)
+            guard k.contains("visit") || k.contains("inspectors") || k.contains("took place") else { continue }
+            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { k.contains($0) }) { continue }
+            if let (span, fromLetter) = visitSpan(in: sentence, letterDate: letterDate) { return (span, fromLetter, sentence) }
+        }
+        return nil
+    }
+
+    /// The subject line ("Focused visit to …", "Monitoring visit of …",
+    /// "Joint targeted area inspection of …"; a stray line may come before
+    /// it) with its wrapped rest: the next lines when they begin in lower
+    /// case, or when the line breaks after "to", "of", "and" or a hyphen
+    /// ("… Royal Borough of Windsor and" / "Maidenhead").
+    func subjectLine(in body: [Int]) -> String? {
+        for (n, i) in body.prefix(3).enumerated() {
+            let k = key(i)
+            guard k.hasPrefix("focused visit") || k.hasPrefix("monitoring visit") || k.hasPrefix("joint targeted area inspection") else { continue }
+            var parts = [lines[i].text]
+            for j in body.dropFirst(n + 1).prefix(2) {
+                let soFar = Text.join(parts)
+                let lastWord = Text.words(soFar).last?.key ?? ""
+                let wraps = ["to", "of", "and", "upon", "on", "in", "the", "&"].contains(lastWord) || soFar.hasSuffix("-")
+                guard let f = lines[j].text.first, f.isLowercase || (wraps && !lines[j].text.hasSuffix(".")) else { break }
+                parts.append(lines[j].text)
+            }
+            return Text.join(parts)
+        }
+        return nil
+    }
+
     /// "Focused visit to Birmingham Children's Services" → "Birmingham
-    /// Children's Services"; failing a subject, the opening sentence's
-    /// "visit to X children's services on …".
-    static func visitSubjectName(_ subject: String?, opening: String) -> String? {
-        if let s = subject, let m = firstMatch(#"visit to\s+(.+?)\s*$"#, in: s) { return m }
-        return firstMatch(#"visit to\s+(.+?)\s+(?:local authority\s+)?children['’]s services\b"#, in: opening)
+    /// Children's Services"; "Monitoring visit of Leeds" → "Leeds".
+    static func visitSubjectName(_ subject: String) -> String? {
+        firstMatch(#"visit (?:to|of)\s+(.+?)\s*$"#, in: subject)
+    }
+
+    /// The opening sentence's "visit to X children's services".
+    static func visitOpeningName(_ opening: String) -> String? {
+        firstMatch(#"visit (?:to|of)\s+(.+?)\s+(?:local authority\s+)?children['’]s services\b"#, in: opening)
     }
 
     /// "Joint targeted area inspection of Buckinghamshire", "… of the
     /// multi-agency response to abuse and neglect in Salford": the name, and
-    /// the response inspected (from the subject or the opening sentence).
-    static func jtaiSubject(_ subject: String, opening: String) -> (String?, String?) {
-        var name: String?
-        var theme: String?
-        if let rest = firstMatch(#"^joint targeted area inspection (?:\(JTAI\) )?of\s+(.+?)\s*$"#, in: subject) {
-            if Text.fold(rest).hasPrefix("the multi-agency response") || Text.fold(rest).hasPrefix("the multi agency response") {
-                if let r = rest.range(of: " in ", options: .backwards) {
-                    name = String(rest[r.upperBound...])
-                    theme = String(rest[..<r.lowerBound])
-                }
-            } else {
-                name = rest
-            }
+    /// the response inspected.
+    static func jtaiSubject(_ subject: String) -> (name: String?, theme: String?) {
+        guard let rest = firstMatch(#"^joint targeted area inspection (?:\(JTAI\) )?of\s+(.+?)\s*$"#, in: subject) else { return (nil, nil) }
+        guard Text.fold(rest).hasPrefix("the multi-agency response") || Text.fold(rest).hasPrefix("the multi agency response") else {
+            return (rest.trimmingSpaces, nil)
         }
-        if name == nil {
-            name = firstMatch(#"multi-agency response to .+? in ([A-Z][^.]+?)\."#, in: opening)
+        guard let r = rest.range(of: " in ", options: .backwards) else { return (nil, rest) }
+        return (String(rest[r.upperBound...]).trimmingSpaces, String(rest[..<r.lowerBound]))
+    }
+
+    /// The opening sentence's "(joint) inspection (JTAI) of the multi-agency
+    /// response to … in X.": the name (a capitalised phrase ending the
+    /// sentence, a footnote marker aside) and the response.
+    static func jtaiOpening(_ opening: String) -> (name: String?, theme: String?) {
+        let pattern = #"\b(the multi-agency response to [^.]+?) (?:in|across) ((?:the )?[A-Z][A-Za-z’'&,\- ]{1,60}?)\.?\d*(?:\s|$)"#
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return (nil, nil) }
+        let ns = opening as NSString
+        guard let m = re.firstMatch(in: opening, range: NSRange(location: 0, length: ns.length)) else { return (nil, nil) }
+        var name = ns.substring(with: m.range(at: 2)).trimmingSpaces
+        while let l = name.last, ".,".contains(l) { name.removeLast() }
+        return (name, ns.substring(with: m.range(at: 1)))
+    }
+
+    /// The authority the letter is addressed to, from the lines above the
+    /// greeting ("Director of Children's Services, Buckinghamshire Council")
+    /// and the greeting itself ("Dear Buckinghamshire Safeguarding Children
+    /// Partnership"): the comma-separated pieces that place, when they all
+    /// place on one authority.
+    func addressee(dear: Int, on date: LocalDate, authorities: AuthorityDirectory) -> (String, AuthorityEntry)? {
+        var pieces: [String] = []
+        for i in content(from: firstContent ?? 0, to: dear + 1).suffix(14) {
+            var t = lines[i].text
+            if i == dear { t = String(t.dropFirst(4)) }
+            pieces += t.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
         }
-        if theme == nil, let n = name {
-            let quoted = NSRegularExpression.escapedPattern(for: n)
-            theme = firstMatch(#"\b(the multi-agency response to .+?) (?:in|across) "# + quoted, in: opening)
+        var placed: [(String, AuthorityEntry)] = []
+        for p in pieces {
+            var w: [String] = []
+            if let e = try? authorities.place(p, on: date, warnings: &w) { placed.append((p, e)) }
         }
-        return (name?.trimmingSpaces, theme)
+        guard let first = placed.first, placed.allSatisfy({ $0.1.slug == first.1.slug }) else { return nil }
+        return first
     }
 
     /// The name without "children's services" or "local authority" after it.
@@ -238,88 +312,5 @@ extension Document {
         guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)), m.numberOfRanges > 1,
               m.range(at: 1).location != NSNotFound else { return nil }
         return ns.substring(with: m.range(at: 1))
-    }
-}
-
-/// The 2013 inspections of looked after children services (and of
-/// safeguarding and looked after children): framework `other`. Their grades
-/// (1 outstanding … 4 inadequate, with "adequate") are kept as written in
-/// the details and never compared with the ILACS/SIF areas.
-extension Document {
-    mutating func parseLookedAfter(title: Int, authorities: AuthorityDirectory) throws(ParseError) -> ParsedReport {
-        guard let datesLine = contentIndices(from: title, limit: 12).first(where: { Self.isDatesLabel(key($0)) }) else {
-            throw ParseError("looked after children inspection: no 'Inspection dates:' line after the title")
-        }
-        let dates = try titlePageDates(at: datesLine)
-        // The name stands between the title and the dates, or above the title.
-        let titleLines = content(from: title, to: datesLine).prefix { i in
-            let k = key(i)
-            return k.hasPrefix("inspection of") || k == "services" || k == "children services" || k == "children"
-        }
-        let afterTitle = content(from: (titleLines.last ?? title) + 1, to: datesLine)
-        let nameLines = afterTitle.isEmpty ? content(from: firstContent ?? 0, to: title).suffix(2) : afterTitle.prefix(2)
-        guard !nameLines.isEmpty else { throw ParseError("looked after children inspection: no authority name") }
-        let name = joined(nameLines)
-        let entry = try authorities.place(name, on: dates.start, warnings: &warnings)
-        var details = ReportDetails()
-        details.published = publishedDate(from: datesLine)
-        details.writtenGrades = mainFindings()
-        if details.writtenGrades.isEmpty {
-            warnings.append("older framework: no record of main findings found")
-        } else {
-            warnings.append("older framework (looked after children services, 2013): its grades are kept as written in the details, not as judgements")
-        }
-        let lead = leadInspectorNamed(from: title)
-        if lead == nil { warnings.append("no lead inspector named") }
-        let report = Report(
-            authority: Authority(name: Self.cleanName(name), slug: entry.slug), framework: .other, kind: nil,
-            inspection: dates, leadInspectors: lead.map { [$0] } ?? [], judgements: [], improvements: [],
-            sections: [], contentHash: contentHash(to: endOfBody(after: datesLine)),
-            parserVersion: ReportParser.version, warnings: warnings)
-        return ParsedReport(report: report, details: details)
-    }
-
-    /// "Record of main findings": each label and its grade as written
-    /// ("Inadequate", "Adequate Grade 3", "Grade 4 (inadequate)").
-    func mainFindings() -> [WrittenGrade] {
-        guard let h = content(from: 0, to: lines.count).last(where: { key($0) == "record of main findings" }) else { return [] }
-        var out: [WrittenGrade] = []
-        var label: [String] = []
-        for i in contentIndices(from: h + 1, limit: 40) {
-            let t = lines[i].text
-            if let g = Self.writtenGrade(t) {
-                if !label.isEmpty { out.append(WrittenGrade(title: Text.join(label), grade: g.0, number: g.1)) }
-                label = []
-            } else if Text.bareNumber(t) != nil || key(i) == "services for looked after children" {
-                continue
-            } else if t.count > 90 || (label.count >= 3) {
-                break
-            } else {
-                label.append(t)
-            }
-        }
-        return out
-    }
-
-    /// "Inadequate", "Adequate Grade 3", "Grade 4 (inadequate)", "Good (Grade 2)": the word and the number.
-    static func writtenGrade(_ s: String) -> (String, Int?)? {
-        let keys = Text.words(s).map(\.key)
-        let words: Set<String> = ["outstanding", "good", "adequate", "inadequate"]
-        var word: String?
-        var number: Int?
-        var k = 0
-        while k < keys.count {
-            if words.contains(keys[k]), word == nil {
-                word = keys[k]
-            } else if keys[k] == "grade", k + 1 < keys.count, let n = Int(keys[k + 1]), (1...4).contains(n), number == nil {
-                number = n
-                k += 1
-            } else {
-                return nil
-            }
-            k += 1
-        }
-        guard let w = word else { return nil }
-        return (w.prefix(1).uppercased() + w.dropFirst(), number)
     }
 }

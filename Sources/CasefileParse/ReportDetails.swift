@@ -86,38 +86,3 @@ public struct ParsedReport: Hashable, Sendable {
         self.details = details
     }
 }
-
-extension ReportParser {
-    /// Like `parse(text:)`, with the framework's details and the unreadable
-    /// verdict. `parse(text:)` returns `parseDetailed(text:).report` for every
-    /// framework but ILACS, whose report it leaves as the ILACS parser made it.
-    public func parseDetailed(text: String) throws(ParseError) -> ParsedReport {
-        if text.allSatisfy({ $0.isWhitespace }) { throw ParseError("empty document") }
-        if let reason = DocumentText.htmlPageReason(text) { throw ParseError(reason) }
-        var doc = Document(lines: Text.lines(text))
-        if doc.firstContent == nil { throw ParseError("empty document") }
-        if let other = try FrameworkDispatch.parse(doc, authorities: authorities) { return other }
-        var report = try doc.parse(authorities: authorities)
-        var details = ReportDetails()
-        // ILACS: a judgement that could not be read with certainty is left out
-        // (with a warning) and the others stand; a report none of whose three
-        // core judgements could be read is unreadable.
-        let core = [Area.leadership, .helpAndProtection, .childrenInCare]
-        if core.allSatisfy({ report.grades[$0] == nil }) {
-            Unreadable.mark(&report, &details, reason: "no judgement read with certainty: " + core.map(\.rawValue).joined(separator: ", "))
-        }
-        return ParsedReport(report: report, details: details)
-    }
-}
-
-enum Unreadable {
-    /// Marks a graded report unreadable: its grades move to `gradesRead`, the
-    /// report keeps none (so it can never take part in a grade change), and a
-    /// warning says why.
-    static func mark(_ report: inout Report, _ details: inout ReportDetails, reason: String) {
-        details.unreadableReason = reason
-        details.gradesRead = report.judgements
-        report.judgements = []
-        report.warnings.append("unreadable: \(reason); no grades kept")
-    }
-}

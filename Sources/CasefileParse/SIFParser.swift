@@ -56,11 +56,15 @@ extension Document {
         for (area, grades) in list.grades {
             for g in grades { statements.add(area, g, "the judgement list") }
         }
+        if list.apart > 0 {
+            warnings.append("judgement list: the grades of \(list.apart) rows are printed after their labels; taken in the labels' order")
+        }
         for row in Self.sifList where list.grades[row.area] == nil {
             warnings.append("judgement list: no grade for '\(row.number). \(row.title)'")
         }
         // Overall: the first page's sentence, and the summary's.
-        for (grade, source) in overallStatements(from: datesLine, to: min(lines.count, list.end + 400)) {
+        let firstPageEnd = ((datesLine + 1)..<max(datesLine + 1, lines.count)).first { lines[$0].pageStart } ?? list.end
+        for (grade, source) in overallStatements(from: datesLine, to: min(lines.count, list.end + 400), firstPageEnd: firstPageEnd) {
             statements.add(.overall, grade, source)
         }
         if statements.byArea[.overall] == nil { warnings.append("no overall judgement sentence found") }
@@ -74,14 +78,22 @@ extension Document {
         } else {
             for g in lscb { statements.add(.lscb, g, "the LSCB judgement") }
         }
-        if titleKey.contains("local safeguarding children board"), lscb.isEmpty {
+        let lscbNamed = titleKey.contains("local safeguarding children board")
+        if lscbNamed, lscb.isEmpty {
             warnings.append("the title names the LSCB review but no LSCB judgement was found")
         }
         details.lscbJudged = statements.byArea[.lscb] != nil
 
         var judgements: [Judgement] = []
         for area in Area.allCases {
-            guard let g = statements.agreed(area, warnings: &warnings) else { continue }
+            guard let g = statements.agreed(area, warnings: &warnings) else {
+                if statements.byArea[area] != nil {
+                    leaveOut(area, Completeness.statementsDisagree)
+                } else if list.rows.contains(area) {
+                    leaveOut(area, Completeness.noGrade)
+                }
+                continue
+            }
             let title: String
             switch area {
             case .overall: title = Self.overallTitle
@@ -97,12 +109,14 @@ extension Document {
         var report = Report(
             authority: authority, framework: .sif, kind: nil, inspection: dates,
             leadInspectors: lead.map { [$0] } ?? [], judgements: judgements, improvements: sifImprovements(from: list.end),
-            sections: [], contentHash: contentHash(to: end), parserVersion: ReportParser.version, warnings: warnings)
+            sections: [], contentHash: contentHash(to: end), parserVersion: ReportParser.version, warnings: warnings,
+            statedPrevious: statedPrevious(from: list.end, to: end, before: dates.start))
         let core: [Area] = [.overall, .helpAndProtection, .childrenInCare, .leadership]
         let missing = core.filter { report.grades[$0] == nil }
         if !missing.isEmpty {
             Unreadable.mark(&report, &details, reason: "SIF grades not read with certainty: " + missing.map(\.rawValue).joined(separator: ", "))
         }
+        markMissing(&report, expected: Completeness.sif(lscbReviewNamed: lscbNamed && !reinspection), details: details)
         return ParsedReport(report: report, details: details)
     }
 
@@ -137,14 +151,18 @@ extension Document {
         details.lscbJudged = !judgements.isEmpty
         let lead = leadInspectorNamed(from: datesLine)
         if lead == nil { warnings.append("no lead inspector named") }
+        if judgements.isEmpty, statements.byArea[.lscb] != nil { leaveOut(.lscb, Completeness.statementsDisagree) }
+        let end = endOfBody(after: datesLine)
         var report = Report(
             authority: authority, framework: .other, kind: nil, inspection: dates,
             leadInspectors: lead.map { [$0] } ?? [], judgements: judgements, improvements: [],
-            sections: [], contentHash: contentHash(to: endOfBody(after: datesLine)),
-            parserVersion: ReportParser.version, warnings: warnings)
+            sections: [], contentHash: contentHash(to: end),
+            parserVersion: ReportParser.version, warnings: warnings,
+            statedPrevious: statedPrevious(from: datesLine, to: end, before: dates.start))
         if judgements.isEmpty {
             Unreadable.mark(&report, &details, reason: "the LSCB's grade was not read with certainty")
         }
+        markMissing(&report, expected: [.lscb], details: details)
         return ParsedReport(report: report, details: details)
     }
 
@@ -204,6 +222,10 @@ extension Document {
 
     struct SIFList {
         var grades: [Area: [Grade]] = [:]
+        /// The areas whose numbered row was found, with or without a grade.
+        var rows: Set<Area> = []
+        /// How many rows had their grades printed apart, after the labels.
+        var apart = 0
         /// The line after the list.
         var end: Int
     }
@@ -219,16 +241,20 @@ extension Document {
         var open: (row: Int, words: [String], firstLine: Int)?
         var seen: Set<String> = []
 
-        func close(_ o: (row: Int, words: [String], firstLine: Int)) -> [Grade]? {
+        /// The grades among a row's words, and whether all of them come
+        /// after the whole label; nil when stray words make it uncertain.
+        func close(_ o: (row: Int, words: [String], firstLine: Int)) -> (grades: [Grade], afterLabel: Bool)? {
             let row = Self.sifList[o.row]
             var grades: [Grade] = []
             var labelWords: [String] = []
+            var afterLabel = true
             var p = 0
             let keys = o.words
             while p < keys.count {
                 if let (g, n) = SIFVocabulary.grade(at: keys[p...]) {
                     grades.append(g); p += n
                 } else if row.words.contains(keys[p]) {
+                    if !grades.isEmpty { afterLabel = false }
                     labelWords.append(keys[p]); p += 1
                 } else if keys[p].allSatisfy({ $0.isNumber || $0 == "." }) {
                     p += 1
@@ -237,17 +263,32 @@ extension Document {
                 }
             }
             guard labelWords.contains(row.must) else { return nil }
-            return grades
+            return (grades, afterLabel)
         }
+
+        // Rows read without a grade just before the current one: their grades
+        // may be printed apart, one under the other after the last label.
+        var gradeless: [Int] = []
 
         // A number met twice adds its second reading: both must agree.
         func record(_ o: (row: Int, words: [String], firstLine: Int)) {
             let row = Self.sifList[o.row]
             list.end = max(list.end, o.firstLine + 1)
             seen.insert(row.number)
-            if let g = close(o), !g.isEmpty {
-                list.grades[row.area, default: []] += g
+            list.rows.insert(row.area)
+            guard let read = close(o) else { gradeless = []; return }
+            if read.grades.isEmpty {
+                gradeless.append(o.row)
+                return
             }
+            if read.grades.count > 1, read.afterLabel, !gradeless.isEmpty, read.grades.count == gradeless.count + 1 {
+                // The labels one under the other, then their grades in the same order.
+                for (r, g) in zip(gradeless + [o.row], read.grades) { list.grades[Self.sifList[r].area, default: []].append(g) }
+                list.apart = gradeless.count + 1
+            } else {
+                list.grades[row.area, default: []] += read.grades
+            }
+            gradeless = []
         }
 
         var i = datesLine + 1
@@ -307,125 +348,5 @@ extension Document {
         default: return nil
         }
         return (number, words.dropFirst().map(\.key)[...])
-    }
-
-    // MARK: - Sentences that state a grade
-
-    /// "The overall judgement is requires improvement", "The overall judgement
-    /// is that children's services are inadequate", "Children's services in
-    /// Somerset require improvement to be good": lines starting so.
-    func overallStatements(from start: Int, to end: Int) -> [(Grade, String)] {
-        var found: [(Grade, String)] = []
-        for i in content(from: start, to: end) {
-            let t = lines[i].text
-            guard Text.hasPrefixIgnoringCase(t, "the overall judgement") || Text.hasPrefixIgnoringCase(t, "children") else { continue }
-            let k = key(i)
-            let isOverall = k.hasPrefix("the overall judgement is")
-            let isServices = k.hasPrefix("children's services in") && lines[i].text.first == "C"
-            guard isOverall || isServices else { continue }
-            let words = statement(at: i)
-            let keys = words.map(\.key)
-            var p: Int
-            guard keys.count > 4 else { continue }
-            if isOverall {
-                p = 4
-                if p < keys.count, keys[p] == "that" { p += 1 }
-                if keys[p...].starts(with: ["children's", "services"]) { p += 2 }
-            } else {
-                guard let v = keys.indices.dropFirst(3).prefix(10).first(where: { ["are", "is", "require", "requires"].contains(keys[$0]) }) else { continue }
-                p = v
-            }
-            if p < keys.count, keys[p] == "are" || keys[p] == "is" { p += 1 }
-            if let g = SIFVocabulary.statedGrade(words, at: p) {
-                found.append((g, isOverall ? "the overall judgement" : "'\(lines[i].text.prefix(60))'"))
-            }
-        }
-        return found
-    }
-
-    /// "The effectiveness of the Local Safeguarding Children Board (LSCB) is
-    /// requires improvement", "The Local Safeguarding Children Board is good",
-    /// "The effectiveness of the LSCB is good", "Kirklees Safeguarding
-    /// Children Board (KSCB) is judged to be inadequate": lines starting so.
-    func lscbStatements(from start: Int) -> [Grade] {
-        var found: [Grade] = []
-        for i in content(from: start, to: lines.count) {
-            let t = lines[i].text
-            guard let f = t.utf8.first, f >= 0x41 && f <= 0x5A, t.contains("Board") || t.contains("board") || t.contains("LSCB") else { continue }
-            let k = key(i)
-            guard k.contains("safeguarding children board") || k.hasPrefix("the effectiveness of the lscb") else { continue }
-            let words = statement(at: i)
-            let keys = words.map(\.key)
-            var p: Int
-            if keys.starts(with: ["the", "effectiveness", "of", "the", "lscb"]) {
-                p = 5
-            } else {
-                guard let b = keys.indices.prefix(7).first(where: { keys[$0...].starts(with: ["safeguarding", "children", "board"]) }),
-                      !keys[..<b].contains("of") || keys.starts(with: ["the", "effectiveness", "of", "the"]) else { continue }
-                // A heading that names the board inside a longer phrase is no statement.
-                if !keys.starts(with: ["the", "effectiveness"]), keys[..<b].contains(where: { ["review", "inspection", "chair", "by", "with", "to", "and"].contains($0) }) { continue }
-                p = b + 3
-            }
-            if p < keys.count, words[p].original.hasPrefix("(") { p += 1 }
-            guard p < keys.count else { continue }
-            if keys[p] == "is" {
-                p += 1
-                if keys[p...].starts(with: ["judged", "to", "be"]) { p += 3 } else if keys[p...].starts(with: ["judged"]) { p += 1 }
-            } else if keys[p] != "requires" && keys[p] != "require" {
-                continue
-            }
-            if let g = SIFVocabulary.statedGrade(words, at: p), g != .notJudged { found.append(g) }
-        }
-        return found
-    }
-
-    /// Body headings ("The experiences and progress of children who need help
-    /// and protection", "Leadership, management and governance") followed by
-    /// a line that is only their grade ("Requires improvement" / "to be good").
-    func sifBodyHeadingGrades(from start: Int) -> [(Area, Grade)] {
-        var found: [(Area, Grade)] = []
-        var i = start
-        while i < lines.count {
-            defer { i += 1 }
-            guard lines[i].isContent else { continue }
-            let t = lines[i].text
-            guard Text.hasPrefixIgnoringCase(t, "the experiences") || Text.hasPrefixIgnoringCase(t, "experiences")
-                || Text.hasPrefixIgnoringCase(t, "leadership"), t.first?.isUppercase == true, !t.contains(":") else { continue }
-            var span: [Int] = []
-            var j = i
-            while j < lines.count, span.count < 3 {
-                if lines[j].kind == .blank { break }
-                if lines[j].isContent { span.append(j) }
-                j += 1
-                let keys = span.flatMap { Text.words(lines[$0].text).map(\.key) }
-                for h in Self.sifBodyHeadings {
-                    if keys == h.words || (h.words.first == "the" && keys == Array(h.words.dropFirst())) {
-                        if let g = gradeLine(after: span.last!) { found.append((h.area, g)) }
-                    } else if keys.starts(with: h.words), let g = SIFVocabulary.exactGrade(keys[h.words.count...]),
-                              !lines[span.last!].text.hasSuffix(".") {
-                        found.append((h.area, g))
-                    }
-                }
-            }
-        }
-        return found
-    }
-
-    /// The grade on the line(s) just after `i` (blank lines and bare page
-    /// numbers skipped), when those lines are only the grade.
-    func gradeLine(after i: Int) -> Grade? {
-        var next: [Int] = []
-        var j = i + 1
-        while j < lines.count, next.count < 2, j < i + 8 {
-            if lines[j].isContent, Text.bareNumber(lines[j].text) == nil { next.append(j) }
-            j += 1
-        }
-        guard let a = next.first else { return nil }
-        let one = Text.words(lines[a].text).map(\.key)
-        if next.count == 2 {
-            let two = one + Text.words(lines[next[1]].text).map(\.key)
-            if let g = SIFVocabulary.exactGrade(two[...]) { return g }
-        }
-        return SIFVocabulary.exactGrade(one[...])
     }
 }

@@ -9,6 +9,7 @@
 //
 // FOLDER defaults to ../shared/corpus/pdf beside the package (or
 // $CASEFILE_SHARED/corpus/pdf). Build in release: debug figures mean nothing.
+import CasefileExtract
 import CasefileModel
 import CasefileParse
 import Foundation

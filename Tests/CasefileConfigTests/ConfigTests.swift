@@ -241,7 +241,7 @@ struct ConfigErrorTests {
         Case(text: source + "urll = \"x\"", line: 5, key: "source[1].urll",
              reason: "unknown key 'urll' in [[source]] starting at line 1 (did you mean 'url'?)"),
         Case(text: source + "\n" + notify + "on_kinds = []", line: 10, key: "notify[1].on_kinds",
-             reason: "unknown key 'on_kinds' in [[notify]] starting at line 6 (known keys: name, kind, command, url, headers, secret_file, from, to, credentials_file, starttls, on, authorities, regions, direction, areas, max_attempts, timeout)"),
+             reason: "unknown key 'on_kinds' in [[notify]] starting at line 6 (known keys: name, kind, command, url, headers, headers_file, secret_file, from, to, credentials_file, starttls, on, authorities, regions, direction, areas, max_attempts, timeout, retry_delay)"),
         Case(text: "# c\n[fetcher]\ntimeout = \"1s\"", line: 2, key: "fetcher",
              reason: "unknown table [fetcher] (did you mean [fetch]?)"),
         Case(text: "[[sources]]\nname = \"x\"", line: 1, key: "sources",

@@ -227,9 +227,16 @@ struct EndToEndTests {
         let socket = dir.file("ctl.sock").path
         let daemon = try DaemonProcess(config: config, socket: socket, logFile: dir.file("d1.log"))
         try daemon.waitUntilReady()
-        let second = try runCommand(TestPaths.binary("casefiled"), ["--config", config.path], timeout: 30)
+        // Another daemon (its own state folder) on the same socket path.
+        let other = try dir.write("other.toml", "[daemon]\nstate_dir = \"state2\"\nsocket = \"ctl.sock\"\n")
+        let second = try runCommand(TestPaths.binary("casefiled"), ["--config", other.path], timeout: 30)
         #expect(second.status == 1)
         #expect(second.stderr.contains("already listening"), "\(second)")
+        // A second daemon on the same state folder is refused before it
+        // touches the store, naming the first.
+        let twin = try runCommand(TestPaths.binary("casefiled"), ["--config", config.path], timeout: 30)
+        #expect(twin.status == 1)
+        #expect(twin.stderr.contains("another casefiled (pid \(daemon.pid)) is running on the state folder"), "\(twin)")
         // The first still answers.
         #expect(try daemon.ctl(["status"]).status == 0)
         // A stale socket file (nobody listening) is replaced.

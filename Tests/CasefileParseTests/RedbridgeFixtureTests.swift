@@ -4,7 +4,7 @@ import CasefileTestKit
 import Foundation
 import Testing
 
-/// The example report of DESIGN.md, as cleaned text.
+/// The Redbridge 2019 ILACS report (the example of docs/PARSING.md), as cleaned text.
 @Suite struct RedbridgeFixtureTests {
     let report: Report
 

@@ -20,8 +20,10 @@ import Testing
         return Self.combined.replacingOccurrences(of: old, with: new)
     }
 
-    @Test func versionIsTwo() {
-        #expect(ReportParser.version == 2)
+    /// Version 3: authorities by normalised name, ILACS rows by meaning,
+    /// completeness, stated previous grades, more SIF and letter layouts.
+    @Test func versionIsThree() {
+        #expect(ReportParser.version == 3)
     }
 
     @Test func combinedReportWithItsLSCBReview() throws {
@@ -34,7 +36,7 @@ import Testing
         #expect(r.inspection.start.description == "2015-01-20")
         #expect(r.inspection.end.description == "2015-02-11")
         #expect(r.leadInspectors == ["Alex Example"])
-        #expect(r.parserVersion == 2)
+        #expect(r.parserVersion == ReportParser.version)
         let expected: [Area: Grade] = [
             .overall: .requiresImprovement, .helpAndProtection: .requiresImprovement, .childrenInCare: .good,
             .adoption: .notJudged, .careLeavers: .outstanding, .leadership: .requiresImprovement, .lscb: .good,

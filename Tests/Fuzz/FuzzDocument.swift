@@ -2,6 +2,7 @@
 // MuPDF, HTML through libxml2, or UTF-8 text) → ReportParser. Built only by
 // Tests/Fuzz/run.sh (swiftc -sanitize=fuzzer), never by SwiftPM: the package
 // declares no target here.
+import CasefileExtract
 import CasefileParse
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the libFuzzer target over CasefileModel, CasefileParse and the PDFText
-# C target (MuPDF), straight from the sources, and runs it.
+# Builds the libFuzzer target over CasefileModel, CasefileParse, CasefileExtract
+# and the PDFText C target (MuPDF), straight from the sources, and runs it.
 #
 #   Tests/Fuzz/run.sh [SECONDS] [extra libFuzzer flags…]
 #
@@ -32,12 +32,15 @@ module PDFText {
 MAP
 swiftc $swift_flags -module-name CasefileModel -emit-module -emit-module-path "$build/CasefileModel.swiftmodule" \
     -c "$root"/Sources/CasefileModel/*.swift -o "$build/CasefileModel.o"
-swiftc $swift_flags -module-name CasefileParse -I "$build" -I "$build/modules/PDFText" -I "$root/Sources/CLibXML2" \
-    -Xcc -I/usr/include/libxml2 -emit-module -emit-module-path "$build/CasefileParse.swiftmodule" \
+swiftc $swift_flags -module-name CasefileParse -I "$build" \
+    -emit-module -emit-module-path "$build/CasefileParse.swiftmodule" \
     -c "$root"/Sources/CasefileParse/*.swift -o "$build/CasefileParse.o"
+swiftc $swift_flags -module-name CasefileExtract -I "$build" -I "$build/modules/PDFText" -I "$root/Sources/CLibXML2" \
+    -Xcc -I/usr/include/libxml2 -emit-module -emit-module-path "$build/CasefileExtract.swiftmodule" \
+    -c "$root"/Sources/CasefileExtract/*.swift -o "$build/CasefileExtract.o"
 swiftc $swift_flags -module-name CasefileFuzz -I "$build" -I "$build/modules/PDFText" -I "$root/Sources/CLibXML2" \
     -Xcc -I/usr/include/libxml2 "$root/Tests/Fuzz/FuzzDocument.swift" \
-    "$build/CasefileModel.o" "$build/CasefileParse.o" "$build/pdftext.o" \
+    "$build/CasefileModel.o" "$build/CasefileParse.o" "$build/CasefileExtract.o" "$build/pdftext.o" \
     $(for l in $mupdf_libs -lxml2; do printf -- '-Xlinker %s ' "$l"; done) -o "$out/fuzz-document"
 
 # Seeds (small ones; no PDF is kept in the repository: make_seeds.py writes

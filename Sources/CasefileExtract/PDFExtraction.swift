@@ -1,3 +1,4 @@
+import CasefileParse
 import PDFText
 
 /// PDF bytes → text, through MuPDF in-process (the PDFText C target).
@@ -433,7 +434,7 @@ struct Layout {
 
     /// "#", "page #", "page # of #", "# of #", "#/#", "- # -".
     static func isPageNumber(_ key: [UInt8]) -> Bool {
-        let s = String(decoding: key, as: UTF8.self).trimmingSpaces
+        let s = String(decoding: key, as: UTF8.self).split(separator: " ").joined(separator: " ")
         return ["#", "page #", "page # of #", "# of #", "#/#", "- # -", "# / #"].contains(s)
     }
 

@@ -1,3 +1,4 @@
+import CasefileExtract
 import CasefileModel
 import CasefileParse
 import CasefileTestKit
@@ -75,6 +76,8 @@ import Testing
         #expect(numbers.first == 1 && numbers == numbers.sorted(), "paragraph numbers out of order")
         #expect(!report.improvements.isEmpty, "no improvements")
         #expect(!report.warnings.contains { $0.contains("conflict") || $0.contains("judgement table") }, "\(report.warnings)")
+        // Every judgement the key has was read: nothing is missing.
+        #expect(!report.incomplete && report.missing.isEmpty, "\(report.missing)")
     }
 
     /// The frameworks other than ILACS (SIF, LSCB reviews, older
@@ -104,6 +107,7 @@ import Testing
                 #expect(report.grades[area]?.rawValue ?? "" == row[column], "\(column), \(label)")
             }
             #expect(!parsed.isUnreadable, "\(label): \(parsed.details.unreadableReason ?? "")")
+            #expect(!report.incomplete && report.missing.isEmpty, "\(label): \(report.missing)")
             #expect(!report.warnings.contains { $0.contains("conflict") }, "\(label): \(report.warnings)")
             if row.kind == "sif" || row.kind == "focused_visit" || row.kind == "jtai" {
                 #expect(parsed.details.theme != nil || row.kind == "sif", "theme, \(label)")
@@ -131,6 +135,24 @@ import Testing
             Issue.record("an unreadable document parsed as \(report.framework) with grades \(report.grades)")
         } catch {
             #expect(!error.reason.isEmpty)
+        }
+    }
+
+    /// The accuracy report over the corpus folder: every document read,
+    /// nothing missing, only the page that is no report refused. Printed, so
+    /// that the run shows the figures.
+    @Test(.enabled(if: TestPaths.corpus != nil))
+    func accuracyReportOverTheCorpus() throws {
+        let folder = try #require(TestPaths.corpus).appendingPathComponent("pdf")
+        let report = try AccuracyReport.run(folder: folder)
+        print(report.render())
+        #expect(report.documents == Self.rows.count)
+        let tallies = report.frameworks.values
+        #expect(tallies.allSatisfy { $0.missingCount == 0 && $0.incomplete == 0 && $0.unreadable == 0 })
+        let refused = tallies.reduce(0) { $0 + $1.refusedCount }
+        #expect(refused == Self.rows.filter { $0.kind == "unreadable" }.count)
+        for kind in Set(Self.rows.map(\.kind)) where kind != "unreadable" {
+            #expect(report.frameworks[kind]?.reports == Self.rows.filter { $0.kind == kind }.count, "\(kind)")
         }
     }
 

@@ -1,3 +1,4 @@
+import CasefileExtract
 import CasefileParse
 import Testing
 

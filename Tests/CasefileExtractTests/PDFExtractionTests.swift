@@ -1,3 +1,4 @@
+import CasefileExtract
 import CasefileModel
 import CasefileParse
 import CasefileTestKit
@@ -229,7 +230,7 @@ enum TestPDF {
             .init(x: 72, top: 340, text: "Overall effectiveness"), .init(x: 410, top: 340, text: "Good"),
         ]
         var pdf = TestPDF.make([runs])
-        let whole = try ReportParser().parse(document: pdf)
+        let whole = try DocumentReader().read(pdf)
         #expect(whole.grades == [.leadership: .requiresImprovement, .helpAndProtection: .good, .childrenInCare: .good, .overall: .good],
                 "\(whole.warnings)")
         #expect(!whole.warnings.contains { $0.hasPrefix("PDF:") })
@@ -238,7 +239,7 @@ enum TestPDF {
         let range = try #require(s.range(of: "0000000000 65535 f \n"))
         let at = s.utf8.distance(from: s.startIndex, to: range.upperBound)
         pdf.replaceSubrange(at..<(at + 10), with: Array("0000000001".utf8))
-        let repaired = try ReportParser().parse(document: pdf)
+        let repaired = try DocumentReader().read(pdf)
         #expect(repaired.grades == whole.grades)
         #expect(repaired.contentHash == whole.contentHash)
         #expect(repaired.warnings.contains("PDF: the file was damaged and repaired by MuPDF"), "\(repaired.warnings)")

@@ -1,22 +1,4 @@
-/// What a document's bytes turned out to be, and its text.
-public struct ExtractedText: Sendable, Equatable {
-    public enum Format: String, Sendable {
-        case pdf, html, text
-    }
-
-    public var format: Format
-    /// The text for the parser: lines, a blank line between paragraphs, a
-    /// form feed between PDF pages, table rows as `cell<TAB>cell`.
-    public var text: String
-    /// What was odd on the way (MuPDF's warnings, a repaired file, …).
-    public var warnings: [String]
-
-    public init(format: Format, text: String, warnings: [String] = []) {
-        self.format = format
-        self.text = text
-        self.warnings = warnings
-    }
-}
+import CasefileParse
 
 /// Raw document bytes → text for the parser.
 public enum DocumentText {
@@ -49,33 +31,7 @@ public enum DocumentText {
         if let offset = firstInvalidUTF8(body) {
             throw ParseError("invalid UTF-8 at byte offset \(offset + (bytes.count - body.count))")
         }
-        let text = String(decoding: body, as: UTF8.self)
-        if text.allSatisfy({ $0.isWhitespace }) { throw ParseError("empty document") }
-        if let reason = htmlPageReason(text) { throw ParseError(reason) }
-        return ExtractedText(format: .text, text: text)
-    }
-
-    /// When the text is an HTML page, why it is not a report.
-    static func htmlPageReason(_ text: String) -> String? {
-        let head = text.drop(while: { $0.isWhitespace }).prefix(512).lowercased()
-        guard head.hasPrefix("<!doctype html") || head.hasPrefix("<html") else { return nil }
-        var reason = "an HTML page, not a report"
-        if let title = htmlTitle(text) { reason += " (title: '\(title)')" }
-        return reason
-    }
-
-    static func htmlTitle(_ text: String) -> String? {
-        let lower = text.lowercased()
-        guard let open = lower.range(of: "<title"),
-              let gt = lower[open.upperBound...].firstIndex(of: ">"),
-              let close = lower[gt...].range(of: "</title>") else { return nil }
-        // Indices of `lower` are valid in `text` only when lowercasing kept the
-        // length; fall back to the lower-case title otherwise.
-        let source = lower.count == text.count && lower.utf8.count == text.utf8.count ? text : lower
-        let start = source.index(after: gt), end = close.lowerBound
-        guard start <= end else { return nil }
-        let title = source[start..<end].split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return title.isEmpty ? nil : title
+        return try ExtractedText.plainText(String(decoding: body, as: UTF8.self))
     }
 
     /// Offset of the first byte that does not belong to a valid UTF-8

@@ -1,4 +1,5 @@
 import CLibXML2
+import CasefileParse
 
 /// HTML bytes → the page's report text, through libxml2's HTML parser (which
 /// copes with the tag soup real pages are, and never touches the network).

@@ -1,0 +1,160 @@
+import CasefileModel
+
+/// One report's text being read: its cleaned lines (Text.swift), what each
+/// line is (content, page furniture), and the warnings gathered on the way.
+/// The framework parsers (ILACSParser.swift, SIFParser.swift,
+/// LetterParser.swift, LookedAfterParser.swift) are extensions of it.
+struct Document {
+    var lines: [Line]
+    var warnings: [String] = []
+    /// Why each judgement left out was left out (`Completeness`).
+    var leftOut: [Area: String] = [:]
+
+    /// Index of the first content line (leading "# …" comment lines, as in
+    /// synthetic test fixtures, are skipped).
+    let firstContent: Int?
+
+    init(lines: [Line]) {
+        self.lines = lines
+        var first: Int?
+        for (i, l) in lines.enumerated() where l.isContent {
+            if first == nil, l.text.hasPrefix("#") {
+                self.lines[i].kind = .blank
+                continue
+            }
+            first = i
+            break
+        }
+        firstContent = first
+    }
+}
+
+extension Document {
+    // MARK: - Lines
+
+    /// The first `limit` content lines' indices.
+    func contentIndices(from start: Int = 0, limit: Int) -> [Int] {
+        var out: [Int] = []
+        var i = start
+        while i < lines.count, out.count < limit {
+            if lines[i].isContent { out.append(i) }
+            i += 1
+        }
+        return out
+    }
+
+    /// Content lines from `start` (inclusive) while `i < end`.
+    func content(from start: Int, to end: Int) -> [Int] {
+        var out: [Int] = []
+        var i = max(0, start)
+        while i < min(end, lines.count) {
+            if lines[i].isContent { out.append(i) }
+            i += 1
+        }
+        return out
+    }
+
+    /// The text of content lines joined as one paragraph.
+    func joined(_ indices: some Sequence<Int>) -> String { Text.join(indices.map { lines[$0].text }) }
+
+    /// A line's words as matching keys, joined by spaces.
+    func key(_ i: Int) -> String { Text.words(lines[i].text).map(\.key).joined(separator: " ") }
+
+    static func isDatesLabel(_ key: String) -> Bool {
+        key.hasPrefix("inspection date") || key.hasPrefix("dates of inspection") || key.hasPrefix("date of inspection")
+    }
+
+    /// A sentence that starts on line `i`, with the lines it runs on to (a
+    /// next line starting in lower case continues it; at most three lines).
+    func statement(at i: Int) -> [Text.Word] {
+        var parts = [lines[i].text]
+        var last = i
+        for j in contentIndices(from: i + 1, limit: 2) {
+            guard let end = lines[last].text.last, !".:;".contains(end),
+                  let f = lines[j].text.first, f.isLowercase else { break }
+            parts.append(lines[j].text)
+            last = j
+        }
+        return Text.words(Text.join(parts))
+    }
+
+    /// Where the report's own text ends: Ofsted's boilerplate follows.
+    func endOfBody(after start: Int) -> Int {
+        let markers = [
+            "the office for standards in education",
+            "ofsted has published a report on",
+            "if you would like a copy of this document",
+            "you may reuse this information",
+        ]
+        var i = start
+        while i < lines.count {
+            if lines[i].isContent, markers.contains(where: { Text.hasPrefixIgnoringCase(lines[i].text, $0) }) { return i }
+            i += 1
+        }
+        return lines.count
+    }
+}
+
+// MARK: - Content hash
+
+extension Document {
+    /// SHA-256 of the text up to the end of the body, without page furniture,
+    /// bullets, or differences of line breaks, spacing and quote marks.
+    func contentHash(to end: Int) -> String {
+        SHA256.tagged(normalisedContent(to: end))
+    }
+
+    /// The bytes the content hash is taken of: the content lines in order,
+    /// bullets dropped, whitespace runs (and line breaks) one space, curly
+    /// quotes straight, and hyphens inside words dropped, because pdftotext
+    /// removes the hyphen of a word it rejoins across a line break
+    /// ("decision-\nmaking" → "decisionmaking").
+    func normalisedContent(to end: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(lines.count * 80)
+        let first = firstContent ?? 0
+        func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b >= 0x80
+        }
+        for i in first..<max(first, end) where lines[i].isContent {
+            var t = lines[i].text
+            if let rest = Text.afterBullet(t) { t = rest }
+            if t.isEmpty { continue }
+            if !out.isEmpty { out.append(0x20) }
+            let bytes = Array(t.utf8)
+            var k = 0
+            while k < bytes.count {
+                var b = bytes[k]
+                if b == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x80 {
+                    switch bytes[k + 2] {
+                    case 0x98, 0x99, 0x9B: b = 0x27; k += 2
+                    case 0x9C, 0x9D: b = 0x22; k += 2
+                    case 0x90, 0x91: b = 0x2D; k += 2
+                    default: break
+                    }
+                }
+                if b == 0x20 || b == 0x09 {
+                    if out.last != 0x20 { out.append(0x20) }
+                } else {
+                    out.append(b)
+                }
+                k += 1
+            }
+        }
+        // Drop hyphens inside words, and the space a line break left after one.
+        var result: [UInt8] = []
+        result.reserveCapacity(out.count)
+        var j = 0
+        while j < out.count {
+            let b = out[j]
+            if b == 0x2D, let prev = result.last, isWordByte(prev) {
+                if j + 1 < out.count, isWordByte(out[j + 1]) { j += 1; continue }
+                if j + 2 < out.count, out[j + 1] == 0x20, isWordByte(out[j + 2]) { j += 2; continue }
+            }
+            result.append(b)
+            j += 1
+        }
+        if result.last == 0x20 { result.removeLast() }
+        return result
+    }
+}
