@@ -87,6 +87,7 @@ function recolour() {
     n.textContent = counts[+n.getAttribute("data-i")];
   });
   map.setAttribute("data-area", area);
+  mark();
   document.getElementById("f-area").textContent = TITLE[area].toLowerCase();
   filter();
   if (performance.mark) performance.mark("casefile-map-coloured");
@@ -164,7 +165,7 @@ function sortBy(i, th) {
 var fRegion = document.getElementById("f-region"), fGrade = document.getElementById("f-grade");
 var fWindow = document.getElementById("f-window"), fCount = document.getElementById("f-count");
 function filter() {
-  var region = fRegion.value, grade = fGrade.value, win = fWindow.value, shown = 0;
+  var region = fRegion.value, grade = fGrade.value, win = fWindow.value, count = 0;
   var col = 2 + AREAS.indexOf(area);
   rows.forEach(function (r) {
     var ok = (!region || r.getAttribute("data-region") === region);
@@ -175,14 +176,14 @@ function filter() {
       else ok = w === "open" || w === "overdue" || (w === "not_yet" && A[r.getAttribute("data-slug")].w[1] <= addMonths(asOf, +win));
     }
     r.hidden = !ok;
-    if (ok) shown++;
+    if (ok) count++;
   });
-  fCount.textContent = "Showing " + shown + " of " + rows.length + " authorities";
+  fCount.textContent = "Showing " + count + " of " + rows.length + " authorities";
 }
 [fRegion, fGrade, fWindow].forEach(function (s) { s.addEventListener("change", filter); });
 
 // ---- Detail ----
-var detail = document.getElementById("detail"), opener = null;
+var detail = document.getElementById("detail"), opener = null, shown = null;
 function open(slug, from) {
   opener = from || document.activeElement;
   if (location.hash !== "#a-" + slug) {
@@ -191,6 +192,7 @@ function open(slug, from) {
   render(slug);
 }
 function close() {
+  shown = null;
   detail.hidden = true;
   detail.innerHTML = "";
   Array.prototype.forEach.call(document.querySelectorAll(".on,.sel"), function (e) { e.classList.remove("on", "sel"); });
@@ -199,8 +201,10 @@ function close() {
 }
 function fromHash() {
   var m = /^#a-(.+)$/.exec(location.hash);
-  if (m && A[decodeURIComponent(m[1])]) render(decodeURIComponent(m[1]));
-  else if (!detail.hidden) { detail.hidden = true; detail.innerHTML = ""; }
+  if (m && A[decodeURIComponent(m[1])]) {
+    if (document.activeElement && document.activeElement !== document.body) opener = document.activeElement;
+    render(decodeURIComponent(m[1]));
+  } else if (!detail.hidden) { shown = null; detail.hidden = true; detail.innerHTML = ""; }
 }
 window.addEventListener("hashchange", fromHash);
 window.addEventListener("popstate", fromHash);
@@ -268,6 +272,10 @@ function chart(a, t0, t1) {
   });
   return s + '</svg><ul class="legend">' + legend + "</ul>";
 }
+// Outlines the open authority on the map (recolouring resets the paths' classes).
+function mark() {
+  if (shown) Array.prototype.forEach.call(map.querySelectorAll('[data-slug="' + shown + '"]'), function (e) { e.classList.add("on"); });
+}
 function render(slug) {
   var a = A[slug];
   if (!a) return;
@@ -308,7 +316,8 @@ function render(slug) {
   detail.hidden = false;
   detail.querySelector(".close").addEventListener("click", close);
   Array.prototype.forEach.call(document.querySelectorAll(".on,.sel"), function (e) { e.classList.remove("on", "sel"); });
-  Array.prototype.forEach.call(map.querySelectorAll('[data-slug="' + slug + '"]'), function (e) { e.classList.add("on"); });
+  shown = slug;
+  mark();
   var row = document.getElementById("r-" + slug);
   if (row) row.classList.add("sel");
   var title = document.getElementById("detail-title");

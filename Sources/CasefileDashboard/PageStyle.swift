@@ -75,6 +75,7 @@ tr.sel{background:#fff6d6}
 footer{margin-top:2em;padding-top:.6em;padding-bottom:2em;border-top:1px solid var(--line);color:var(--muted);font-size:.85em}
 .chart .go{fill:var(--go)}.chart .gg{fill:var(--gg)}.chart .gr{fill:var(--gr)}.chart .gi{fill:var(--gi)}.chart .gn{fill:var(--gn)}
 @media print{
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact;outline:none!important}
 body{font-size:9pt}.atlas{display:block}.controls,.tip,.skip,.detail .close,#filters{display:none!important}
 .map-wrap{max-width:15cm}h2{break-after:avoid}tr,li{break-inside:avoid}
 .scroll{overflow:visible}a{color:inherit;text-decoration:none}
