@@ -60,7 +60,8 @@ function badge(letter) { return '<span class="badge ' + cls(letter) + '">' + esc
 // The neighbours' table is narrow: the two long grades are abbreviated, as the sector writes them.
 var SHORT = {R: '<abbr title="requires improvement">RI</abbr>', N: '<abbr title="not judged">NJ</abbr>'};
 function chip(letter) {
-  return '<span class="badge ' + cls(letter) + '">' + (letter ? SHORT[letter] || cap(words(letter)) : '<abbr title="no graded inspection on file">none</abbr>') + "</span>";
+  var text = letter ? SHORT[letter] || cap(words(letter)) : '<abbr title="no graded inspection on file">none</abbr>';
+  return '<span class="badge ' + cls(letter) + '">' + text + "</span>";
 }
 function windowText(a) {
   var w = a.w;
@@ -265,7 +266,8 @@ function chart(a, t0, t1) {
       }
     });
     if (!pts.length) return;
-    s += '<polyline fill="none" stroke="' + INK[i] + '" stroke-width="2" stroke-dasharray="' + DASH[i] + '" points="' + pts.join(" ") + '"/>';
+    s += '<polyline fill="none" stroke="' + INK[i] + '" stroke-width="2" stroke-dasharray="' + DASH[i] +
+      '" points="' + pts.join(" ") + '"/>';
     pts.forEach(function (p) { var q = p.split(","); s += '<circle cx="' + q[0] + '" cy="' + q[1] + '" r="3" fill="' + INK[i] + '"/>'; });
     legend += '<li><svg width="30" height="8" aria-hidden="true"><line x1="0" y1="4" x2="30" y2="4" stroke="' + INK[i] +
       '" stroke-width="2" stroke-dasharray="' + DASH[i] + '"/></svg> ' + TITLE[ar] + "</li>";
@@ -280,16 +282,19 @@ function render(slug) {
   var a = A[slug];
   if (!a) return;
   var g = current(a), h = a.cur >= 0 ? a.h[a.cur] : null;
-  var s = '<div class="top"><h2 id="detail-title" tabindex="-1">' + esc(a.n) + '</h2><button type="button" class="close">Close</button></div>';
+  var s = '<div class="top"><h2 id="detail-title" tabindex="-1">' + esc(a.n) +
+    '</h2><button type="button" class="close">Close</button></div>';
   s += "<p>" + (a.r ? esc(a.r) : "") + (a.c ? " · DfE code " + esc(a.c) : "") + (a.f ? " · former authority" : "") + "</p>";
   s += '<div class="grid"><div><h3>Current grades</h3>';
   if (h) {
     s += "<p>From the " + FWL[h[0]] + " of " + span(h[2], h[3]) +
-      (a.ds !== null ? " (" + a.ds + " days before " + day(asOf) + ")" : "") + (a.pl !== null ? "; published " + a.pl + " days after" : "") + ".</p><dl class=\"grades\">";
+      (a.ds !== null ? " (" + a.ds + " days before " + day(asOf) + ")" : "") +
+      (a.pl !== null ? "; published " + a.pl + " days after" : "") + '.</p><dl class="grades">';
     Object.keys(TITLE).forEach(function (ar) { if (g[ar]) s += "<dt>" + TITLE[ar] + "</dt><dd>" + badge(g[ar]) + "</dd>"; });
     s += "</dl>";
   } else s += "<p>No graded inspection on file.</p>";
-  s += "<h3>Next ILACS inspection</h3><p>" + esc(windowText(a)) + "</p><p class=\"note\">" + esc(a.w[4]) + " An estimate from the framework’s cycle, not a date from Ofsted.</p></div>";
+  s += "<h3>Next ILACS inspection</h3><p>" + esc(windowText(a)) + '</p><p class="note">' + esc(a.w[4]) +
+    " An estimate from the framework’s cycle, not a date from Ofsted.</p></div>";
   s += "<div><h3>What needs to improve</h3>";
   if (a.imr >= 0) {
     s += '<p class="note">From the report on the ' + FWL[a.h[a.imr][0]] +
@@ -311,7 +316,9 @@ function render(slug) {
   }
   s += "</ol>";
   if (a.h.some(function (r) { return (r[0] === "ilacs" || r[0] === "sif") && r[5]; })) s += "<h3>Grades over time</h3>" + chart(a, t0, t1);
-  if (a.nb.length) s += '<h3>Statistical neighbours</h3><div class="scroll" id="neighbours">' + gradeTable([slug].concat(a.nb), slug) + "</div>";
+  if (a.nb.length) {
+    s += '<h3>Statistical neighbours</h3><div class="scroll" id="neighbours">' + gradeTable([slug].concat(a.nb), slug) + "</div>";
+  }
   detail.innerHTML = s;
   detail.hidden = false;
   detail.querySelector(".close").addEventListener("click", close);

@@ -95,8 +95,9 @@ import Testing
             + "<td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">151</td></tr>"))
         #expect(page.contains("<tr><th scope=\"row\">Care leavers</th><td class=\"num\">0</td><td class=\"num\">2</td>"))
         // The last 30 days hold the grade change and the withdrawal; 90 days the new report too.
-        #expect(page.contains("<li><strong>Last 30 days:</strong> 0 new reports; 1 grade change (2 judgements moved: 2 improved, 0 declined); 1 report withdrawn.</li>"))
-        #expect(page.contains("<li><strong>Last 90 days:</strong> 1 new report; 1 grade change (2 judgements moved: 2 improved, 0 declined); 1 report withdrawn.</li>"))
+        let moved = "1 grade change (2 judgements moved: 2 improved, 0 declined); 1 report withdrawn.</li>"
+        #expect(page.contains("<li><strong>Last 30 days:</strong> 0 new reports; " + moved))
+        #expect(page.contains("<li><strong>Last 90 days:</strong> 1 new report; " + moved))
     }
 
     @Test func textIsEscapedAndServerPathsAreNotLinked() {

@@ -24,8 +24,9 @@ import Testing
     }
 
     @Test func otherKinds() {
-        let added = ChangeRecord(seq: 2, id: "y", kind: .reportAdded, at: "2026-11-27T09:00:00Z", authority: Self.redbridge,
-                                 report: ReportRef(id: 3, framework: .focusedVisit, inspection: Self.span("2021-12-31", "2022-01-01"), url: nil))
+        let visit = ReportRef(id: 3, framework: .focusedVisit, inspection: Self.span("2021-12-31", "2022-01-01"), url: nil)
+        let added = ChangeRecord(
+            seq: 2, id: "y", kind: .reportAdded, at: "2026-11-27T09:00:00Z", authority: Self.redbridge, report: visit)
         #expect(Words.sentence(added)
             == "Ofsted's report on its focused visit of Redbridge children's services (31 December 2021 to 1 January 2022) is now on file.")
         var revised = added

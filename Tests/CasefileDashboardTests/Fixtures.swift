@@ -61,7 +61,9 @@ enum Fixture {
                     framework: .sif, inspection: span("2015-03-02", "2015-03-26"), grades: grades(.inadequate),
                     url: "https://files.ofsted.gov.uk/v1/file/2450001", withdrawn: true)
             ])
-        let ref = { (id: Int64, f: Framework, s: DateSpan) in ReportRef(id: id, framework: f, inspection: s, url: "https://files.ofsted.gov.uk/v1/file/\(id)") }
+        let ref = { (id: Int64, f: Framework, s: DateSpan) in
+            ReportRef(id: id, framework: f, inspection: s, url: "https://files.ofsted.gov.uk/v1/file/\(id)")
+        }
         let changes = [
             ChangeRecord(
                 seq: 7, id: "00000000-0000-4000-8000-000000000007", kind: .reportAdded, at: "2026-09-10T06:00:00Z",

@@ -39,16 +39,17 @@ public enum SyntheticDashboard {
                 }
                 // No overall grade from April 2026.
                 if start < LocalDate(year: 2026, month: 4, day: 1)! { grades[.overall] = grade }
-                reports.append(report(&rng, framework, span, grades, kind: framework == .ilacs ? (length <= 5 ? .short : .standard) : nil))
+                let kind: InspectionKind? = framework == .ilacs ? (length <= 5 ? .short : .standard) : nil
+                reports.append(report(&rng, framework, span, grades, kind: kind))
                 let next = start.adding(months: grade == .inadequate ? 24 + Int(rng.next() % 8) : 30 + Int(rng.next() % 14))
                 if grade == .inadequate {
                     for k in 1...4 {
                         let v = start.adding(months: 5 * k)
-                        if v < next && v < asOf.adding(days: -50) { reports.append(report(&rng, .monitoringVisit, DateSpan(start: v, end: v.adding(days: 1)), [:])) }
+                        if v < next && v < asOf.adding(days: -50) { reports.append(visit(&rng, .monitoringVisit, v)) }
                     }
                 } else if rng.next() % 2 == 0 {
                     let v = start.adding(months: 14 + Int(rng.next() % 8))
-                    if v < next && v < asOf.adding(days: -50) { reports.append(report(&rng, .focusedVisit, DateSpan(start: v, end: v.adding(days: 1)), [:])) }
+                    if v < next && v < asOf.adding(days: -50) { reports.append(visit(&rng, .focusedVisit, v)) }
                 }
                 start = next
                 framework = .ilacs
@@ -56,13 +57,17 @@ public enum SyntheticDashboard {
             }
             // Pad (or trim) to the quota with visits between the inspections.
             while reports.count < quota {
-                let v = LocalDate(year: 2013, month: 6, day: 1)!.adding(days: Int(rng.next() % UInt64(asOf.dayNumber - 15_857 - 50)))
+                let first = LocalDate(year: 2013, month: 6, day: 1)!
+                let v = first.adding(days: Int(rng.next() % UInt64(asOf.dayNumber - first.dayNumber - 50)))
                 let kind: Framework = rng.next() % 3 == 0 ? .jtai : .focusedVisit
-                reports.append(report(&rng, kind, DateSpan(start: v, end: v.adding(days: kind == .jtai ? 4 : 1)), [:]))
+                reports.append(visit(&rng, kind, v))
             }
-            while reports.count > max(2, quota), let i = reports.lastIndex(where: { $0.grades.isEmpty }) { reports.remove(at: i) }
+            while reports.count > max(2, quota), let i = reports.lastIndex(where: { $0.grades.isEmpty }) {
+                reports.remove(at: i)
+            }
             // The newest graded report carries its improvement points.
-            if let i = reports.indices.filter({ !reports[$0].grades.isEmpty }).max(by: { reports[$0].inspection.start < reports[$1].inspection.start }) {
+            let gradedIndices = reports.indices.filter { !reports[$0].grades.isEmpty }
+            if let i = gradedIndices.max(by: { reports[$0].inspection.start < reports[$1].inspection.start }) {
                 reports[i].improvements = (0..<(4 + Int(rng.next() % 4))).map { k in sentence(&rng, k) }
                 let graded = reports.filter { !$0.grades.isEmpty }.sorted { $0.inspection.start < $1.inspection.start }
                 if graded.count >= 2, reports[i].inspection.start > asOf.adding(days: -200) {
@@ -76,18 +81,26 @@ public enum SyntheticDashboard {
                     reportID += 1
                     let ref = ReportRef(id: reportID, framework: b.framework, inspection: b.inspection, url: b.url)
                     seq += 1
-                    changes.append(ChangeRecord(seq: seq, id: uuid(seq), kind: .reportAdded, at: "\(at)T06:00:00Z", authority: authority, report: ref))
+                    changes.append(ChangeRecord(
+                        seq: seq, id: uuid(seq), kind: .reportAdded, at: "\(at)T06:00:00Z", authority: authority, report: ref))
                     if !moves.isEmpty {
                         seq += 1
                         changes.append(ChangeRecord(
                             seq: seq, id: uuid(seq), kind: .gradeChanged, at: "\(at)T06:00:00Z", authority: authority, report: ref,
-                            grades: moves, previous: ReportRef(id: reportID + 10_000, framework: a.framework, inspection: a.inspection, url: a.url)))
+                            grades: moves,
+                            previous: ReportRef(id: reportID + 10_000, framework: a.framework, inspection: a.inspection, url: a.url)))
                     }
                 }
             }
-            authorities.append(DashboardAuthority(slug: m.slug, name: m.name, region: region, code: String(300 + n), reports: reports))
+            authorities.append(
+                DashboardAuthority(slug: m.slug, name: m.name, region: region, code: String(300 + n), reports: reports))
         }
         return DashboardData(asOf: asOf, version: "0.0.0-synthetic", authorities: authorities, changes: changes)
+    }
+
+    /// A focused or monitoring visit of two days, or a JTAI of five.
+    static func visit(_ rng: inout SplitMix64, _ f: Framework, _ day: LocalDate) -> DashboardReport {
+        report(&rng, f, DateSpan(start: day, end: day.adding(days: f == .jtai ? 4 : 1)), [:])
     }
 
     static func pick(_ rng: inout SplitMix64) -> Grade {
