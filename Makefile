@@ -11,7 +11,8 @@ SWIFT_FLAGS  ?= --explicit-target-dependency-import-check error
 DEB_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev libxml2-dev \
                 libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev \
                 libfreetype-dev libharfbuzz-dev libpng-dev libbrotli-dev zlib1g-dev \
-                poppler-utils python3 python3-pyftpdlib
+                poppler-utils python3 python3-pyftpdlib \
+                chromium chromium-driver python3-selenium
 SUDO         := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null && echo sudo)
 
 PREFIX       ?= /usr/local
@@ -22,7 +23,7 @@ UNITDIR       = $(PREFIX)/lib/systemd/system
 MANDIR        = $(PREFIX)/share/man/man1
 RELEASE       = .build/release
 
-.PHONY: deps build demo check test release bench install clean
+.PHONY: deps build demo check test release bench bench-dashboard install clean
 
 deps:
 	@missing=""; \
@@ -59,6 +60,14 @@ release: deps
 # phases; urlwatch alongside when pip can install it). Prints a table.
 bench: release
 	python3 Tests/Benchmarks/sync_benchmark.py --bin .build/release --urlwatch --breakdown
+
+# The dashboard benchmark on a release build: the page for 153 authorities and
+# 2,000 synthetic reports (time, peak memory, size), then headless Chromium's
+# time to a painted map on that page (offline, from file://).
+bench-dashboard: deps
+	$(SWIFT) build -c release $(SWIFT_FLAGS) --product casefile-dashboard-bench
+	$(RELEASE)/casefile-dashboard-bench --out .build/dashboard-bench.html
+	/usr/bin/python3 Tests/Support/dashboard_browser.py paint .build/dashboard-bench.html --runs 5
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: binaries, units, sysusers and
 # tmpfiles snippets, the config (never over an existing one), man pages and

@@ -110,9 +110,17 @@ let package = Package(
         ]),
         .executableTarget(name: "casefilectl", dependencies: ["CasefileCLI"], linkerSettings: programLinking),
 
+        // The dashboard page (one self-contained HTML file) and the due-window
+        // rule; the map and the statistical neighbours are compiled in
+        // (Data/generate.py), so no resource folder is needed at run time.
+        .target(name: "CasefileDashboard", dependencies: ["CasefileModel"], exclude: ["Data"]),
+
         // The parser benchmark (release builds): MuPDF extraction, parsing and
         // bare pdftotext side by side on a folder of PDFs.
         .executableTarget(name: "casefile-bench", dependencies: ["CasefileExtract", "CasefileParse", "CasefileModel"]),
+        // The dashboard benchmark (release builds): the page for 153 authorities
+        // and 2,000 synthetic reports, time, peak memory and size.
+        .executableTarget(name: "casefile-dashboard-bench", dependencies: ["CasefileDashboard", "DashboardSamples"]),
 
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
@@ -142,6 +150,11 @@ let package = Package(
             "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Golden"]),
+        // Synthetic dashboard snapshots for the dashboard's tests and benchmark.
+        .target(name: "DashboardSamples", dependencies: ["CasefileDashboard", "CasefileModel"], path: "Tests/DashboardSamples"),
+        .testTarget(name: "CasefileDashboardTests", dependencies: [
+            "CasefileDashboard", "CasefileModel", "CasefileTestKit", "DashboardSamples",
+        ]),
         .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileParse", "CasefileTestKit"]),
     ]
 )
