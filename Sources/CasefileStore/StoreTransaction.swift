@@ -127,6 +127,18 @@ public struct StoreTransaction {
         try StoreCoding.changeRecords(db, seqs: seqs)
     }
 
+    /// Runs `body` in a savepoint: when it throws, what it wrote is rolled
+    /// back, and the rest of the transaction stands.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var value: T?
+        try db.inSavepoint {
+            value = try body()
+            return .commit
+        }
+        guard let value else { throw StoreError(.corrupt, "a savepoint ended without a value") }
+        return value
+    }
+
     private func insertContent(_ report: Report, reportID: Int64) throws {
         for j in report.judgements {
             try JudgementRow(reportId: reportID, area: j.area, grade: j.grade, title: j.title).insert(db)

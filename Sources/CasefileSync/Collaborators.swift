@@ -39,12 +39,18 @@ public struct SyncSettings: Sendable, Equatable {
     public var notifyInitialSync: Bool
     /// Which channels hear of which changes.
     public var announcer: Announcer
+    /// Documents read (extracted and parsed) at once.
+    public var readers: Int
 
-    public init(sources: [ScheduledSource], fetch: FetchSettings, notifyInitialSync: Bool, announcer: Announcer) {
+    public init(
+        sources: [ScheduledSource], fetch: FetchSettings, notifyInitialSync: Bool, announcer: Announcer,
+        readers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.sources = sources
         self.fetch = fetch
         self.notifyInitialSync = notifyInitialSync
         self.announcer = announcer
+        self.readers = readers
     }
 }
 

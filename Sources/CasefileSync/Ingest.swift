@@ -22,6 +22,8 @@ public protocol IngestUnitOfWork {
     ) throws -> Int64
     func enqueue(change seq: Int64, channel: String, at: Date) throws
     func changes(seqs: [Int64]) throws -> [ChangeRecord]
+    /// Runs `body` so that what it writes is undone, alone, when it throws.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
 }
 
 extension StoreTransaction: IngestUnitOfWork {}
@@ -35,6 +37,20 @@ public protocol IngestStore: Sendable {
 extension CasefileStore: IngestStore {
     public func unitOfWork<T>(_ body: (any IngestUnitOfWork) throws -> T) throws -> T {
         try write { try body($0) }
+    }
+}
+
+/// One read document of a batch.
+public struct BatchItem: Sendable {
+    public var document: IngestDocument
+    public var report: Report
+    /// The name to file the authority under.
+    public var authorityName: String
+
+    public init(document: IngestDocument, report: Report, authorityName: String) {
+        self.document = document
+        self.report = report
+        self.authorityName = authorityName
     }
 }
 
@@ -138,6 +154,27 @@ public struct Ingestor: Sendable {
                 seqs.append(seq)
             }
             return IngestResult(reportID: reportID, outcome: outcome, changes: try work.changes(seqs: seqs))
+        }
+    }
+
+    /// Stores several read documents in ONE transaction, each in its own
+    /// savepoint: a document that fails (a constraint) is left out alone
+    /// and its failure returned; the others commit together. A failure of
+    /// the store itself (a full disk) throws, and nothing is stored.
+    public func ingestBatch(_ items: [BatchItem], announcer: Announcer, at: Date) throws -> [Result<IngestResult, any Error>] {
+        try store.unitOfWork { work in
+            try items.map { item in
+                do {
+                    return .success(try work.savepoint {
+                        try Self.ingest(
+                            item.document, report: item.report, authorityName: item.authorityName, announcer: announcer,
+                            quiet: false, at: at, in: work)
+                    })
+                } catch {
+                    if StoreFault.of(error) != nil { throw error }
+                    return .failure(error)
+                }
+            }
         }
     }
 

@@ -99,8 +99,9 @@ extension SyncService {
         let tally = Tally()
         let found = listing.documents.count
         progress?(SyncProgress(source: source.name, found: found, done: before))
-        await sources.fetchEach(requests) { outcome in
-            await self.handle(outcome, source: source.name, state: states[outcome.url], announcer: announcer, tally: tally)
+        await runPipeline(
+            requests, source: source.name, states: states, announcer: announcer, readers: settings.readers, tally: tally
+        ) {
             if let progress, tally.countHandled(of: found) {
                 progress(SyncProgress(source: source.name, found: found, done: before + tally.summary))
             }
@@ -137,67 +138,12 @@ extension SyncService {
         return summary
     }
 
-    /// One fetch outcome; runs on the actor, one at a time.
-    private func handle(
-        _ outcome: FetchOutcome, source: String, state: DocumentState?, announcer: Announcer, tally: Tally
-    ) async {
-        heartbeat.beat()
-        if let problem = board.storeProblem {
-            // Nothing can be recorded: the document is fetched again once the store recovers.
-            tally.summary.failed += 1
-            tally.summary.errors.append("\(source): \(outcome.url): not stored: \(problem.message)")
-            return
-        }
-        switch outcome {
-        case .notModified(let url, let etag, let lastModified):
-            tally.summary.notModified += 1
-            recordNotModified(url: url, source: source, state: state, etag: etag, lastModified: lastModified)
-        case .failed(let failure):
-            tally.summary.failed += 1
-            tally.summary.errors.append("\(source): \(failure.url): \(failure.reason)")
-            logger.error("source \(source): \(failure.url): \(failure.reason)", metadata: ["source": "\(source)"])
-            recordStore("the failure of \(failure.url)") {
-                try store.recordDocumentFailure(url: failure.url, source: source, reason: failure.reason, at: clock.now())
-            }
-        case .fetched(let doc):
-            tally.summary.fetched += 1
-            let bytesHash = SHA256.tagged(doc.bytes)
-            if let state, state.bytesHash == bytesHash, state.lastError == nil {
-                // Same bytes as on file: no parse, no write beyond the validators.
-                tally.summary.notModified += 1
-                recordNotModified(url: doc.url, source: source, state: state, etag: doc.etag, lastModified: doc.lastModified)
-                return
-            }
-            let ingest = IngestDocument(
-                url: doc.url, source: source, bytes: doc.bytes, bytesHash: bytesHash, contentType: doc.contentType,
-                etag: doc.etag, lastModified: doc.lastModified)
-            switch await process(ingest, announcer: announcer) {
-            case .success(let changes):
-                tally.summary.parsed += 1
-                tally.summary.changes += changes.count
-                for change in changes {
-                    logger.info(
-                        "\(change.kind.rawValue): \(change.authority.name) \(change.report.framework.rawValue) \(change.report.inspection.start)–\(change.report.inspection.end)",
-                        metadata: ["seq": "\(change.seq)", "change": "\(change.id)", "source": "\(source)"])
-                }
-            case .failure(let error):
-                tally.summary.failed += 1
-                tally.summary.errors.append("\(source): \(doc.url): \(error)")
-                logger.error("source \(source): \(doc.url): not stored: \(error)", metadata: ["source": "\(source)"])
-                if case .store = error { return }  // the store's own failure: nothing to record it in
-                recordStore("the failure of \(doc.url)") {
-                    try store.recordDocumentFailure(url: doc.url, source: source, reason: "\(error)", at: clock.now())
-                }
-            }
-        }
-    }
-
     /// A document that did not change. Nothing is written when the store
     /// already says all there is to say: same validators, no error to
     /// clear. So a sync where nothing changed writes one row per source (its
     /// last success), not one per document, and the document rows keep the
     /// time of their last fetch with a body.
-    private func recordNotModified(url: String, source: String, state: DocumentState?, etag: String?, lastModified: String?) {
+    func recordNotModified(url: String, source: String, state: DocumentState?, etag: String?, lastModified: String?) {
         if let state, state.lastError == nil,
            etag == nil || etag == state.etag, lastModified == nil || lastModified == state.lastModified {
             return

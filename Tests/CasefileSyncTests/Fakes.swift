@@ -116,6 +116,15 @@ final class FakeIngestStore: IngestStore, @unchecked Sendable {
         }
         func enqueue(change seq: Int64, channel: String, at: Date) throws { state.outbox.append((seq, channel)) }
         func changes(seqs: [Int64]) throws -> [ChangeRecord] { state.changes.filter { seqs.contains($0.seq) } }
+        func savepoint<T>(_ body: () throws -> T) throws -> T {
+            let saved = state
+            do {
+                return try body()
+            } catch {
+                state = saved
+                throw error
+            }
+        }
     }
 }
 

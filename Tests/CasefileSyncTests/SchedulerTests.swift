@@ -98,6 +98,24 @@ struct SchedulerTests {
         }
     }
 
+    @Test func manyDocumentsAreReadInParallelAndStoredInBatches() async throws {
+        var docs: [String: String] = [:]
+        for i in 0..<40 {
+            let day = 1 + i % 28, month = 1 + i / 28
+            let start = String(format: "2019-%02d-%02d", month, day)
+            docs["https://example.org/r\(i)"] = "\(start) \(start) good"
+        }
+        docs["https://example.org/junk"] = "not a report"
+        sources.set("a", docs)
+        var s = settings(["a"])
+        s.readers = 4
+        let sync = service(s)
+        let result = try await sync.syncNow(source: "a")
+        #expect(result.fetched == 41 && result.parsed == 40 && result.failed == 1)
+        #expect(try store.counts().reports == 40)
+        #expect(try store.documentState(url: "https://example.org/junk")?.lastError == "not a report")
+    }
+
     @Test func aFailingSourceBacksOffAndRecoversByItself() async throws {
         sources.fail("a")
         let sync = service(settings(["a"]))
