@@ -52,11 +52,16 @@ let package = Package(
         .target(name: "PDFText", dependencies: ["CMuPDF"], linkerSettings: mupdfLibraries.map { .linkedLibrary($0) }),
         // libxml2: report pages, crawl listings (HTML) and feeds (XML).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // OpenSSL's libcrypto from Debian's libssl-dev (libcurl loads it anyway):
+        // SHA-256 and HMAC-SHA256.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Value types shared by everything.
         .target(name: "CasefileModel"),
+        // SHA-256 and HMAC-SHA256 from libcrypto.
+        .target(name: "CasefileDigest", dependencies: ["CCrypto"]),
         // text → Report; pure.
-        .target(name: "CasefileParse", dependencies: ["CasefileModel", "PDFText", "CLibXML2"], exclude: ["Data"]),
+        .target(name: "CasefileParse", dependencies: ["CasefileModel", "CasefileDigest", "PDFText", "CLibXML2"], exclude: ["Data"]),
         // (stored, new) → changes; pure.
         .target(name: "CasefileDiff", dependencies: ["CasefileModel"]),
         // A small libcurl client: one request, one response.
@@ -67,12 +72,12 @@ let package = Package(
         .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP", "CLibXML2"]),
         // SQLite through GRDB (on the system libsqlite3).
         .target(name: "CasefileStore", dependencies: [
-            "CasefileModel", "CasefileDiff",
+            "CasefileModel", "CasefileDiff", "CasefileDigest",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Outbox worker and channels.
         .target(name: "CasefileNotify", dependencies: [
-            "CasefileModel", "CasefileStore", "CasefileControl", "CasefileHTTP",
+            "CasefileModel", "CasefileStore", "CasefileControl", "CasefileHTTP", "CasefileDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -81,7 +86,7 @@ let package = Package(
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
             "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileDiff", "CasefileFetch", "CasefileStore",
-            "CasefileNotify", "CasefileControl", "CasefileHTTP",
+            "CasefileNotify", "CasefileControl", "CasefileHTTP", "CasefileDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -108,15 +113,20 @@ let package = Package(
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
         .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
+        .testTarget(name: "CasefileDigestTests", dependencies: ["CasefileDigest"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileStoreTests", dependencies: [
-            "CasefileStore", "CasefileDiff", "CasefileModel", "CasefileParse", "CasefileTestKit",
+            "CasefileStore", "CasefileDiff", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
         ]),
         .testTarget(name: "CasefileConfigTests", dependencies: ["CasefileConfig", "CasefileModel", "CasefileTestKit"]),
-        .testTarget(name: "CasefileFetchTests", dependencies: ["CasefileFetch", "CasefileHTTP", "CasefileModel", "CasefileTestKit"]),
+        .testTarget(name: "CasefileFetchTests", dependencies: [
+            "CasefileFetch", "CasefileHTTP", "CasefileDigest", "CasefileModel", "CasefileTestKit",
+        ]),
         .testTarget(name: "CasefileDaemonTests", dependencies: [
             "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
         ]),
-        .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileParse", "CasefileTestKit"]),
+        .testTarget(name: "CasefileEndToEndTests", dependencies: [
+            "CasefileControl", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
+        ]),
     ]
 )

@@ -1,4 +1,5 @@
 import CasefileControl
+import CasefileDigest
 import CasefileFetch
 import CasefileModel
 import CasefileNotify

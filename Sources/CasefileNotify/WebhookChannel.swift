@@ -1,4 +1,5 @@
 import CasefileControl
+import CasefileDigest
 import CasefileHTTP
 import CasefileModel
 import Foundation
