@@ -60,6 +60,11 @@ let package = Package(
         .target(name: "CasefileModel"),
         // SHA-256 and HMAC-SHA256 from libcrypto.
         .target(name: "CasefileDigest", dependencies: ["CCrypto"]),
+        // Child processes: posix_spawn in a process group of their own, pipes,
+        // timeouts, a clean environment. CSpawnShim reaches the glibc
+        // extensions (pipe2, addclosefrom_np) and pidfd_open.
+        .target(name: "CSpawnShim"),
+        .target(name: "CasefileSpawn", dependencies: ["CSpawnShim"]),
         // text → Report; pure.
         .target(name: "CasefileParse", dependencies: ["CasefileModel", "CasefileDigest", "PDFText", "CLibXML2"], exclude: ["Data"]),
         // (stored, new) → changes; pure.
@@ -114,6 +119,7 @@ let package = Package(
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
         .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
         .testTarget(name: "CasefileDigestTests", dependencies: ["CasefileDigest"]),
+        .testTarget(name: "CasefileSpawnTests", dependencies: ["CasefileSpawn", "CasefileTestKit"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileStoreTests", dependencies: [
             "CasefileStore", "CasefileDiff", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
