@@ -16,8 +16,9 @@ struct SHA256Tests {
     }
 
     @Test func oneMillionAs() {
-        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
-            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func updatesInPiecesEqualOneUpdate() {
@@ -52,21 +53,24 @@ struct SHA256Tests {
 @Suite("HMAC-SHA256")
 struct HMACTests {
     @Test func rfc4231TestCase2() {
-        #expect(HMACSHA256.hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
-            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            HMACSHA256.hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     @Test func longKeyIsHashedFirst() {
         // RFC 4231 test case 6: a 131-byte key.
         let key = [UInt8](repeating: 0xaa, count: 131)
-        #expect(HMACSHA256.hex(key: key, message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
-            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        #expect(
+            HMACSHA256.hex(key: key, message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
     @Test func emptyKeyAndMessage() {
         // The well-known HMAC-SHA256 of nothing under the empty key.
-        #expect(HMACSHA256.hex(key: [], message: [])
-            == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+        #expect(
+            HMACSHA256.hex(key: [], message: [])
+                == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
         #expect(HMACSHA256.mac(key: [], message: []).count == 32)
     }
 }
