@@ -82,7 +82,7 @@ let package = Package(
         ]),
         // Outbox worker and channels.
         .target(name: "CasefileNotify", dependencies: [
-            "CasefileModel", "CasefileStore", "CasefileControl", "CasefileHTTP", "CasefileDigest",
+            "CasefileModel", "CasefileStore", "CasefileControl", "CasefileHTTP", "CasefileDigest", "CasefileSpawn",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -120,6 +120,7 @@ let package = Package(
         .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
         .testTarget(name: "CasefileDigestTests", dependencies: ["CasefileDigest"]),
         .testTarget(name: "CasefileSpawnTests", dependencies: ["CasefileSpawn", "CasefileTestKit"]),
+        .testTarget(name: "CasefileNotifyTests", dependencies: ["CasefileNotify", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileStoreTests", dependencies: [
             "CasefileStore", "CasefileDiff", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
