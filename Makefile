@@ -8,7 +8,7 @@
 SWIFT        ?= swift
 # The build checks the import graph: a module may import only what it declares.
 SWIFT_FLAGS  ?= --explicit-target-dependency-import-check error
-DEB_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev libxml2-dev \
+DEB_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev \
                 libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev \
                 libfreetype-dev libharfbuzz-dev libpng-dev libbrotli-dev zlib1g-dev \
                 poppler-utils python3 python3-pyftpdlib \

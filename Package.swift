@@ -54,11 +54,21 @@ let package = Package(
         .target(name: "PDFText", dependencies: ["CMuPDF"], linkerSettings: mupdfLibraries.map { .linkedLibrary($0) }),
         // libxml2: report pages, crawl listings (HTML) and feeds (XML).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // OpenSSL's libcrypto from Debian's libssl-dev (libcurl loads it anyway):
+        // SHA-256 and HMAC-SHA256.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Value types shared by everything.
         .target(name: "CasefileModel"),
+        // SHA-256 and HMAC-SHA256 from libcrypto.
+        .target(name: "CasefileDigest", dependencies: ["CCrypto"]),
+        // Child processes: posix_spawn in a process group of their own, pipes,
+        // timeouts, a clean environment. CSpawnShim reaches the glibc
+        // extensions (pipe2, addclosefrom_np) and pidfd_open.
+        .target(name: "CSpawnShim"),
+        .target(name: "CasefileSpawn", dependencies: ["CSpawnShim"]),
         // text → Report; pure: no C module, no I/O.
-        .target(name: "CasefileParse", dependencies: ["CasefileModel"], exclude: ["Data"]),
+        .target(name: "CasefileParse", dependencies: ["CasefileModel", "CasefileDigest"], exclude: ["Data"]),
         // bytes → text (PDF through MuPDF, HTML through libxml2) → Report.
         .target(name: "CasefileExtract", dependencies: ["CasefileModel", "CasefileParse", "PDFText", "CLibXML2"]),
         // (stored, new) → changes; pure.
@@ -71,15 +81,15 @@ let package = Package(
         .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP", "CLibXML2"]),
         // SQLite through GRDB (on the system libsqlite3).
         .target(name: "CasefileStore", dependencies: [
-            "CasefileModel",
+            "CasefileModel", "CasefileDigest",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The notification channels: command, webhook, email.
-        .target(name: "CasefileNotify", dependencies: ["CasefileModel", "CasefileHTTP"]),
+        .target(name: "CasefileNotify", dependencies: ["CasefileModel", "CasefileHTTP", "CasefileDigest", "CasefileSpawn"]),
         // The rules: ingest, announcements, the outbox's delivery policy and
         // the scheduler, over the store, the fetcher and the channels.
         .target(name: "CasefileSync", dependencies: [
-            "CasefileModel", "CasefileDiff", "CasefileStore", "CasefileFetch", "CasefileNotify", "CasefileControl",
+            "CasefileModel", "CasefileDiff", "CasefileDigest", "CasefileStore", "CasefileFetch", "CasefileNotify", "CasefileControl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -88,7 +98,7 @@ let package = Package(
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
             "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileExtract", "CasefileFetch", "CasefileStore",
-            "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP",
+            "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP", "CasefileDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -125,6 +135,9 @@ let package = Package(
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
         .testTarget(name: "CasefileModelTests", dependencies: ["CasefileModel"]),
+        .testTarget(name: "CasefileDigestTests", dependencies: ["CasefileDigest"]),
+        .testTarget(name: "CasefileSpawnTests", dependencies: ["CasefileSpawn", "CasefileTestKit"]),
+        .testTarget(name: "CasefileNotifyTests", dependencies: ["CasefileNotify", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
         // Extraction (hand-made PDFs and HTML) and the real-PDF corpus.
         .testTarget(name: "CasefileExtractTests", dependencies: [
@@ -132,7 +145,7 @@ let package = Package(
         ]),
         // The store through the ingest rules' own write path, and the differ.
         .testTarget(name: "CasefileStoreTests", dependencies: [
-            "CasefileStore", "CasefileSync", "CasefileDiff", "CasefileModel", "CasefileParse", "CasefileTestKit",
+            "CasefileStore", "CasefileSync", "CasefileDiff", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
         ]),
         .testTarget(name: "CasefileSyncTests", dependencies: [
             "CasefileSync", "CasefileStore", "CasefileDiff", "CasefileFetch", "CasefileNotify", "CasefileControl",
@@ -140,7 +153,9 @@ let package = Package(
             .product(name: "Clocks", package: "swift-clocks"),
         ]),
         .testTarget(name: "CasefileConfigTests", dependencies: ["CasefileConfig", "CasefileModel", "CasefileTestKit"]),
-        .testTarget(name: "CasefileFetchTests", dependencies: ["CasefileFetch", "CasefileHTTP", "CasefileModel", "CasefileTestKit"]),
+        .testTarget(name: "CasefileFetchTests", dependencies: [
+            "CasefileFetch", "CasefileHTTP", "CasefileDigest", "CasefileModel", "CasefileTestKit",
+        ]),
         .testTarget(name: "CasefileDaemonTests", dependencies: [
             "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
         ]),
@@ -155,6 +170,8 @@ let package = Package(
         .testTarget(name: "CasefileDashboardTests", dependencies: [
             "CasefileDashboard", "CasefileModel", "CasefileTestKit", "DashboardSamples",
         ]),
-        .testTarget(name: "CasefileEndToEndTests", dependencies: ["CasefileControl", "CasefileModel", "CasefileParse", "CasefileTestKit"]),
+        .testTarget(name: "CasefileEndToEndTests", dependencies: [
+            "CasefileControl", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
+        ]),
     ]
 )

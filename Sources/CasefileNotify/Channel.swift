@@ -1,4 +1,5 @@
 import CasefileModel
+import CasefileSpawn
 import Foundation
 
 /// Why one delivery attempt failed: kept as the outbox row's last error.
@@ -28,9 +29,11 @@ extension NotificationChannel {
     public var retryDelay: Duration? { nil }
 }
 
-/// Runs a command with the change's JSON on stdin (DESIGN.md): exit 0 means
-/// delivered. `CASEFILE_CHANGE_ID`, `CASEFILE_CHANGE_KIND` and
-/// `CASEFILE_AUTHORITY` are set in its environment, plus `CASEFILE_STATE_DIR`.
+/// Runs a command with the change's JSON on stdin: exit 0 means delivered.
+/// `CASEFILE_CHANGE_ID`, `CASEFILE_CHANGE_KIND`, `CASEFILE_AUTHORITY` and
+/// `CASEFILE_CHANGE_SEQ` are set in its environment, on top of `environment`
+/// (the daemon passes its own, plus `CASEFILE_STATE_DIR`). A command that
+/// overruns its timeout is stopped with its whole process group.
 public struct CommandChannel: NotificationChannel {
     public let name: String
     public let maxAttempts: Int
@@ -57,97 +60,25 @@ public struct CommandChannel: NotificationChannel {
         env["CASEFILE_CHANGE_KIND"] = change.kind.rawValue
         env["CASEFILE_AUTHORITY"] = change.authority.slug
         env["CASEFILE_CHANGE_SEQ"] = String(change.seq)
-        let result = await CommandRunner.run(argv: argv, stdin: json, environment: env, timeout: timeout)
-        switch result {
-        case .exited(0, _):
+        let program = argv.first ?? ""
+        // Its stdout is not read; the end of stderr explains a failure. It
+        // gets 200 ms to stop after SIGTERM, as it always has.
+        let result = await Command(argv, environment: env).run(
+            stdin: Array(json), timeout: timeout, grace: .milliseconds(200), stdoutLimit: 0, stderrTail: 300)
+        switch result.outcome {
+        case .exited(0):
             return
-        case .exited(let code, let stderr):
-            throw DeliveryError("command \(argv[0]) exited with status \(code)\(stderr.isEmpty ? "" : ": " + stderr)")
-        case .killed(let why):
-            throw DeliveryError("command \(argv[0]) \(why)")
+        case .exited(let code):
+            let stderr = result.stderrText
+            throw DeliveryError("command \(program) exited with status \(code)\(stderr.isEmpty ? "" : ": " + stderr)")
+        case .signalled(let signal):
+            throw DeliveryError("command \(program) was killed by signal \(signal)")
+        case .timedOut:
+            throw DeliveryError("command \(program) did not finish within \(timeout.components.seconds) s and was stopped")
+        case .cancelled:
+            throw DeliveryError("command \(program) was stopped: the delivery was cancelled")
         case .cannotStart(let why):
-            throw DeliveryError("cannot run \(argv[0]): \(why)")
+            throw DeliveryError("cannot run \(program): \(why)")
         }
-    }
-}
-
-/// Runs a child process off the cooperative thread pool, feeding stdin,
-/// keeping the end of stderr for the error message, killing it at the timeout.
-enum CommandRunner {
-    enum Result: Sendable {
-        case exited(Int32, String)
-        case killed(String)
-        case cannotStart(String)
-    }
-
-    static func run(argv: [String], stdin: Data, environment: [String: String], timeout: Duration) async -> Result {
-        await withCheckedContinuation { (cont: CheckedContinuation<Result, Never>) in
-            DispatchQueue.global().async {
-                cont.resume(returning: runBlocking(argv: argv, stdin: stdin, environment: environment, timeout: timeout))
-            }
-        }
-    }
-
-    private static func runBlocking(argv: [String], stdin: Data, environment: [String: String], timeout: Duration) -> Result {
-        guard let first = argv.first else { return .cannotStart("empty command") }
-        let process = Process()
-        if first.contains("/") {
-            process.executableURL = URL(fileURLWithPath: first)
-            process.arguments = Array(argv.dropFirst())
-        } else {
-            // A bare name is looked up on PATH, as a shell would.
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = argv
-        }
-        process.environment = environment
-        let inPipe = Pipe()
-        let errPipe = Pipe()
-        process.standardInput = inPipe
-        process.standardError = errPipe
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return .cannotStart("\(error.localizedDescription)")
-        }
-        // Write stdin on its own thread: a command that does not read it must
-        // not block us past the timeout.
-        let writer = Thread {
-            // The throwing API: a command that exits without reading stdin gives
-            // EPIPE here, which the old write(_:) turns into a crash.
-            try? inPipe.fileHandleForWriting.write(contentsOf: stdin)
-            try? inPipe.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errBox = ErrBox()
-        let reader = Thread {
-            errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
-            errBox.done.signal()
-        }
-        reader.start()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline {
-            usleep(10_000)
-        }
-        if process.isRunning {
-            process.terminate()
-            usleep(200_000)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            return .killed("did not finish within \(Int(seconds)) s and was stopped")
-        }
-        process.waitUntilExit()
-        _ = errBox.done.wait(timeout: .now() + 2)
-        let stderr = String(decoding: errBox.data.suffix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if process.terminationReason == .uncaughtSignal {
-            return .killed("was killed by signal \(process.terminationStatus)")
-        }
-        return .exited(process.terminationStatus, stderr)
-    }
-
-    private final class ErrBox: @unchecked Sendable {
-        var data = Data()
-        let done = DispatchSemaphore(value: 0)
     }
 }

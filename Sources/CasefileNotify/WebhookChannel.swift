@@ -1,3 +1,4 @@
+import CasefileDigest
 import CasefileHTTP
 import CasefileModel
 import Foundation

@@ -1,3 +1,4 @@
+import CasefileDigest
 import CasefileModel
 
 /// One report's text being read: its cleaned lines (Text.swift), what each

@@ -1,3 +1,4 @@
+import CasefileDigest
 import CasefileModel
 
 /// Text of an inspection report → `Report`. Pure: no I/O, no C library.

@@ -1,3 +1,4 @@
+import CasefileDigest
 import CasefileModel
 import Foundation
 

@@ -1,4 +1,5 @@
 import CasefileFetch
+import CasefileDigest
 import CasefileModel
 import CasefileStore
 import Foundation

@@ -1,5 +1,6 @@
 import CasefileControl
 import CasefileFetch
+import CasefileDigest
 import CasefileModel
 import CasefileStore
 import Foundation

@@ -1,4 +1,5 @@
 import CasefileControl
+import CasefileDigest
 import CasefileModel
 import CasefileTestKit
 import Foundation

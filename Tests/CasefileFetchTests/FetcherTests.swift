@@ -1,3 +1,4 @@
+import CasefileDigest
 import CasefileFetch
 import CasefileHTTP
 import CasefileModel

@@ -1,4 +1,5 @@
 import CasefileDiff
+import CasefileDigest
 import CasefileModel
 import CasefileStore
 import CasefileSync

@@ -1,4 +1,5 @@
 import CasefileDiff
+import CasefileDigest
 import CasefileModel
 @_spi(Testing) import CasefileStore
 import CasefileSync

@@ -1,0 +1,188 @@
+import CSpawnShim
+import Glibc
+import Synchronization
+
+/// A long-lived child with a pipe to its stdin and one from its stdout: a
+/// helper that takes requests and answers them.
+///
+/// One writer and one reader at a time; each call has a deadline. Its
+/// signals go to its whole process group. Dropping the last reference to a
+/// child that has not been waited for kills its group and reaps it.
+public final class ChildProcess: Sendable {
+    /// Where the child's stderr goes.
+    public enum Stderr: Sendable {
+        case discard
+        /// The parent's own stderr (the journal, under systemd).
+        case inherit
+    }
+
+    public let pid: pid_t
+    private let input: SharedFD
+    private let output: SharedFD
+    private let pidfd: Int32
+    /// Set once the child is reaped; signals are sent only before that.
+    private let ended = Mutex<Termination?>(nil)
+
+    private init(pid: pid_t, pidfd: Int32, input: Int32, output: Int32) {
+        self.pid = pid
+        self.pidfd = pidfd
+        self.input = SharedFD(input)
+        self.output = SharedFD(output)
+    }
+
+    /// Starts the command with pipes for its stdin and stdout.
+    public static func start(_ command: Command, stderr: Stderr = .discard) async throws(SpawnError) -> ChildProcess {
+        let outcome: Result<ChildProcess, SpawnError> = try await onOwnThread {
+            do throws(SpawnError) {
+                let toChild = try makePipe(parentEnd: 1)
+                let fromChild: (read: Int32, write: Int32)
+                do throws(SpawnError) {
+                    fromChild = try makePipe(parentEnd: 0)
+                } catch {
+                    close(toChild.read)
+                    close(toChild.write)
+                    throw error
+                }
+                defer {
+                    close(toChild.read)
+                    close(fromChild.write)
+                }
+                do throws(SpawnError) {
+                    let started = try command.spawn(
+                        stdin: toChild.read, stdout: fromChild.write, stderr: stderr == .inherit ? CSPAWN_INHERIT : CSPAWN_DEVNULL)
+                    return .success(
+                        ChildProcess(pid: started.pid, pidfd: started.pidfd, input: toChild.write, output: fromChild.read))
+                } catch {
+                    close(toChild.write)
+                    close(fromChild.read)
+                    throw error
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Writes all of `bytes` to the child's stdin.
+    public func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant) async throws(SpawnError) {
+        guard let fd = input.lease() else { throw SpawnError(.closed, "the child's input is closed") }
+        defer { input.release() }
+        let failure: SpawnError? = try await onOwnThread {
+            var written = 0
+            while written < bytes.count {
+                var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
+                if pollUntil(&fds, deadline: deadline) == 0 { return SpawnError(.timedOut, "writing to the child timed out") }
+                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+                if n >= 0 {
+                    written += n
+                } else if errno == EPIPE {
+                    return SpawnError(.closed, "the child closed its input")
+                } else if errno != EAGAIN && errno != EINTR {
+                    return SpawnError(.failed, "writing to the child: \(errnoText(errno))")
+                }
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Closes the child's stdin: it reads the end of its input.
+    public func closeInput() { input.close() }
+
+    /// Reads what the child has written, at most `maximum` bytes and at
+    /// least one; an empty array at the end of its output.
+    public func read(upTo maximum: Int, deadline: ContinuousClock.Instant) async throws(SpawnError) -> [UInt8] {
+        guard let fd = output.lease() else { return [] }
+        defer { output.release() }
+        let outcome: Result<[UInt8], SpawnError> = try await onOwnThread {
+            var buffer = [UInt8](repeating: 0, count: max(1, maximum))
+            while true {
+                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+                if pollUntil(&fds, deadline: deadline) == 0 { return .failure(SpawnError(.timedOut, "reading from the child timed out")) }
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n >= 0 { return .success(Array(buffer[0..<n])) }
+                if errno != EAGAIN && errno != EINTR {
+                    return .failure(SpawnError(.failed, "reading from the child: \(errnoText(errno))"))
+                }
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Reads exactly `count` bytes; `.closed` if its output ends first.
+    public func read(exactly count: Int, deadline: ContinuousClock.Instant) async throws(SpawnError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            let more = try await read(upTo: count - bytes.count, deadline: deadline)
+            if more.isEmpty { throw SpawnError(.closed, "the child's output ended after \(bytes.count) of \(count) bytes") }
+            bytes += more
+        }
+        return bytes
+    }
+
+    /// Sends a signal to the child's process group, unless it has been reaped.
+    public func signalGroup(_ signal: Int32) {
+        ended.withLock { ended in
+            if ended == nil { CasefileSpawn.signalGroup(of: pid, signal) }
+        }
+    }
+
+    /// Waits until the child exits, reaps it and says how it ended.
+    public func wait() async -> Termination {
+        if let done = ended.withLock({ $0 }) { return done }
+        let pidfd = self.pidfd
+        // Without a thread, the group is killed: nothing else can end the wait.
+        let ready =
+            (try? await onOwnThread {
+                var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+                return pollUntil(&fds, deadline: nil) > 0
+            }) ?? false
+        if !ready { signalGroup(SIGKILL) }
+        return reapOnce()
+    }
+
+    /// Stops the child's process group: SIGTERM, and SIGKILL if it has not
+    /// exited `grace` later. Returns how the child ended.
+    public func terminate(grace: Duration = .seconds(2)) async -> Termination {
+        signalGroup(SIGTERM)
+        let pidfd = self.pidfd
+        let deadline = ContinuousClock.now + grace
+        _ = try? await onOwnThread {
+            var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+            return pollUntil(&fds, deadline: deadline)
+        }
+        // Anything left in its group (a grandchild that ignored SIGTERM) goes too.
+        signalGroup(SIGKILL)
+        return await wait()
+    }
+
+    private func reapOnce() -> Termination {
+        ended.withLock { ended in
+            if let done = ended { return done }
+            let done = reap(pid)
+            ended = done
+            return done
+        }
+    }
+
+    deinit {
+        input.close()
+        output.close()
+        let (pid, pidfd) = (self.pid, self.pidfd)
+        if ended.withLock({ $0 }) != nil {
+            close(pidfd)
+            return
+        }
+        CasefileSpawn.signalGroup(of: pid, SIGKILL)
+        // Reaped off this thread, which may be one of the cooperative pool's.
+        let rc = startThread {
+            _ = reap(pid)
+            close(pidfd)
+        }
+        if rc != 0 {
+            _ = reap(pid)
+            close(pidfd)
+        }
+    }
+}
