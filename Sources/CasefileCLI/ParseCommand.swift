@@ -11,9 +11,19 @@ struct Parse: CLICommand {
         abstract: "Parse one report (a file or a URL) and print it; no daemon needed.")
     @Argument(help: "A file path, or an http(s):// or file:// URL.") var input: String
     @Flag(help: "Print the report as JSON (stable fields).") var json = false
+    @Flag(help: "Print the text the parser reads (what extraction makes of the document), not the report.") var text = false
 
     func run(_ console: Console) throws {
-        let report = try Self.read(try Self.bytes(of: input), from: input)
+        let bytes = try Self.bytes(of: input)
+        if text {
+            do {
+                console.write(try DocumentText.extract(from: bytes).text)
+            } catch {
+                throw CLIFailure("\(input): no text: \(error.reason)")
+            }
+            return
+        }
+        let report = try Self.read(bytes, from: input)
         if json {
             console.out([UInt8](try CasefileJSON.encode(report, pretty: true)) + [UInt8(ascii: "\n")])
         } else {

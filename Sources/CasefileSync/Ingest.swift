@@ -7,7 +7,10 @@ import Foundation
 /// primitives. `StoreTransaction` is the real one; tests use a fake.
 public protocol IngestUnitOfWork {
     func upsertAuthority(slug: String, name: String) throws
-    func reports(authority slug: String) throws -> [StoredReportRecord]
+    /// Every version on file of the authority's reports, without their text.
+    func reportSummaries(authority slug: String) throws -> [StoredReportRecord]
+    /// One report, whole.
+    func report(id: Int64) throws -> Report?
     func reportID(document url: String) throws -> Int64?
     func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws
     func linkDocument(url: String, reportID: Int64) throws
@@ -100,10 +103,19 @@ public struct Ingestor: Sendable {
     ) throws -> IngestResult {
         let slug = report.authority.slug
         try work.upsertAuthority(slug: slug, name: authorityName)
-        let existing = try work.reports(authority: slug).map {
+        // The differ compares summaries (dates, framework, grades, hashes);
+        // only the version the new report revises is read whole, for what
+        // differs.
+        let existing = try work.reportSummaries(authority: slug).map {
             StoredReport(id: $0.id, documentURL: $0.documentURL, report: $0.report, supersededBy: $0.supersededBy)
         }
-        let outcome = Differ.diff(new: report, documentURL: doc.url, existing: existing)
+        var outcome = Differ.diff(new: report, documentURL: doc.url, existing: existing)
+        if case .revised(let matchID, var found) = outcome, let old = try work.report(id: matchID) {
+            for i in found.indices where found[i].kind == .reportRevised {
+                found[i].fields = Differ.differingFields(old: old, new: report)
+            }
+            outcome = .revised(reportID: matchID, changes: found)
+        }
         let previousDocumentReport = try work.reportID(document: doc.url)
 
         switch outcome {
@@ -112,15 +124,16 @@ public struct Ingestor: Sendable {
             // URL): keep the bytes and validators, record nothing.
             try work.saveDocument(doc, reportID: reportID, at: at)
             try work.setWithdrawn(reportID: reportID, at: nil)
-            guard let onFile = existing.first(where: { $0.id == reportID }),
-                  report.parserVersion > onFile.report.parserVersion, report != onFile.report
+            guard let summary = existing.first(where: { $0.id == reportID }),
+                  report.parserVersion > summary.report.parserVersion,
+                  let onFile = try work.report(id: reportID), report != onFile
             else { return IngestResult(reportID: reportID, outcome: outcome, changes: []) }
             // The same text read by a newer parser (a re-parse of the kept
             // bytes): the rows take the better reading, silently. Announcing
             // it would be a false alarm: Ofsted published nothing new. What
             // the better reading changed is on record as a revision.
             try work.replaceContent(reportID: reportID, with: report)
-            let fields = Differ.differingFields(old: onFile.report, new: report)
+            let fields = Differ.differingFields(old: onFile, new: report)
             guard !fields.isEmpty, fields != ["content"] else {
                 return IngestResult(reportID: reportID, outcome: outcome, changes: [])
             }
