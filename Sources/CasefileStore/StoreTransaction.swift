@@ -167,18 +167,24 @@ public struct StoreTransaction {
         return value
     }
 
+    /// A report's judgements, improvements and paragraphs: a hundred rows
+    /// for a long report, so through cached statements rather than a
+    /// Codable record each (which costs more than the insert itself).
     private func insertContent(_ report: Report, reportID: Int64) throws {
+        let judgement = try db.cachedStatement(sql: "INSERT INTO judgement (report_id, area, grade, title) VALUES (?, ?, ?, ?)")
         for j in report.judgements {
-            try JudgementRow(reportId: reportID, area: j.area, grade: j.grade, title: j.title).insert(db)
+            try judgement.execute(arguments: [reportID, j.area.rawValue, j.grade.rawValue, j.title])
         }
+        let improvement = try db.cachedStatement(sql: "INSERT INTO improvement (report_id, position, text) VALUES (?, ?, ?)")
         for (i, text) in report.improvements.enumerated() {
-            try ImprovementRow(reportId: reportID, position: i, text: text).insert(db)
+            try improvement.execute(arguments: [reportID, i, text])
         }
+        let paragraph = try db.cachedStatement(
+            sql: "INSERT INTO paragraph (report_id, position, section, number, text) VALUES (?, ?, ?, ?, ?)")
         var position = 0
         for section in report.sections {
             for p in section.paragraphs {
-                try ParagraphRow(reportId: reportID, position: position, section: section.title,
-                                 number: p.number, text: p.text).insert(db)
+                try paragraph.execute(arguments: [reportID, position, section.title, p.number, p.text])
                 position += 1
             }
         }
