@@ -61,7 +61,8 @@ struct Due: CLICommand {
             let last = w.from.map { b in
                 "\(Render.framework(b.framework)) \(b.inspection.start) \(b.grade.map(Render.grade) ?? "–")"
             } ?? "–"
-            return [e.name, e.region, state, "\(w.earliest.map { "\($0)" } ?? "?")…\(w.latest.map { "\($0)" } ?? "?")", w.next ?? "–", last]
+            let span = "\(w.earliest.map { "\($0)" } ?? "?")…\(w.latest.map { "\($0)" } ?? "?")"
+            return [e.name, e.region, state, span, w.next ?? "–", last]
         }
         return "Next ILACS inspection windows on \(listing.asOf)\(place), \(scope):\n"
             + Render.table(["authority", "region", "window", "from…to", "expected", "latest graded inspection"], rows) + "\n"

@@ -141,14 +141,16 @@ extension CasefileStore {
             let payload = text == "{}" ? ChangePayload() : try decoder.decode(ChangePayload.self, from: Data(text.utf8))
             var previous: ReportRef?
             if let pid: Int64 = row[12] {
-                previous = ReportRef(id: pid, framework: try StoreCoding.enumValue(row[13]), inspection: try StoreCoding.span(row[14], row[15]),
-                                     url: row[16])
+                previous = ReportRef(
+                    id: pid, framework: try StoreCoding.enumValue(row[13]), inspection: try StoreCoding.span(row[14], row[15]),
+                    url: row[16])
             }
             out.append(ChangeRecord(
                 seq: row[0], id: row[1], kind: try StoreCoding.enumValue(row[2]), at: row[3],
                 authority: Authority(name: row[6], slug: row[5]),
-                report: ReportRef(id: row[7], framework: try StoreCoding.enumValue(row[8]), inspection: try StoreCoding.span(row[9], row[10]),
-                                  url: row[11]),
+                report: ReportRef(
+                    id: row[7], framework: try StoreCoding.enumValue(row[8]), inspection: try StoreCoding.span(row[9], row[10]),
+                    url: row[11]),
                 grades: payload.grades, previous: previous, fields: payload.fields))
         }
         return out

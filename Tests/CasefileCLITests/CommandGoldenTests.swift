@@ -80,7 +80,9 @@ struct CommandGoldenTests {
         Case("export-json", ["export", "--json"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
         Case("export-html", ["export", "--format", "html"], "GET /v1/dashboard", Answer(status: 200, body: Fixtures.page)).noJSON(),
         Case("due", ["due"], "GET /v1/due?within=6", .json(Fixtures.due)),
-        Case("due-region", ["due", "--within", "1y", "--region", "London"], "GET /v1/due?within=12&region=London", .json(Fixtures.dueLondon)),
+        Case(
+            "due-region", ["due", "--within", "1y", "--region", "London"], "GET /v1/due?within=12&region=London",
+            .json(Fixtures.dueLondon)),
         Case("due-none", ["due", "--within", "0m", "--region", "north east"], "GET /v1/due?within=0&region=north%20east",
              .json(Fixtures.dueNone)),
         Case("status-publish-failed", ["status"], "GET /v1/status", .json(Fixtures.statusPublishFailed)),

@@ -41,7 +41,8 @@ extension Fixtures {
         s.reloadError = nil
         s.publish = PublishInfo(
             folder: "/srv/casefile", lastPublished: "2026-11-26T15:00:09Z",
-            lastError: "cannot give /srv/casefile/.index.html.811.tmp to group 33: Operation not permitted", lastErrorAt: "2026-11-27T09:00:05Z")
+            lastError: "cannot give /srv/casefile/.index.html.811.tmp to group 33: Operation not permitted",
+            lastErrorAt: "2026-11-27T09:00:05Z")
         return s
     }()
 

@@ -29,7 +29,8 @@ struct FilledStore {
     /// change); Northamptonshire (a former authority): an inadequate SIF.
     static func sample() throws -> FilledStore {
         let s = try FilledStore()
-        try s.ingest(report("redbridge", "London Borough of Redbridge", .sif, "2016-09-12", "2016-10-06", good4), url: "file:///inbox/r2016.pdf")
+        try s.ingest(
+            report("redbridge", "London Borough of Redbridge", .sif, "2016-09-12", "2016-10-06", good4), url: "file:///inbox/r2016.pdf")
         try s.ingest(
             report("redbridge", "London Borough of Redbridge", .ilacs, "2019-04-29", "2019-05-03",
                    [.leadership: .outstanding, .helpAndProtection: .outstanding, .childrenInCare: .good, .overall: .outstanding],

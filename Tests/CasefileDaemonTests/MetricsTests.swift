@@ -17,7 +17,8 @@ struct MetricsTests {
         let parked = try #require(try s.store.dueDeliveries(channel: "log", now: FilledStore.at(3600), limit: 1).first)
         try s.store.markDeliveryFailed(id: parked.id, error: "down", nextAttemptAt: nil, at: FilledStore.at(3600))
         let metrics = DaemonMetrics(store: s.store)
-        metrics.sourceSynced("samples", SyncResponse(fetched: 3, notModified: 1, parsed: 2, failed: 1, changes: 4), duration: .milliseconds(1500))
+        metrics.sourceSynced(
+            "samples", SyncResponse(fetched: 3, notModified: 1, parsed: 2, failed: 1, changes: 4), duration: .milliseconds(1500))
         metrics.sourceSynced("samples", SyncResponse(notModified: 3), duration: .milliseconds(200))
         metrics.sourceSynced("ofsted", SyncResponse(failed: 1), duration: .seconds(40))
 
@@ -40,7 +41,8 @@ struct MetricsTests {
         #expect(text.value("casefile_changes_total", ["kind": "report_withdrawn"]) == 0)
         #expect(text.value("casefile_outbox_pending", ["channel": "log"]) == 3)
         #expect(text.value("casefile_outbox_parked", ["channel": "log"]) == 1)
-        #expect(text.value("casefile_source_last_success_timestamp_seconds", ["source": "samples"]) == FilledStore.at(300).timeIntervalSince1970)
+        let lastSuccess = text.value("casefile_source_last_success_timestamp_seconds", ["source": "samples"])
+        #expect(lastSuccess == FilledStore.at(300).timeIntervalSince1970)
         #expect(text.value("casefile_reports") == 3)
         #expect(text.value("casefile_store_readable") == 1)
         #expect(text.value("casefile_publish_failing") == nil, "no [publish]: no publishing figures")

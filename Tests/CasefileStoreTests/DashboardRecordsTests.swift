@@ -23,7 +23,8 @@ struct DashboardRecordsTests {
             makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .good, .outstanding),
                        improvements: ["First point.", "Second point."]), url: u2019, at: clock(60))
         // A later letter without improvements: the page still shows the 2019 points.
-        try t.ingest(makeReport(framework: .focusedVisit, start: "2021-02-01", end: "2021-02-02", improvements: []), url: uVisit, at: clock(120))
+        try t.ingest(
+            makeReport(framework: .focusedVisit, start: "2021-02-01", end: "2021-02-02", improvements: []), url: uVisit, at: clock(120))
         var unreadable = makeReport(slug: "kent", name: "Kent County Council", start: "2025-10-27", end: "2025-11-07", improvements: [])
         unreadable.unreadable = "no grade read with certainty"
         try t.ingest(unreadable, url: uKent, at: clock(180))

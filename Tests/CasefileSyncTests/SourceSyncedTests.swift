@@ -23,12 +23,16 @@ struct SourceSyncedTests {
         let dir = try TempDir("cfhook")
         let store = try CasefileStore(path: dir.file("casefile.sqlite").path)
         let sources = FakeSources()
-        sources.set("a", ["https://example.org/r1": "2019-04-29 2019-05-03 good", "https://example.org/r2": "2022-03-07 2022-03-18 inadequate"])
+        sources.set("a", [
+            "https://example.org/r1": "2019-04-29 2019-05-03 good", "https://example.org/r2": "2022-03-07 2022-03-18 inadequate",
+        ])
         sources.set("b", [:])
         sources.fail("b")
         let seen = Seen()
         let settings = SyncSettings(
-            sources: ["a", "b"].map { ScheduledSource(spec: SourceSpec(name: $0, kind: .feed, url: "https://example.org/\($0)"), interval: .seconds(3600)) },
+            sources: ["a", "b"].map {
+                ScheduledSource(spec: SourceSpec(name: $0, kind: .feed, url: "https://example.org/\($0)"), interval: .seconds(3600))
+            },
             fetch: FetchSettings(), notifyInitialSync: true, announcer: Announcer(channels: ["team"]))
         let sync = SyncService(
             settings: settings, store: store, reader: FakeReader(), sources: { _, _ in sources },
