@@ -40,6 +40,12 @@ let package = Package(
         // Already in the graph through Hummingbird; named for the control
         // listener's own bootstrap (socket activation hands us a descriptor).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Metrics: swift-metrics' API (already in the graph through Hummingbird)
+        // with swift-prometheus as its backend, for GET /v1/metrics and the
+        // [metrics] textfile. swift-prometheus adds swift-atomics and its own
+        // target to a clean build (README, "Performance").
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Tests only: a clock the scheduler and outbox tests move by hand.
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
@@ -98,8 +104,10 @@ let package = Package(
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
             "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileExtract", "CasefileFetch", "CasefileStore",
-            "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP", "CasefileDigest",
+            "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP", "CasefileDigest", "CasefileDashboard",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -113,9 +121,9 @@ let package = Package(
         ], linkerSettings: programLinking),
         // casefilectl's commands. The CLI knows the daemon only through the
         // socket: no store, fetch or daemon module here (parse aside, which
-        // is offline).
+        // is offline). The dashboard module for `due`'s answer, its own type.
         .target(name: "CasefileCLI", dependencies: [
-            "CasefileControl", "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileHTTP",
+            "CasefileControl", "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileHTTP", "CasefileDashboard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "casefilectl", dependencies: ["CasefileCLI"], linkerSettings: programLinking),
@@ -157,12 +165,13 @@ let package = Package(
             "CasefileFetch", "CasefileHTTP", "CasefileDigest", "CasefileModel", "CasefileTestKit",
         ]),
         .testTarget(name: "CasefileDaemonTests", dependencies: [
-            "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit",
+            "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit", "CasefileStore", "CasefileSync",
+            "CasefileDashboard", "CasefileConfig", "CasefileParse",
         ]),
         // Golden files (Tests/CasefileCLITests/Golden) for every command's
         // table, --json and --help; CASEFILE_RECORD_GOLDEN=1 rewrites them.
         .testTarget(name: "CasefileCLITests", dependencies: [
-            "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit",
+            "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit", "CasefileDashboard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Golden"]),
         // Synthetic dashboard snapshots for the dashboard's tests and benchmark.

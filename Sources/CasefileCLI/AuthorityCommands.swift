@@ -25,35 +25,34 @@ struct Grades: CLICommand {
 
 struct Export: CLICommand {
     static let configuration = CommandConfiguration(
-        abstract: "Every authority's current grades, for a spreadsheet (CSV) or a program (JSON).")
+        abstract: "Every authority's current grades, for a spreadsheet (CSV) or a program (JSON); or the dashboard (HTML).",
+        discussion: """
+            --format html writes the dashboard: one self-contained page (map, table, each authority's \
+            history, due windows, recent changes) that asks for nothing when opened, e.g. \
+            casefilectl export --format html > casefile.html
+            """)
     @OptionGroup var options: GlobalOptions
-    @Option(help: "csv or json.") var format: ExportFormat = .csv
+    @Option(help: "csv, json or html.") var format: ExportFormat = .csv
 
-    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, html }
+
+    func validate() throws {
+        if format == .html && options.json { throw ValidationError("--json means --format json; it cannot go with --format html") }
+    }
 
     func run(_ console: Console) throws {
+        if format == .html {
+            console.out(try options.client.getBytes("/dashboard"))
+            return
+        }
         // --json is --format json, as its help says.
         console.show(try options.client.get("/grades", as: GradesResponse.self), json: format == .json || options.json, Self.csv)
     }
 
-    static let areas: [Area] = [.overall, .leadership, .helpAndProtection, .childrenInCare, .careLeavers, .adoption, .lscb]
+    static var areas: [Area] { GradesExport.areas }
 
-    /// RFC 4180: fields with a comma, quote or line break are quoted; lines end in CRLF.
-    static func csv(_ r: GradesResponse) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        let header = ["slug", "name", "framework", "inspection_start", "inspection_end"] + areas.map(\.rawValue) + ["report"]
-        var lines = [header.joined(separator: ",")]
-        for a in r.authorities {
-            let cells =
-                [a.slug, a.name, a.framework.rawValue, a.inspection.start.description, a.inspection.end.description]
-                + areas.map { a.grades[$0.rawValue]?.rawValue ?? "" } + [String(a.report)]
-            lines.append(cells.map(field).joined(separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
-    }
+    /// RFC 4180 (`GradesExport`): the daemon publishes the same bytes as `grades.csv`.
+    static func csv(_ r: GradesResponse) -> String { GradesExport.csv(r) }
 }
 
 struct Show: CLICommand {

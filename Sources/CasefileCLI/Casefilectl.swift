@@ -17,7 +17,7 @@ public struct Casefilectl: ParsableCommand {
             """,
         subcommands: [
             Status.self, Sources.self, Sync.self, Changes.self, Grades.self, Show.self, History.self, Parse.self,
-            Reload.self, Reparse.self, Pause.self, Resume.self, Export.self, Notifications.self, Backup.self,
+            Reload.self, Reparse.self, Pause.self, Resume.self, Export.self, Due.self, Notifications.self, Backup.self,
         ])
 
     public init() {}

@@ -26,6 +26,14 @@ struct Status: CLICommand {
             """
         if let config = s.config { text += "config:         \(config)\n" }
         if let error = s.reloadError { text += "last reload refused, previous config still running: \(error)\n" }
+        if let p = s.publish {
+            if let error = p.lastError {
+                text += "PUBLISHING FAILED at \(p.lastErrorAt ?? "?") (syncing goes on): \(error)\n"
+                text += "published:      \(p.folder)\(p.lastPublished.map { ", last written whole at \($0)" } ?? ", never written")\n"
+            } else {
+                text += "published:      \(p.folder)\(p.lastPublished.map { " at \($0)" } ?? " (not yet)")\n"
+            }
+        }
         if let problem = s.storeProblem {
             text += "NOT SYNCING since \(problem.since): \(problem.message)\n  what to do: \(problem.advice)\n"
         }

@@ -11,19 +11,23 @@ struct Parse: CLICommand {
         abstract: "Parse one report (a file or a URL) and print it; no daemon needed.")
     @Argument(help: "A file path, or an http(s):// or file:// URL.") var input: String
     @Flag(help: "Print the report as JSON (stable fields).") var json = false
-    @Flag(help: "Print the text the parser reads (what extraction makes of the document), not the report.") var text = false
+    @Flag(help: "Print the text extracted from the document, as the parser reads it, instead of the report.") var text = false
+
+    func validate() throws {
+        if json && text { throw ValidationError("--json and --text cannot go together") }
+    }
 
     func run(_ console: Console) throws {
-        let bytes = try Self.bytes(of: input)
         if text {
+            // Saved to a .txt file, this text parses to the same report as the document.
             do {
-                console.write(try DocumentText.extract(from: bytes).text)
-            } catch {
+                console.write(try DocumentText.text(from: try Self.bytes(of: input)))
+            } catch let error as ParseError {
                 throw CLIFailure("\(input): no text: \(error.reason)")
             }
             return
         }
-        let report = try Self.read(bytes, from: input)
+        let report = try Self.read(try Self.bytes(of: input), from: input)
         if json {
             console.out([UInt8](try CasefileJSON.encode(report, pretty: true)) + [UInt8(ascii: "\n")])
         } else {

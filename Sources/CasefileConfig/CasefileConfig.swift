@@ -39,6 +39,10 @@ public struct CasefileConfig: Sendable, Equatable {
     public var sources: [SourceConfig] = []
     /// `[[notify]]` tables, in file order.
     public var notifiers: [NotifierConfig] = []
+    /// `[publish]`; nil when the file has no such table (nothing is published).
+    public var publish: PublishConfig? = nil
+    /// `[metrics]`.
+    public var metrics = MetricsConfig()
 
     public init(file: String) {
         self.file = file
@@ -52,6 +56,8 @@ public struct CasefileConfig: Sendable, Equatable {
         .table("fetch", \.fetch),
         .array("source", \.sources, SourceConfig.form),
         .array("notify", \.notifiers, NotifierConfig.form),
+        .optionalTable("publish", \.publish),
+        .table("metrics", \.metrics),
     ]
 
     /// How often `source` is synced: its own `interval`, else `daemon.interval`.

@@ -42,10 +42,10 @@
 ///         "headers_file", .secretFile("headers file"), \.headersFile,
 ///         doc: "extra headers, one `Name: value` a line, kept out of the config"),
 ///
-/// A new table (`[publish]` with `folder`, `mode`, `group`; `[metrics]`
-/// with `textfile`) is a `ConfigTable` struct like `FetchConfig`, a field of
-/// `CasefileConfig` and one line in `CasefileConfig.tables`; its README
-/// section is a `### \`[publish]\`` heading the test then fills.
+/// A new table is a `ConfigTable` struct like `FetchConfig`, a field of
+/// `CasefileConfig` and one line in `CasefileConfig.tables` (`.table`, or
+/// `.optionalTable` for one that is there or not, as `[publish]`); its
+/// README section is a `### \`[name]\`` heading the test then fills.
 ///
 /// A value that needs another check gets a new `ValueType` (ValueTypes.swift
 /// has the common ones); a key that applies only when a key read before it
@@ -264,6 +264,21 @@ struct TableSchema: Sendable {
 
     /// `[key]`, read into `field`.
     static func table<T: ConfigTable>(_ key: String, _ field: WritableKeyPath<CasefileConfig, T> & Sendable) -> TableSchema {
+        TableSchema(
+            key: key, isArray: false, keyNames: T.keys.map(\.name), reference: { ConfigReference.rows(T.keyInfo) },
+            read: { config, value, file, base throws(ConfigError) in
+                guard let table = value?.table else { return }
+                let s = Section(file: file, table: table, path: key, title: "[\(key)]", base: base)
+                try s.rejectUnknownKeys(T.keys.map(\.name))
+                var settings = T()
+                try T.read(s, into: &settings)
+                config[keyPath: field] = settings
+            })
+    }
+
+    /// `[key]` that is there or not (`[publish]`): nil without the table,
+    /// and with it, its required keys are required.
+    static func optionalTable<T: ConfigTable>(_ key: String, _ field: WritableKeyPath<CasefileConfig, T?> & Sendable) -> TableSchema {
         TableSchema(
             key: key, isArray: false, keyNames: T.keys.map(\.name), reference: { ConfigReference.rows(T.keyInfo) },
             read: { config, value, file, base throws(ConfigError) in

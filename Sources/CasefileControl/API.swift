@@ -34,12 +34,16 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     /// it can): what is wrong and what to do. The counts are then the last
     /// ones read.
     public var storeProblem: StoreProblemInfo?
+    /// The `[publish]` folder and how its last writing went; nil when the
+    /// config publishes nothing.
+    public var publish: PublishInfo?
 
     public init(
         version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
         lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int, config: String? = nil,
-        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil
+        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil
     ) {
+        self.publish = publish
         self.config = config
         self.reloadError = reloadError
         self.storeProblem = storeProblem
@@ -68,6 +72,26 @@ public struct StoreProblemInfo: Codable, Sendable, Equatable {
         self.message = message
         self.advice = advice
         self.since = since
+    }
+}
+
+/// The published folder (`[publish]`): the page, the grades export and the
+/// feed, rewritten after each sync that changed something.
+public struct PublishInfo: Codable, Sendable, Equatable {
+    /// The folder written to.
+    public var folder: String
+    /// When the files were last written whole (ISO 8601 UTC); nil before the first time.
+    public var lastPublished: String?
+    /// Why the last attempt failed; nil once an attempt succeeds.
+    public var lastError: String?
+    /// When it failed (ISO 8601 UTC).
+    public var lastErrorAt: String?
+
+    public init(folder: String, lastPublished: String?, lastError: String?, lastErrorAt: String?) {
+        self.folder = folder
+        self.lastPublished = lastPublished
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
     }
 }
 

@@ -73,6 +73,19 @@ public struct ControlClient: Sendable {
         try send("GET", path, query: query, as: type)
     }
 
+    /// `GET /v1PATH?QUERY`'s body as it came, for an answer that is not JSON
+    /// (the dashboard's HTML, the metrics' text).
+    public func getBytes(_ path: String, query: [(String, String?)] = []) throws(ControlClientError) -> [UInt8] {
+        let response: HTTPResponse
+        do {
+            response = try HTTPClient.perform(request("GET", path, query: query))
+        } catch {
+            throw .unreachable(socket: socketPath, reason: error.message)
+        }
+        guard (200..<300).contains(response.status) else { throw .refused(status: response.status, body: response.body) }
+        return response.body
+    }
+
     /// `POST /v1PATH?QUERY` with an empty body, decoded as `type`.
     public func post<T: Decodable & Sendable>(_ path: String, query: [(String, String?)] = [], as type: T.Type = T.self)
         throws(ControlClientError) -> ControlReply<T>

@@ -6,8 +6,19 @@ import CasefileNotify
 /// it: newest first, each entry titled and worded by the same message text
 /// the notifiers send.
 enum AtomFeed {
-    static func render(_ changes: [ChangeRecord], feedID: String = "urn:casefile:changes") -> String {
-        let newest = changes.sorted { $0.seq > $1.seq }
+    /// `webLinksOnly`: a report's address is given only when it is http(s),
+    /// as a link and in the text: a published feed never shows the server's
+    /// folders (`file://`).
+    static func render(_ changes: [ChangeRecord], feedID: String = "urn:casefile:changes", webLinksOnly: Bool = false) -> String {
+        var newest = changes.sorted { $0.seq > $1.seq }
+        if webLinksOnly {
+            func web(_ url: String?) -> String? { url.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil } }
+            for i in newest.indices {
+                newest[i].report.url = web(newest[i].report.url)
+                let previous = newest[i].previous?.url
+                newest[i].previous?.url = web(previous)
+            }
+        }
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom">

@@ -70,6 +70,9 @@ struct ControlRoutes: Sendable {
     let storePath: String
     let started: Date
     let outbox: OutboxWorker
+    /// `[publish]`'s writer, for `status`.
+    let publisher: Publisher
+    let metrics: DaemonMetrics
     /// The counts of the last status that could read them.
     let lastCounts = Locked((StoreCounts(reports: 0, documents: 0, authorities: 0, changes: 0), 0))
 
@@ -82,6 +85,7 @@ struct ControlRoutes: Sendable {
         v1.get("changes") { request, _ in try self.changes(request) }
         v1.get("changes/stream") { request, _ in try self.changeStream(request) }
         v1.get("grades") { _, _ in try self.grades() }
+        registerDashboard(on: v1)
         v1.get("changes.atom") { request, _ in
             var limit = 100
             if let s = request.uri.queryParameters["limit"] {
@@ -192,7 +196,7 @@ struct ControlRoutes: Sendable {
                 reports: c.reports, documents: c.documents, authorities: c.authorities, changes: c.changes,
                 lastSync: schedule.lastSync.map(Timestamp.string), nextSync: schedule.nextSync.map(Timestamp.string),
                 paused: schedule.paused, pendingNotifications: pending, config: await reloader.config.file,
-                reloadError: await reloader.lastError, storeProblem: problem))
+                reloadError: await reloader.lastError, storeProblem: problem, publish: publisher.info()))
     }
 
     func changes(_ request: Request) throws -> Response {
@@ -258,14 +262,18 @@ struct ControlRoutes: Sendable {
     }
 
     func grades() throws -> Response {
-        let rows = try store.latestGrades()
-        return Self.json(
-            GradesResponse(
-                authorities: rows.map {
-                    AuthorityGradesInfo(
-                        slug: $0.authority.slug, name: $0.authority.name, framework: $0.framework, inspection: $0.inspection,
-                        grades: $0.grades, report: $0.reportID)
-                }))
+        Self.json(try Self.gradesResponse(store))
+    }
+
+    /// Every authority's latest graded inspection: `GET /v1/grades`, and the
+    /// published grades export.
+    static func gradesResponse(_ store: CasefileStore) throws -> GradesResponse {
+        GradesResponse(
+            authorities: try store.latestGrades().map {
+                AuthorityGradesInfo(
+                    slug: $0.authority.slug, name: $0.authority.name, framework: $0.framework, inspection: $0.inspection,
+                    grades: $0.grades, report: $0.reportID)
+            })
     }
 
     func history(_ slug: String) throws -> Response {

@@ -88,18 +88,23 @@ public enum Daemon {
 
         let outbox = OutboxWorker(
             queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger)
+        let publisher = Publisher(settings: PublishSettings(config.publish), store: store, logger: logger)
+        let metrics = DaemonMetrics(store: store, publishHealth: { publisher.health })
+        let textfile = MetricsTextfile(settings: .init(config.metrics), metrics: metrics, logger: logger)
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
-            onChanges: { outbox.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") })
+            onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
+            onSourceSynced: { metrics.sourceSynced($0, $1, duration: $2); textfile.wake() })
         let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
         let reloader = Reloader(
-            config: config, path: config.file, sync: sync, outbox: outbox, permissions: permissions, logger: logger)
+            config: config, path: config.file, sync: sync, outbox: outbox, permissions: permissions, logger: logger,
+            onReload: { publisher.update(PublishSettings($0.publish)); textfile.update(.init($0.metrics)) })
         let router = Router(context: ControlContext.self)
         router.middlewares.add(JSONErrorMiddleware(logger: logger))
         ControlRoutes(
             store: store, sync: sync, reloader: reloader,
             permissions: permissions,
-            storePath: storePath, started: Date(), outbox: outbox
+            storePath: storePath, started: Date(), outbox: outbox, publisher: publisher, metrics: metrics
         ).register(on: router)
         let socketPath = config.daemon.socket
         let listener = ControlListener(
@@ -113,6 +118,8 @@ public enum Daemon {
             .init(service: listener),
             .init(service: sync),
             .init(service: outbox),
+            .init(service: publisher),
+            .init(service: textfile),
             .init(service: HangupService(reloader: reloader)),
             .init(service: StopNotifier()),
         ]

@@ -17,12 +17,15 @@ public actor Reloader {
     private let outbox: OutboxWorker
     private let permissions: PermissionCheck
     private let logger: Logger
+    /// Hands the applied config to the parts that are not the scheduler's or the outbox's (publishing, metrics).
+    private let onReload: @Sendable (CasefileConfig) -> Void
     public private(set) var lastError: String?
 
     init(
         config: CasefileConfig, path: String, sync: SyncService, outbox: OutboxWorker, permissions: PermissionCheck,
-        logger: Logger
+        logger: Logger, onReload: @escaping @Sendable (CasefileConfig) -> Void = { _ in }
     ) {
+        self.onReload = onReload
         self.config = config
         self.path = path
         self.sync = sync
@@ -62,6 +65,7 @@ public actor Reloader {
             JournalLogHandler.setLevel(new.daemon.logLevel.loggerLevel)
             notes.append("log_level is now \(new.daemon.logLevel.rawValue)")
         }
+        onReload(applied)
         config = applied
         lastError = nil
         let message = "reloaded \(path): \(applied.sources.count) sources, \(applied.notifiers.count) notifiers"

@@ -9,4 +9,10 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
         get { lock.withLock { _value } }
         set { lock.withLock { _value = newValue } }
     }
+
+    /// Reads and changes the value under one lock.
+    @discardableResult
+    func update<T>(_ body: (inout Value) -> T) -> T {
+        lock.withLock { body(&_value) }
+    }
 }

@@ -13,7 +13,10 @@ extension SyncService {
         var total = SyncResponse()
         for source in chosen {
             if board.storeProblem != nil { break }
-            total = total + (await syncSource(source, settings: settings, progress: progress, before: total))
+            let began = ContinuousClock.now
+            let one = await syncSource(source, settings: settings, progress: progress, before: total)
+            total = total + one
+            onSourceSynced(source.name, one, ContinuousClock.now - began)
             // A source that keeps failing waits longer (and says so in
             // `sources`); the jitter keeps a fleet of daemons apart.
             let failures: Int

@@ -37,6 +37,9 @@ public actor SyncService: Service {
     /// Called with a one-line summary after each sync and on a store problem
     /// (for sd_notify STATUS=).
     let onStatus: @Sendable (String) -> Void
+    /// Called after each source's sync with its own summary and how long it
+    /// took (the daemon's metrics); the sync itself knows nothing of metrics.
+    let onSourceSynced: @Sendable (_ source: String, SyncResponse, Duration) -> Void
     let random: @Sendable () -> Double
 
     private var running = false
@@ -52,7 +55,8 @@ public actor SyncService: Service {
         },
         clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(),
         random: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
-        onChanges: @escaping @Sendable () -> Void = {}, onStatus: @escaping @Sendable (String) -> Void = { _ in }
+        onChanges: @escaping @Sendable () -> Void = {}, onStatus: @escaping @Sendable (String) -> Void = { _ in },
+        onSourceSynced: @escaping @Sendable (String, SyncResponse, Duration) -> Void = { _, _, _ in }
     ) {
         self.board = SchedulerBoard(settings: settings)
         self.store = store
@@ -65,6 +69,7 @@ public actor SyncService: Service {
         self.random = random
         self.onChanges = onChanges
         self.onStatus = onStatus
+        self.onSourceSynced = onSourceSynced
         board.replace(settings: settings, nextDue: Self.restoredSchedule(settings, store: store, now: clock.now(), logger: logger))
     }
 

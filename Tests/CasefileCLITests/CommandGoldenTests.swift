@@ -78,6 +78,15 @@ struct CommandGoldenTests {
         Case("export", ["export"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
         Case("export-json", ["export", "--format", "json"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
         Case("export-json", ["export", "--json"], "GET /v1/grades", .json(Fixtures.grades)).noJSON(),
+        Case("export-html", ["export", "--format", "html"], "GET /v1/dashboard", Answer(status: 200, body: Fixtures.page)).noJSON(),
+        Case("due", ["due"], "GET /v1/due?within=6", .json(Fixtures.due)),
+        Case(
+            "due-region", ["due", "--within", "1y", "--region", "London"], "GET /v1/due?within=12&region=London",
+            .json(Fixtures.dueLondon)),
+        Case("due-none", ["due", "--within", "0m", "--region", "north east"], "GET /v1/due?within=0&region=north%20east",
+             .json(Fixtures.dueNone)),
+        Case("status-publish-failed", ["status"], "GET /v1/status", .json(Fixtures.statusPublishFailed)),
+        Case("status-published", ["status"], "GET /v1/status", .json(Fixtures.statusPublished)),
         Case("show", ["show", "redbridge"], "GET /v1/authorities/redbridge", .json(Fixtures.show)),
         Case("show-no-report", ["show", "kent"], "GET /v1/authorities/kent", .json(Fixtures.showNothing)),
         Case("history", ["history", "redbridge"], "GET /v1/authorities/redbridge/history", .json(Fixtures.history)),
@@ -103,13 +112,14 @@ struct CommandGoldenTests {
         let run = casefilectl(c.arguments + ["--socket", stub.socket])
         #expect(run.status == 0, "\(run)")
         #expect(stub.requests == [c.request])
-        Golden.check(run.out, c.name + (c.name.hasPrefix("export-json") ? ".json" : ".txt"))
+        Golden.check(run.out, c.name + (c.name.hasPrefix("export-json") ? ".json" : c.name == "export-html" ? ".html" : ".txt"))
         if c.stderr {
             Golden.check(run.err, c.name + ".stderr.txt")
         } else {
             #expect(run.stderr.isEmpty, "\(run)")
         }
         if c.name == "export-json" { #expect(run.out == c.answer.body, "--format json passes the daemon's JSON on as it came") }
+        if c.name == "export-html" { #expect(run.out == c.answer.body, "--format html passes the daemon's page on as it came") }
     }
 
     @Test(arguments: cases.filter { $0.jsonRequest != nil })

@@ -83,6 +83,8 @@ struct ErrorTests {
         for args in [
             ["frobnicate"], ["changes", "--limit", "0"], ["changes", "--since", "-1"], ["changes", "--follow", "--kind", "report_added"],
             ["changes", "--kind", "grade_moved"], ["show"], ["export", "--format", "xlsx"], ["status", "--jsn"],
+            ["export", "--format", "html", "--json"], ["due", "--within", "soon"], ["due", "--within", "11y"],
+            ["parse", "x.pdf", "--text", "--json"],
         ] {
             let run = casefilectl(args)
             #expect(run.status == 2, "\(args): \(run)")

@@ -251,11 +251,12 @@ struct ConfigErrorTests {
         Case(text: "[[notifications]]\nname = \"x\"", line: 1, key: "notifications",
              reason: "unknown table [[notifications]] (did you mean [[notify]]?)"),
         Case(text: "[logging]\nlevel = 1", line: 1, key: "logging",
-             reason: "unknown table [logging] (known: [daemon], [fetch], [[source]], [[notify]])"),
+             reason: "unknown table [logging] (known: [daemon], [fetch], [[source]], [[notify]], [publish], [metrics])"),
         Case(text: "interval = \"1h\"\n[daemon]", line: 1, key: "interval",
              reason: "unknown key 'interval' at the top level (it belongs in [daemon]: put it after that header)"),
         Case(text: "verbose = true", line: 1, key: "verbose",
-             reason: "unknown key 'verbose' at the top level (settings go in [daemon], [fetch], [[source]], [[notify]])"),
+             reason: "unknown key 'verbose' at the top level "
+                + "(settings go in [daemon], [fetch], [[source]], [[notify]], [publish], [metrics])"),
 
         // Wrong types.
         Case(text: "[daemon]\nstate_dir = 5", line: 2, key: "daemon.state_dir", reason: "expected a string, found an integer"),

@@ -178,6 +178,15 @@ struct ShippedConfigTests {
         #expect(c.notifiers[2].email?.to == ["qa-team@example.org"] && c.notifiers[2].areas == [.overall])
     }
 
+    @Test func productionPublishExampleLoadsWhenUncommented() throws {
+        let text = try String(contentsOfFile: shipped("casefiled.toml"), encoding: .utf8)
+        #expect(try CasefileConfig.parse(text: text, file: "casefiled.toml", baseDirectory: "/etc/casefiled").publish == nil)
+        let withPublish = try #require(uncomment(text, block: "# [publish]"))
+        let c = try CasefileConfig.parse(text: withPublish, file: "casefiled.toml", baseDirectory: "/etc/casefiled")
+        #expect(c.publish?.folder == "/srv/casefile" && c.publish?.mode == 0o640 && c.publish?.group == "www-data")
+        #expect(c.metrics == MetricsConfig())
+    }
+
     @Test func productionNotifierExampleLoadsWhenUncommented() throws {
         let text = try String(contentsOfFile: shipped("casefiled.toml"), encoding: .utf8)
         let withNotify = try #require(uncomment(text, block: "# [[notify]]"))
@@ -195,11 +204,14 @@ struct ShippedConfigTests {
         #expect(c.daemon.interval == .seconds(60))
         #expect(c.daemon.notifyInitialSync)
         #expect(c.fetch == FetchConfig())
-        #expect(c.sources.count == 1)
-        #expect(c.sources.first?.name == "samples")
-        #expect(c.sources.first?.kind.name == "directory")
-        #expect(c.sources.first?.url == URL(fileURLWithPath: root.appendingPathComponent("Config/samples").path).absoluteString
-            || c.sources.first?.url == "file://" + root.appendingPathComponent("Config/samples").path)
+        // The earlier reports first, so the first sync records history, then the newer ones.
+        #expect(c.sources.map(\.name) == ["archive", "samples"])
+        #expect(c.sources.allSatisfy { $0.kind.name == "directory" })
+        for (source, folder) in zip(c.sources, ["Config/samples/archive", "Config/samples"]) {
+            #expect(source.url == URL(fileURLWithPath: root.appendingPathComponent(folder).path).absoluteString
+                || source.url == "file://" + root.appendingPathComponent(folder).path)
+        }
+        #expect(c.publish?.folder == root.appendingPathComponent(".casefile/public").path)
         #expect(c.notifiers.count == 1)
         #expect(c.notifiers.first?.name == "log")
         #expect(c.notifiers.first?.on == ChangeKind.allCases)
