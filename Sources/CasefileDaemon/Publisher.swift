@@ -118,6 +118,8 @@ final class Publisher: Service, Sendable {
 
     private func loop() async {
         if state.value.settings != nil {
+            // A store that cannot be counted now is published at the next
+            // change: nothing is lost by not publishing at start.
             let reports = (try? store.counts().reports) ?? 0
             if reports > 0 { await publishOffPool() }
         }
@@ -145,6 +147,7 @@ final class Publisher: Service, Sendable {
     }
 
     private func dayMoved() -> Bool {
+        // Unreadable now: asked again within the hour.
         guard let last = try? store.allSourceStates().compactMap(\.lastSuccess).max() else { return false }
         return DashboardSnapshot.utcDay(of: last) != state.value.publishedAsOf
     }
