@@ -16,7 +16,15 @@ public final class CasefileStore: Sendable {
 
     /// Opens the store at `path`, creating the file when it does not exist,
     /// and runs the migrations not yet applied. The folder must exist.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, migratingUpTo: nil, trace: nil)
+    }
+
+    /// For tests: a store migrated only up to `migratingUpTo` (a migration's
+    /// name; nil for all), and `trace` given the SQL of every statement any
+    /// connection runs, its arguments written in.
+    @_spi(Testing)
+    public init(path: String, migratingUpTo: String?, trace: (@Sendable (String) -> Void)?) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -33,10 +41,19 @@ public final class CasefileStore: Sendable {
             // transaction survives a power cut too, so no announced change
             // can vanish and be recorded again under another id.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let trace {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { trace(statement.expandedSQL) }
+                }
+            }
         }
         self.path = path
         self.pool = try DatabasePool(path: path, configuration: config)
-        try Schema.migrator.migrate(pool)
+        if let migratingUpTo {
+            try Schema.migrator.migrate(pool, upTo: migratingUpTo)
+        } else {
+            try Schema.migrator.migrate(pool)
+        }
     }
 
     /// Closes the database connections. Further calls throw.
@@ -53,6 +70,20 @@ public final class CasefileStore: Sendable {
     /// together, or, when it throws, nothing does.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// `EXPLAIN QUERY PLAN` of `sql`: the plan's lines (SQLite's `detail`),
+    /// indented by depth, for tests that check how the store's reads run.
+    @_spi(Testing)
+    public func queryPlanForTesting(_ sql: String) throws -> [String] {
+        try pool.read { db in
+            var depth: [Int: Int] = [0: -1]
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { row in
+                let level = (depth[row["parent"]] ?? -1) + 1
+                depth[row["id"]] = level
+                return String(repeating: "  ", count: level) + (row["detail"] as String)
+            }
+        }
     }
 
     /// Raw SQL for tests that check the schema's own constraints, behind the

@@ -20,11 +20,44 @@ public struct StoreTransaction {
     /// The authority's reports on file, superseded versions included.
     public func reports(authority slug: String) throws -> [StoredReportRecord] {
         try Row.fetchAll(db, sql: """
-            SELECT id, document_url, report_json, superseded_by FROM report WHERE authority_slug = ?
-            """, arguments: [slug]).map { row in
-            StoredReportRecord(id: row["id"], documentURL: row["document_url"],
-                               report: try StoreCoding.decodeReport(row["report_json"]), supersededBy: row["superseded_by"])
-        }
+            SELECT id, document_url, report_json, superseded_by FROM report WHERE authority_slug = ? ORDER BY id
+            """, arguments: [slug]).map(Self.storedReport)
+    }
+
+    /// Of the authority's reports (superseded versions included), those that
+    /// can matter to the differ for `report` read from `documentURL`, in id
+    /// order: every version from the same document or of the same
+    /// inspection (framework, start and end), the report the document gives
+    /// now, and the two newest current graded reports (by end, start, id).
+    /// What `reports(authority:)` gives, less the reports no diff looks at:
+    /// an ingest reads a handful of rows, not the authority's whole history.
+    public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
+        -> [StoredReportRecord]
+    {
+        try Row.fetchAll(db, sql: """
+            SELECT id, document_url, report_json, superseded_by FROM report
+            -- The unary + keeps SQLite from walking the authority's index
+            -- entries: the few ids below are looked up by key.
+            WHERE +authority_slug = :slug AND id IN (
+                SELECT id FROM report WHERE document_url = :url
+                UNION SELECT id FROM report
+                    WHERE authority_slug = :slug AND framework = :framework AND start = :start AND "end" = :end
+                UNION SELECT report_id FROM document WHERE url = :url
+                UNION SELECT * FROM (
+                    SELECT id FROM report
+                    WHERE authority_slug = :slug AND superseded_by IS NULL
+                      AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
+                    ORDER BY "end" DESC, start DESC, id DESC LIMIT 2))
+            ORDER BY id
+            """, arguments: [
+                "slug": slug, "url": documentURL, "framework": report.framework.rawValue,
+                "start": report.inspection.start.description, "end": report.inspection.end.description,
+            ]).map(Self.storedReport)
+    }
+
+    static func storedReport(_ row: Row) throws -> StoredReportRecord {
+        StoredReportRecord(id: row["id"], documentURL: row["document_url"],
+                           report: try StoreCoding.decodeReport(row["report_json"]), supersededBy: row["superseded_by"])
     }
 
     /// The report a document last gave, if any.

@@ -8,6 +8,11 @@ import Foundation
 public protocol IngestUnitOfWork {
     func upsertAuthority(slug: String, name: String) throws
     func reports(authority slug: String) throws -> [StoredReportRecord]
+    /// Of `reports(authority:)`, those the differ can need for `report` read
+    /// from `documentURL` (`Ingestor.reportsToCompare` says which), in id
+    /// order. By default filtered from `reports(authority:)`; the store
+    /// reads only these rows.
+    func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws -> [StoredReportRecord]
     func reportID(document url: String) throws -> Int64?
     func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws
     func linkDocument(url: String, reportID: Int64) throws
@@ -25,6 +30,15 @@ public protocol IngestUnitOfWork {
 }
 
 extension StoreTransaction: IngestUnitOfWork {}
+
+extension IngestUnitOfWork {
+    public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
+        -> [StoredReportRecord]
+    {
+        Ingestor.reportsToCompare(try reports(authority: slug), with: report, documentURL: documentURL,
+                                  documentReport: try reportID(document: documentURL))
+    }
+}
 
 /// Where units of work come from: each one a transaction that commits
 /// whole or not at all.
@@ -84,7 +98,7 @@ public struct Ingestor: Sendable {
     ) throws -> IngestResult {
         let slug = report.authority.slug
         try work.upsertAuthority(slug: slug, name: authorityName)
-        let existing = try work.reports(authority: slug).map {
+        let existing = try work.reportsToCompare(authority: slug, with: report, documentURL: doc.url).map {
             StoredReport(id: $0.id, documentURL: $0.documentURL, report: $0.report, supersededBy: $0.supersededBy)
         }
         let outcome = Differ.diff(new: report, documentURL: doc.url, existing: existing)
@@ -138,6 +152,30 @@ public struct Ingestor: Sendable {
                 seqs.append(seq)
             }
             return IngestResult(reportID: reportID, outcome: outcome, changes: try work.changes(seqs: seqs))
+        }
+    }
+
+    /// Of an authority's reports (`all`, in id order), those the ingest of
+    /// `report` from `documentURL` can look at, in the same order: every
+    /// version from the same document or of the same inspection (the
+    /// differ's matches, revised or republished), the report the document
+    /// gives now (`documentReport`: whether it is this authority's), and the
+    /// two newest current graded reports by inspection date (whether the new
+    /// one is the latest, and what its grades moved from, even when one of
+    /// the two is the version it revises). `Differ.diff` answers the same on
+    /// these as on `all`; an ingest then costs the same at any history's
+    /// length.
+    public static func reportsToCompare(
+        _ all: [StoredReportRecord], with report: Report, documentURL: String, documentReport: Int64?
+    ) -> [StoredReportRecord] {
+        func newer(_ a: StoredReportRecord, _ b: StoredReportRecord) -> Bool {
+            let (x, y) = (a.report.inspection, b.report.inspection)
+            return (x.end, x.start, a.id) > (y.end, y.start, b.id)
+        }
+        let newest = Set(all.filter { $0.supersededBy == nil && $0.report.isGraded }.sorted(by: newer).prefix(2).map(\.id))
+        return all.filter {
+            $0.documentURL == documentURL || $0.id == documentReport || newest.contains($0.id)
+                || ($0.report.framework == report.framework && $0.report.inspection == report.inspection)
         }
     }
 
