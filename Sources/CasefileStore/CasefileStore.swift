@@ -12,6 +12,9 @@ import GRDB
 public final class CasefileStore: Sendable {
     /// The database file.
     public let path: String
+    /// The page cache of each connection, in KiB, and the readers at most.
+    static let cacheKiB = 512
+    static let readers = 2
     let pool: DatabasePool
 
     /// Opens the store at `path`, creating the file when it does not exist,
@@ -36,7 +39,16 @@ public final class CasefileStore: Sendable {
         // The control API reads while a sync writes; WAL makes that rare, the
         // timeout covers checkpoints and a second process (sqlite3 at a prompt).
         config.busyMode = .timeout(10)
+        // Memory that does not grow with the store. Each connection keeps
+        // its own page cache, SQLite's default 2 MiB, which a small store
+        // never fills and a large one always does: at 100,000 reports that
+        // was the daemon's anonymous memory growing by MiBs. The reads use a
+        // few index pages each (the read model), and the rest of the file
+        // stays in the kernel's page cache, a pread away; two readers are
+        // plenty for a control API on a machine of a few cores.
+        config.maximumReaderCount = Self.readers
         config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
             // A change is announced once committed: with FULL a committed
             // transaction survives a power cut too, so no announced change
             // can vanish and be recorded again under another id.

@@ -1,3 +1,5 @@
+import CasefileModel
+
 /// The read model of migration `v5-read-model`: what `grades` and `status`
 /// read, kept current by triggers as reports are written, and the indexes
 /// the reads and the ingest's reading of an authority go through.
@@ -12,12 +14,18 @@
 enum ReadModel {
     static let migration = """
         -- Each authority's current grades: its latest graded inspection by
-        -- inspection date (end, then start, then id), current versions only.
-        -- Derived from report and judgement (no foreign keys: the triggers
-        -- below are what keeps it right; latestGrades() reads it).
+        -- inspection date (end, then start, then id), current versions only,
+        -- with what `grades` shows of it (its grades as `area=grade,…`), so
+        -- that `grades` reads these rows alone. Derived from report and
+        -- judgement (no foreign keys: the triggers below are what keeps it
+        -- right; latestGrades() reads it).
         CREATE TABLE current_grades (
             authority_slug TEXT PRIMARY KEY NOT NULL,
-            report_id INTEGER NOT NULL
+            report_id INTEGER NOT NULL,
+            framework TEXT NOT NULL,
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            grades TEXT NOT NULL
         ) WITHOUT ROWID;
 
         -- The counts `status` shows, kept rather than counted. One row.
@@ -44,31 +52,34 @@ enum ReadModel {
             (SELECT COUNT(*) FROM authority),
             (SELECT COUNT(*) FROM "change"));
 
-        INSERT INTO current_grades (authority_slug, report_id)
-            SELECT authority_slug, id FROM (
-                SELECT id, authority_slug,
+        INSERT INTO current_grades (authority_slug, report_id, framework, start, "end", grades)
+            SELECT authority_slug, id, framework, start, "end", \(gradesText("id")) FROM (
+                SELECT id, authority_slug, framework, start, "end",
                        ROW_NUMBER() OVER (PARTITION BY authority_slug ORDER BY "end" DESC, start DESC, id DESC) AS rank
                 FROM report
                 WHERE superseded_by IS NULL AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
             ) WHERE rank = 1;
 
         -- A report's graded state changes with its first judgement and its
-        -- last; its place with its dates, its supersession and its authority.
+        -- last; the grades shown with any judgement of the current report;
+        -- its place with its dates, its supersession and its authority.
         CREATE TRIGGER read_model_judgement_insert AFTER INSERT ON judgement
         WHEN NOT EXISTS (SELECT 1 FROM judgement WHERE report_id = NEW.report_id AND area <> NEW.area)
+            OR EXISTS (SELECT 1 FROM current_grades WHERE report_id = NEW.report_id)
         BEGIN
             \(refreshGrades("(SELECT authority_slug FROM report WHERE id = NEW.report_id)"))
         END;
         CREATE TRIGGER read_model_judgement_delete AFTER DELETE ON judgement
         WHEN NOT EXISTS (SELECT 1 FROM judgement WHERE report_id = OLD.report_id)
+            OR EXISTS (SELECT 1 FROM current_grades WHERE report_id = OLD.report_id)
         BEGIN
             \(refreshGrades("(SELECT authority_slug FROM report WHERE id = OLD.report_id)"))
         END;
-        CREATE TRIGGER read_model_judgement_move AFTER UPDATE OF report_id ON judgement
-        WHEN OLD.report_id IS NOT NEW.report_id
+        CREATE TRIGGER read_model_judgement_update AFTER UPDATE ON judgement
         BEGIN
             \(refreshGrades("(SELECT authority_slug FROM report WHERE id = OLD.report_id)"))
-            \(refreshGrades("(SELECT authority_slug FROM report WHERE id = NEW.report_id)"))
+            \(refreshGrades("(SELECT authority_slug FROM report WHERE id = NEW.report_id)",
+                            when: "OLD.report_id IS NOT NEW.report_id"))
         END;
 
         CREATE TRIGGER read_model_report_insert AFTER INSERT ON report
@@ -78,9 +89,9 @@ enum ReadModel {
             -- foreign keys off) can be graded as it arrives.
             \(refreshGrades("NEW.authority_slug", when: "EXISTS (SELECT 1 FROM judgement WHERE report_id = NEW.id)"))
         END;
-        CREATE TRIGGER read_model_report_update AFTER UPDATE OF superseded_by, start, "end", authority_slug, id ON report
+        CREATE TRIGGER read_model_report_update AFTER UPDATE OF superseded_by, start, "end", framework, authority_slug, id ON report
         WHEN OLD.superseded_by IS NOT NEW.superseded_by OR OLD.start IS NOT NEW.start OR OLD."end" IS NOT NEW."end"
-            OR OLD.authority_slug IS NOT NEW.authority_slug OR OLD.id IS NOT NEW.id
+            OR OLD.framework IS NOT NEW.framework OR OLD.authority_slug IS NOT NEW.authority_slug OR OLD.id IS NOT NEW.id
         BEGIN
             UPDATE store_counts SET reports = reports + (NEW.superseded_by IS NULL) - (OLD.superseded_by IS NULL)
             WHERE id = 1 AND (NEW.superseded_by IS NULL) <> (OLD.superseded_by IS NULL);
@@ -116,11 +127,30 @@ enum ReadModel {
     static func refreshGrades(_ slug: String, when condition: String = "1") -> String {
         """
         DELETE FROM current_grades WHERE authority_slug = \(slug) AND (\(condition));
-        INSERT INTO current_grades (authority_slug, report_id)
-            SELECT r.authority_slug, r.id FROM report r
+        INSERT INTO current_grades (authority_slug, report_id, framework, start, "end", grades)
+            SELECT r.authority_slug, r.id, r.framework, r.start, r."end", \(gradesText("r.id")) FROM report r
             WHERE (\(condition)) AND r.authority_slug = \(slug) AND r.superseded_by IS NULL
               AND EXISTS (SELECT 1 FROM judgement j WHERE j.report_id = r.id)
             ORDER BY r."end" DESC, r.start DESC, r.id DESC LIMIT 1;
         """
+    }
+
+    /// A report's grades as `area=grade,…` (areas and grades are words of
+    /// the schema's own CHECKs: neither holds `=` or `,`).
+    static func gradesText(_ reportID: String) -> String {
+        "(SELECT group_concat(area || '=' || grade, ',') FROM judgement WHERE judgement.report_id = \(reportID))"
+    }
+
+    /// The grades of `gradesText`, keyed by area. Split on the bytes: this
+    /// runs for every authority on every `grades`.
+    static func grades(_ text: String) throws -> [String: Grade] {
+        var out: [String: Grade] = [:]
+        for pair in text.utf8.split(separator: UInt8(ascii: ",")) {
+            guard let eq = pair.firstIndex(of: UInt8(ascii: "=")),
+                  let grade = Grade(rawValue: String(decoding: pair[pair.index(after: eq)...], as: UTF8.self))
+            else { throw StoreError(.corrupt, "unreadable grades '\(text)' in current_grades") }
+            out[String(decoding: pair[..<eq], as: UTF8.self)] = grade
+        }
+        return out
     }
 }

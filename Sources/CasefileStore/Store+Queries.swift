@@ -22,7 +22,7 @@ extension CasefileStore {
         arguments.append(limit)
         let sql = StoreCoding.changeSelect + " WHERE " + clauses.joined(separator: " AND ") + " ORDER BY c.seq LIMIT ?"
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(StoreCoding.changeRecord)
+            try StoreCoding.changeRecords(db, sql: sql, arguments: StatementArguments(arguments))
         }
     }
 
@@ -39,14 +39,18 @@ extension CasefileStore {
     /// whatever the number of reports.
     public func latestGrades() throws -> [AuthorityGrades] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.id, g.authority_slug, a.name, r.framework, r.start, r."end"
-                FROM current_grades g
-                JOIN authority a ON a.slug = g.authority_slug
-                JOIN report r ON r.id = g.report_id
+            var out: [AuthorityGrades] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades
+                FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
                 ORDER BY g.authority_slug
                 """)
-            return try Self.authorityGrades(db, rows)
+            while let row = try rows.next() {
+                out.append(AuthorityGrades(
+                    authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
+                    inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6])))
+            }
+            return out
         }
     }
 
@@ -67,19 +71,15 @@ extension CasefileStore {
                 WHERE r.rank = 1
                 ORDER BY r.authority_slug
                 """)
-            return try Self.authorityGrades(db, rows)
-        }
-    }
-
-    private static func authorityGrades(_ db: Database, _ rows: [Row]) throws -> [AuthorityGrades] {
-        let grades = try StoreCoding.grades(db, reportIDs: rows.map { $0["id"] })
-        return try rows.map { row in
-            let id: Int64 = row["id"]
-            return AuthorityGrades(
-                authority: Authority(name: row["name"], slug: row["authority_slug"]),
-                framework: try StoreCoding.enumValue(row["framework"]),
-                inspection: try StoreCoding.span(row["start"], row["end"]),
-                reportID: id, grades: grades[id] ?? [:])
+            let grades = try StoreCoding.grades(db, reportIDs: rows.map { $0["id"] })
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                return AuthorityGrades(
+                    authority: Authority(name: row["name"], slug: row["authority_slug"]),
+                    framework: try StoreCoding.enumValue(row["framework"]),
+                    inspection: try StoreCoding.span(row["start"], row["end"]),
+                    reportID: id, grades: grades[id] ?? [:])
+            }
         }
     }
 
@@ -120,19 +120,18 @@ extension CasefileStore {
             sql += #" ORDER BY "end", start, id LIMIT ?"#
             // One more than asked: whether another page follows.
             arguments.append(Int64(limit) + 1)
-            var rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
-            let more = rows.count > limit
-            if more { rows.removeLast() }
-            let grades = try StoreCoding.grades(db, reportIDs: rows.map { $0["id"] })
-            let entries = try rows.map { row in
-                let id: Int64 = row["id"]
-                let kind: String? = row["kind"]
-                return HistoryEntry(
-                    id: id, framework: try StoreCoding.enumValue(row["framework"]),
-                    kind: try kind.map { try StoreCoding.enumValue($0) },
-                    inspection: try StoreCoding.span(row["start"], row["end"]),
-                    grades: grades[id] ?? [:], url: row["document_url"])
+            var entries: [HistoryEntry] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                let kind: String? = row[2]
+                entries.append(HistoryEntry(
+                    id: row[0], framework: try StoreCoding.enumValue(row[1]), kind: try kind.map { try StoreCoding.enumValue($0) },
+                    inspection: try StoreCoding.span(row[3], row[4]), grades: [:], url: row[5]))
             }
+            let more = entries.count > limit
+            if more { entries.removeLast() }
+            let grades = try StoreCoding.grades(db, reportIDs: entries.map(\.id))
+            for i in entries.indices { entries[i].grades = grades[entries[i].id] ?? [:] }
             return HistoryPage(
                 authority: Authority(name: authority.name, slug: authority.slug), reports: entries,
                 next: more ? entries.last?.id : nil)
