@@ -111,6 +111,10 @@ let package = Package(
         // The parser benchmark (release builds): MuPDF extraction, parsing and
         // bare pdftotext side by side on a folder of PDFs.
         .executableTarget(name: "casefile-bench", dependencies: ["CasefileParse", "CasefileModel"]),
+        // The scale benchmark's store builder (release builds): synthetic
+        // reports through the ingest rules' own write path, and the SQL each
+        // read endpoint runs (Tests/Benchmarks/scale_benchmark.py).
+        .executableTarget(name: "casefile-scale", dependencies: ["CasefileSync", "CasefileStore", "CasefileModel", "CasefileParse"]),
 
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
