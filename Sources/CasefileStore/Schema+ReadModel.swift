@@ -34,7 +34,10 @@ enum ReadModel {
             reports INTEGER NOT NULL CHECK (reports >= 0),
             documents INTEGER NOT NULL CHECK (documents >= 0),
             authorities INTEGER NOT NULL CHECK (authorities >= 0),
-            changes INTEGER NOT NULL CHECK (changes >= 0)
+            changes INTEGER NOT NULL CHECK (changes >= 0),
+            -- Moves whenever what `grades` shows may have: a reader that
+            -- keeps a rendered answer knows when to render it again.
+            grades_version INTEGER NOT NULL DEFAULT 0
         );
 
         -- The ingest reads an authority's reports, superseded versions too,
@@ -104,6 +107,15 @@ enum ReadModel {
             UPDATE store_counts SET reports = reports - (OLD.superseded_by IS NULL) WHERE id = 1;
             \(refreshGrades("OLD.authority_slug"))
         END;
+
+        CREATE TRIGGER read_model_grades_insert AFTER INSERT ON current_grades
+        BEGIN UPDATE store_counts SET grades_version = grades_version + 1 WHERE id = 1; END;
+        CREATE TRIGGER read_model_grades_delete AFTER DELETE ON current_grades
+        BEGIN UPDATE store_counts SET grades_version = grades_version + 1 WHERE id = 1; END;
+        CREATE TRIGGER read_model_grades_update AFTER UPDATE ON current_grades
+        BEGIN UPDATE store_counts SET grades_version = grades_version + 1 WHERE id = 1; END;
+        CREATE TRIGGER read_model_authority_rename AFTER UPDATE OF name ON authority WHEN OLD.name IS NOT NEW.name
+        BEGIN UPDATE store_counts SET grades_version = grades_version + 1 WHERE id = 1; END;
 
         CREATE TRIGGER read_model_document_insert AFTER INSERT ON document
         BEGIN UPDATE store_counts SET documents = documents + 1 WHERE id = 1; END;

@@ -38,20 +38,36 @@ extension CasefileStore {
     /// `current_grades` (migration `v5-read-model`): one row per authority,
     /// whatever the number of reports.
     public func latestGrades() throws -> [AuthorityGrades] {
+        try pool.read { db in try Self.latestGrades(db) }
+    }
+
+    /// `latestGrades()` and the version of what it shows, read together;
+    /// the grades are left out (nil) when the version is still `unless`.
+    /// The version moves with every write that may change the answer
+    /// (`store_counts.grades_version`, kept by the read model's triggers),
+    /// so a caller that keeps a rendered answer renders it only then.
+    public func latestGrades(unless version: Int64?) throws -> (version: Int64, grades: [AuthorityGrades]?) {
         try pool.read { db in
-            var out: [AuthorityGrades] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades
-                FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
-                ORDER BY g.authority_slug
-                """)
-            while let row = try rows.next() {
-                out.append(AuthorityGrades(
-                    authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
-                    inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6])))
+            guard let now = try Int64.fetchOne(db, sql: "SELECT grades_version FROM store_counts WHERE id = 1") else {
+                throw StoreError(.corrupt, "the store has no counts row (store_counts)")
             }
-            return out
+            return (now, now == version ? nil : try Self.latestGrades(db))
         }
+    }
+
+    private static func latestGrades(_ db: Database) throws -> [AuthorityGrades] {
+        var out: [AuthorityGrades] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades
+            FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
+            ORDER BY g.authority_slug
+            """)
+        while let row = try rows.next() {
+            out.append(AuthorityGrades(
+                authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
+                inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6])))
+        }
+        return out
     }
 
     /// `latestGrades()` computed from every report, as it was before the

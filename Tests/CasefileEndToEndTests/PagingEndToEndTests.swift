@@ -74,5 +74,19 @@ struct PagingEndToEndTests {
 
         let status = try decode(StatusResponse.self, try daemon.ctl(["status", "--json"]))
         #expect(status.reports == 3 && status.documents == 3 && status.authorities == 1 && status.changes == changes.changes.count)
+
+        // The grades answer is kept between requests, and renewed by a sync
+        // that changes them.
+        let before = try decode(GradesResponse.self, try daemon.ctl(["grades", "--json"]))
+        #expect(before.authorities.first?.inspection.start.description == "2022-03-07")
+        #expect(try decode(GradesResponse.self, try daemon.ctl(["grades", "--json"])) == before)
+        let worse = SyntheticReports.Grades(
+            leadership: "Inadequate", helpAndProtection: "Good", childrenInCare: "Good", overall: "Inadequate")
+        try Data(try SyntheticReports.redbridgeVariant(dates: "5 May 2025 to 16 May 2025", grades: worse).utf8)
+            .write(to: reports.appendingPathComponent("r2025.txt"))
+        #expect(try daemon.ctl(["sync", "--wait"]).status == 0, "\(daemon.log)")
+        let after = try decode(GradesResponse.self, try daemon.ctl(["grades", "--json"]))
+        #expect(after.authorities.first?.inspection.start.description == "2025-05-05")
+        #expect(after.authorities.first?.grades["overall"] == .inadequate)
     }
 }

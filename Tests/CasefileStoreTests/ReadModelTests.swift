@@ -165,6 +165,34 @@ struct ReadModelTests {
         #expect(try t.store.historyPage(slug: "nobody", after: nil, limit: 3) == nil)
     }
 
+    @Test("the grades version moves with every write that changes the grades, and only then is the answer read again")
+    func gradesVersion() throws {
+        let t = try TestStore()
+        let (v0, empty) = try t.store.latestGrades(unless: nil)
+        #expect(empty == [])
+        #expect(try t.store.latestGrades(unless: v0).grades == nil)
+
+        let r2019 = makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.good, .good, .good, .good))
+        try t.ingest(r2019, url: "https://t.example/2019")
+        let (v1, first) = try t.store.latestGrades(unless: v0)
+        let scanned = try t.store.latestGrades()
+        #expect(v1 != v0 && first == scanned)
+        // A document that changes nothing graded leaves the version alone.
+        try t.store.recordDocumentFailure(url: "https://t.example/bad", source: "ofsted", reason: "HTTP 500", at: clock())
+        try t.ingest(r2019, url: "https://t.example/2019", at: clock(60))
+        #expect(try t.store.latestGrades(unless: v1).grades == nil)
+
+        // A newer inspection, an authority's new name: the answer changes.
+        try t.ingest(makeReport(start: "2022-03-07", end: "2022-03-18", grades: ilacs(.good, .good, .inadequate, .good)),
+                     url: "https://t.example/2022", at: clock(120))
+        let (v2, newer) = try t.store.latestGrades(unless: v1)
+        #expect(newer?.first?.grades["children_in_care"] == .inadequate)
+        try t.ingest(makeReport(framework: .focusedVisit, start: "2023-01-10", end: "2023-01-11"), url: "https://t.example/fv",
+                     at: clock(180), name: "Redbridge Council")
+        let (_, renamed) = try t.store.latestGrades(unless: v2)
+        #expect(renamed?.first?.authority.name == "Redbridge Council")
+    }
+
     @Test("the migration fills the read model of a store written before it")
     func migrationFillsExistingStore() throws {
         let dir = try TempDir("cfstore")
