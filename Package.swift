@@ -139,6 +139,10 @@ let package = Package(
         // The dashboard benchmark (release builds): the page for 153 authorities
         // and 2,000 synthetic reports, time, peak memory and size.
         .executableTarget(name: "casefile-dashboard-bench", dependencies: ["CasefileDashboard", "DashboardSamples"]),
+        // The scale benchmark's store builder (release builds): synthetic
+        // reports through the ingest rules' own write path, and the SQL each
+        // read endpoint runs (Tests/Benchmarks/scale_benchmark.py).
+        .executableTarget(name: "casefile-scale", dependencies: ["CasefileSync", "CasefileStore", "CasefileDigest", "CasefileModel", "CasefileParse"]),
 
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),

@@ -72,13 +72,44 @@ struct Show: CLICommand {
 }
 
 struct History: CLICommand {
-    static let configuration = CommandConfiguration(abstract: "An authority's reports, oldest first.")
+    static let configuration = CommandConfiguration(
+        abstract: "An authority's reports, oldest first.",
+        discussion: """
+            A page at a time: by default the daemon's page of 1000 reports, which holds the whole \
+            history of every real authority (a few dozen reports since 2013). When more follow, \
+            says so on stderr with the --cursor that continues; --all fetches every page.
+            """)
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The authority's slug, e.g. redbridge.") var slug: String
+    @Option(help: "At most this many reports a page (1–10000; default: the daemon's, 1000).") var limit: Int?
+    @Option(help: "Only the reports after this cursor: the one a page before gave (`next` in --json).") var cursor: String?
+    @Flag(help: "Fetch every page and print them as one (with --json, one answer holding every report).") var all = false
+
+    func validate() throws {
+        if let limit, !(1...10_000).contains(limit) { throw ValidationError("--limit must be between 1 and 10000") }
+    }
 
     func run(_ console: Console) throws {
         let path = "/authorities/\(ControlClient.percentEncodePath(slug))/history"
-        console.show(try options.client.get(path, as: HistoryResponse.self), json: options.json, Self.render)
+        func page(after cursor: String?) throws -> ControlReply<HistoryResponse> {
+            try options.client.get(path, query: [("limit", limit.map(String.init)), ("cursor", cursor)], as: HistoryResponse.self)
+        }
+        let first = try page(after: cursor)
+        guard all else {
+            console.show(first, json: options.json, Self.render)
+            if !options.json, let next = first.value.next {
+                console.error("more reports follow: casefilectl history \(slug)\(limit.map { " --limit \($0)" } ?? "") --cursor \(next) (or --all)\n")
+            }
+            return
+        }
+        var whole = first.value
+        while let next = whole.next {
+            let more = try page(after: next).value
+            whole.reports += more.reports
+            whole.next = more.next
+        }
+        let reply = ControlReply(value: whole, body: Array(try CasefileJSON.encode(whole)) + [10])
+        console.show(reply, json: options.json, Self.render)
     }
 
     static func render(_ r: HistoryResponse) -> String {

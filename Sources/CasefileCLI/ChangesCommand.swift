@@ -13,11 +13,14 @@ struct Changes: CLICommand {
     @Option(help: "Only this kind.") var kind: ChangeKind?
     @Flag(help: "Keep printing changes as they are committed, one a line (after --since, else from now), until interrupted.")
     var follow = false
+    @Flag(help: "Fetch every page, --limit at a time, to the end of the log and print them as one.")
+    var all = false
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         if let since, since < 0 { throw ValidationError("--since must be ≥ 0") }
         if follow, authority != nil || kind != nil { throw ValidationError("--follow prints every change; filter with jq or grep") }
+        if follow, all { throw ValidationError("--follow already prints every change from --since on; leave out --all") }
     }
 
     func run(_ console: Console) throws {
@@ -36,12 +39,29 @@ struct Changes: CLICommand {
             }
             return
         }
-        let query: [(String, String?)] = [
-            ("since", since.map(String.init)), ("limit", String(limit)), ("authority", authority), ("kind", kind?.rawValue),
-        ]
+        func page(after since: Int64?) throws -> ControlReply<ChangesResponse> {
+            let query: [(String, String?)] = [
+                ("since", since.map(String.init)), ("limit", String(limit)), ("authority", authority), ("kind", kind?.rawValue),
+            ]
+            return try options.client.get("/changes", query: query, as: ChangesResponse.self)
+        }
         let since = self.since
-        console.show(try options.client.get("/changes", query: query, as: ChangesResponse.self), json: options.json) {
-            Self.render($0, since: since)
+        var reply = try page(after: since)
+        if all {
+            var whole = reply.value
+            var last = reply.value
+            // A daemon older than `more` says nothing: a short page is the end.
+            while last.more ?? (last.changes.count == limit), !last.changes.isEmpty {
+                last = try page(after: last.next).value
+                whole.changes += last.changes
+            }
+            whole.next = last.next
+            whole.more = false
+            reply = ControlReply(value: whole, body: Array(try CasefileJSON.encode(whole)) + [10])
+        }
+        console.show(reply, json: options.json) { Self.render($0, since: since) }
+        if !options.json, reply.value.more == true {
+            console.error("more changes follow: add --since \(reply.value.next) (or --all)\n")
         }
     }
 

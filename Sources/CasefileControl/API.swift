@@ -138,9 +138,13 @@ public struct ChangesResponse: Codable, Sendable, Equatable {
     public var changes: [ChangeRecord]
     /// Pass as `since` to get what comes after these.
     public var next: Int64
-    public init(changes: [ChangeRecord], next: Int64) {
+    /// Whether more changes followed this page when it was read (absent
+    /// from a daemon older than the field).
+    public var more: Bool?
+    public init(changes: [ChangeRecord], next: Int64, more: Bool? = nil) {
         self.changes = changes
         self.next = next
+        self.more = more
     }
 }
 
@@ -189,13 +193,18 @@ public struct HistoryReport: Codable, Sendable, Equatable {
     }
 }
 
-/// `GET /v1/authorities/SLUG/history`: oldest first.
+/// `GET /v1/authorities/SLUG/history?limit=N&cursor=C`: oldest first, a
+/// page at a time.
 public struct HistoryResponse: Codable, Sendable, Equatable {
     public var authority: Authority
     public var reports: [HistoryReport]
-    public init(authority: Authority, reports: [HistoryReport]) {
+    /// Pass as `cursor` to get the reports after these; absent on the last
+    /// page. Opaque: a client passes it back as it came.
+    public var next: String?
+    public init(authority: Authority, reports: [HistoryReport], next: String? = nil) {
         self.authority = authority
         self.reports = reports
+        self.next = next
     }
 }
 

@@ -75,6 +75,8 @@ struct ControlRoutes: Sendable {
     let metrics: DaemonMetrics
     /// The counts of the last status that could read them.
     let lastCounts = Locked((StoreCounts(reports: 0, documents: 0, authorities: 0, changes: 0), 0))
+    /// The last `grades` answer rendered, and the store's grades version it shows.
+    let renderedGrades = Locked<(version: Int64, body: ByteBuffer)?>(nil)
 
     func register(on router: Router<ControlContext>) {
         let v1 = router.group(RouterPath(ControlAPI.prefix))
@@ -101,7 +103,7 @@ struct ControlRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
         }
         v1.get("authorities/:slug") { _, context in try self.show(context.parameters.require("slug")) }
-        v1.get("authorities/:slug/history") { _, context in try self.history(context.parameters.require("slug")) }
+        v1.get("authorities/:slug/history") { request, context in try self.history(context.parameters.require("slug"), request) }
         v1.get("reports/:id") { _, context in
             guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.badRequest("report id must be a number") }
             guard let report = try self.store.report(id: id) else { throw APIError.notFound("no report with id \(id)") }
@@ -219,10 +221,13 @@ struct ControlRoutes: Sendable {
             kind = k
         }
         let authority = q["authority"].map(String.init)
-        let list = try store.changes(since: since, limit: limit, authority: authority, kind: kind)
+        // One more than asked: whether more follow this page.
+        var list = try store.changes(since: since, limit: limit + 1, authority: authority, kind: kind)
+        let more = list.count > limit
+        if more { list.removeLast() }
         // `next` is the last seq returned, so `--since next` continues where this left off.
         let next = list.last?.seq ?? since ?? 0
-        return Self.json(ChangesResponse(changes: list, next: next))
+        return Self.json(ChangesResponse(changes: list, next: next, more: more))
     }
 
     /// Newline-delimited JSON, one change a line: everything after `since`
@@ -261,36 +266,79 @@ struct ControlRoutes: Sendable {
         })
     }
 
+    /// `grades` is asked often and changes only when a sync writes: the
+    /// rendered answer is served again until the store's grades version
+    /// moves (encoding 153 authorities was most of the request's time).
     func grades() throws -> Response {
-        Self.json(try Self.gradesResponse(store))
+        let kept = renderedGrades.value
+        let (version, rows) = try store.latestGrades(unless: kept?.version)
+        if let kept, rows == nil { return Self.json(body: kept.body) }
+        let answer = Self.gradesResponse(rows ?? [])
+        var body = ByteBuffer()
+        body.writeBytes(try CasefileJSON.encode(answer))
+        body.writeString("\n")
+        renderedGrades.value = (version, body)
+        return Self.json(body: body)
     }
 
     /// Every authority's latest graded inspection: `GET /v1/grades`, and the
     /// published grades export.
     static func gradesResponse(_ store: CasefileStore) throws -> GradesResponse {
+        gradesResponse(try store.latestGrades())
+    }
+
+    static func gradesResponse(_ rows: [AuthorityGrades]) -> GradesResponse {
         GradesResponse(
-            authorities: try store.latestGrades().map {
+            authorities: rows.map {
                 AuthorityGradesInfo(
                     slug: $0.authority.slug, name: $0.authority.name, framework: $0.framework, inspection: $0.inspection,
                     grades: $0.grades, report: $0.reportID)
             })
     }
 
-    func history(_ slug: String) throws -> Response {
-        guard let h = try store.history(slug: slug) else { throw APIError.notFound("no reports on file for authority '\(slug)'") }
+    /// A JSON answer already rendered (with its line break).
+    static func json(body: ByteBuffer) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// A page of the authority's history: `limit` (default 1000: every
+    /// real authority's whole history in one answer, as before pages) reports
+    /// after `cursor` (the `next` of the page before).
+    func history(_ slug: String, _ request: Request) throws -> Response {
+        let q = request.uri.queryParameters
+        var limit = 1000
+        if let s = q["limit"] {
+            guard let v = Int(String(s)), (1...10_000).contains(v) else { throw APIError.badRequest("limit must be 1…10000, got '\(s)'") }
+            limit = v
+        }
+        var after: Int64?
+        if let s = q["cursor"] {
+            guard let v = Int64(String(s)) else { throw APIError.badRequest("cursor must be the next of an earlier page, got '\(s)'") }
+            after = v
+        }
+        let page: HistoryPage?
+        do {
+            page = try store.historyPage(slug: slug, after: after, limit: limit)
+        } catch let error as StoreError where error.code == .invalidArgument {
+            throw APIError.badRequest(error.message)
+        }
+        guard let page else { throw APIError.notFound("no reports on file for authority '\(slug)'") }
         return Self.json(
             HistoryResponse(
-                authority: h.authority,
-                reports: h.reports.map {
+                authority: page.authority,
+                reports: page.reports.map {
                     HistoryReport(id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url)
-                }))
+                },
+                next: page.next.map(String.init)))
     }
 
     func show(_ slug: String) throws -> Response {
-        guard let h = try store.history(slug: slug), let last = h.reports.max(by: { ($0.inspection.end, $0.inspection.start) < ($1.inspection.end, $1.inspection.start) }) else {
+        guard let newest = try store.newestReport(slug: slug) else {
             throw APIError.notFound("no reports on file for authority '\(slug)'")
         }
-        return Self.json(ShowResponse(authority: h.authority, reportID: last.id, report: try store.report(id: last.id)))
+        return Self.json(ShowResponse(authority: newest.authority, reportID: newest.reportID, report: newest.report))
     }
 
     func syncNow(_ request: Request) async throws -> Response {

@@ -12,6 +12,9 @@ import GRDB
 public final class CasefileStore: Sendable {
     /// The database file.
     public let path: String
+    /// The page cache of each connection, in KiB, and the readers at most.
+    static let cacheKiB = 512
+    static let readers = 2
     let pool: DatabasePool
 
     /// Opens the store at `path`, creating the file when it does not exist,
@@ -20,7 +23,15 @@ public final class CasefileStore: Sendable {
     /// With `checkIntegrity` (the daemon at start), the file must pass
     /// SQLite's `PRAGMA quick_check` first: a damaged store is refused with
     /// what to do, rather than written to.
-    public init(path: String, checkIntegrity: Bool = false) throws {
+    public convenience init(path: String, checkIntegrity: Bool = false) throws {
+        try self.init(path: path, migratingUpTo: nil, trace: nil, checkIntegrity: checkIntegrity)
+    }
+
+    /// For tests: a store migrated only up to `migratingUpTo` (a migration's
+    /// name; nil for all), and `trace` given the SQL of every statement any
+    /// connection runs, its arguments written in.
+    @_spi(Testing)
+    public init(path: String, migratingUpTo: String?, trace: (@Sendable (String) -> Void)?, checkIntegrity: Bool = false) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -32,11 +43,25 @@ public final class CasefileStore: Sendable {
         // The control API reads while a sync writes; WAL makes that rare, the
         // timeout covers checkpoints and a second process (sqlite3 at a prompt).
         config.busyMode = .timeout(10)
+        // Memory that does not grow with the store. Each connection keeps
+        // its own page cache, SQLite's default 2 MiB, which a small store
+        // never fills and a large one always does: at 100,000 reports that
+        // was the daemon's anonymous memory growing by MiBs. The reads use a
+        // few index pages each (the read model), and the rest of the file
+        // stays in the kernel's page cache, a pread away; two readers are
+        // plenty for a control API on a machine of a few cores.
+        config.maximumReaderCount = Self.readers
         config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
             // A change is announced once committed: with FULL a committed
             // transaction survives a power cut too, so no announced change
             // can vanish and be recorded again under another id.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let trace {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { trace(statement.expandedSQL) }
+                }
+            }
         }
         self.path = path
         do {
@@ -53,7 +78,11 @@ public final class CasefileStore: Sendable {
         } catch let error as StoreError where error.code == .damaged {
             throw StoreError(.damaged, error.message + "; " + StoreError.recovery(path: path))
         }
-        try Schema.migrator.migrate(pool)
+        if let migratingUpTo {
+            try Schema.migrator.migrate(pool, upTo: migratingUpTo)
+        } else {
+            try Schema.migrator.migrate(pool)
+        }
     }
 
     /// Closes the database connections. Further calls throw.
@@ -78,6 +107,20 @@ public final class CasefileStore: Sendable {
     /// together, or, when it throws, nothing does.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// `EXPLAIN QUERY PLAN` of `sql`: the plan's lines (SQLite's `detail`),
+    /// indented by depth, for tests that check how the store's reads run.
+    @_spi(Testing)
+    public func queryPlanForTesting(_ sql: String) throws -> [String] {
+        try pool.read { db in
+            var depth: [Int: Int] = [0: -1]
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { row in
+                let level = (depth[row["parent"]] ?? -1) + 1
+                depth[row["id"]] = level
+                return String(repeating: "  ", count: level) + (row["detail"] as String)
+            }
+        }
     }
 
     /// Raw SQL for tests that check the schema's own constraints, behind the

@@ -62,6 +62,15 @@ enum Schema {
                 CREATE TABLE store_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL);
                 """)
         }
+        // What the reads need kept current as reports are written, so that
+        // `grades`, `status`, an authority's newest report and a history page
+        // cost the same at 100 reports and at 100,000: each authority's
+        // current grades and the store's counts, kept by triggers in the
+        // writing statement's own transaction, and the indexes the reads and
+        // the ingest's reading of an authority use (Schema+ReadModel.swift).
+        migrator.registerMigration("v5-read-model") { db in
+            try db.execute(sql: ReadModel.migration)
+        }
         return migrator
     }
 

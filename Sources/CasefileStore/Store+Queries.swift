@@ -22,7 +22,7 @@ extension CasefileStore {
         arguments.append(limit)
         let sql = StoreCoding.changeSelect + " WHERE " + clauses.joined(separator: " AND ") + " ORDER BY c.seq LIMIT ?"
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(StoreCoding.changeRecord)
+            try StoreCoding.changeRecords(db, sql: sql, arguments: StatementArguments(arguments))
         }
     }
 
@@ -34,8 +34,46 @@ extension CasefileStore {
     }
 
     /// Each authority's latest graded inspection (by inspection date, not by
-    /// arrival), sorted by slug.
+    /// arrival; current versions only), sorted by slug. Read from the kept
+    /// `current_grades` (migration `v5-read-model`): one row per authority,
+    /// whatever the number of reports.
     public func latestGrades() throws -> [AuthorityGrades] {
+        try pool.read { db in try Self.latestGrades(db) }
+    }
+
+    /// `latestGrades()` and the version of what it shows, read together;
+    /// the grades are left out (nil) when the version is still `unless`.
+    /// The version moves with every write that may change the answer
+    /// (`store_counts.grades_version`, kept by the read model's triggers),
+    /// so a caller that keeps a rendered answer renders it only then.
+    public func latestGrades(unless version: Int64?) throws -> (version: Int64, grades: [AuthorityGrades]?) {
+        try pool.read { db in
+            guard let now = try Int64.fetchOne(db, sql: "SELECT grades_version FROM store_counts WHERE id = 1") else {
+                throw StoreError(.corrupt, "the store has no counts row (store_counts)")
+            }
+            return (now, now == version ? nil : try Self.latestGrades(db))
+        }
+    }
+
+    private static func latestGrades(_ db: Database) throws -> [AuthorityGrades] {
+        var out: [AuthorityGrades] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades
+            FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
+            ORDER BY g.authority_slug
+            """)
+        while let row = try rows.next() {
+            out.append(AuthorityGrades(
+                authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
+                inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6])))
+        }
+        return out
+    }
+
+    /// `latestGrades()` computed from every report, as it was before the
+    /// grades were kept: the rule the kept table must always agree with.
+    @_spi(Testing)
+    public func latestGradesByScanForTesting() throws -> [AuthorityGrades] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.id, r.authority_slug, a.name, r.framework, r.start, r."end"
@@ -62,38 +100,80 @@ extension CasefileStore {
     }
 
     /// An authority and its reports, oldest inspection first, current
-    /// versions only; nil for an authority with nothing on file.
+    /// versions only; nil for an authority with nothing on file. Every
+    /// report at once: the control API pages with `historyPage`.
     public func history(slug: String) throws -> (authority: Authority, reports: [HistoryEntry])? {
-        try pool.read { db in
+        try historyPage(slug: slug, after: nil, limit: Int(Int32.max)).map { ($0.authority, $0.reports) }
+    }
+
+    /// One page of an authority's history: at most `limit` reports, oldest
+    /// inspection first (end, then start, then id), current versions only,
+    /// after the report `after` (a `next` of the page before; nil for the
+    /// first page). nil for an authority with nothing on file. Its cost is
+    /// the page's, however long the history: a walk of `report_by_authority`
+    /// from the cursor.
+    public func historyPage(slug: String, after: Int64?, limit: Int) throws -> HistoryPage? {
+        guard limit >= 1 else { throw StoreError(.invalidArgument, "limit must be at least 1 (got \(limit))") }
+        return try pool.read { db in
             guard let authority = try AuthorityRow.fetchOne(db, key: slug) else { return nil }
-            let rows = try Row.fetchAll(db, sql: """
+            var sql = """
                 SELECT id, framework, kind, start, "end", document_url FROM report
                 WHERE authority_slug = ? AND superseded_by IS NULL
-                ORDER BY "end", start, id
-                """, arguments: [slug])
-            let grades = try StoreCoding.grades(db, reportIDs: rows.map { $0["id"] })
-            let entries = try rows.map { row in
-                let id: Int64 = row["id"]
-                let kind: String? = row["kind"]
-                return HistoryEntry(
-                    id: id, framework: try StoreCoding.enumValue(row["framework"]),
-                    kind: try kind.map { try StoreCoding.enumValue($0) },
-                    inspection: try StoreCoding.span(row["start"], row["end"]),
-                    grades: grades[id] ?? [:], url: row["document_url"])
+                """
+            var arguments: [(any DatabaseValueConvertible)?] = [slug]
+            if let after {
+                // The cursor's place in the order, even when a revision has
+                // replaced that version since: rows are never deleted.
+                guard let at = try Row.fetchOne(db, sql: """
+                        SELECT "end", start FROM report WHERE id = ? AND authority_slug = ?
+                        """, arguments: [after, slug])
+                else {
+                    throw StoreError(.invalidArgument, "cursor \(after) is not a report of \(slug)")
+                }
+                sql += #" AND ("end", start, id) > (?, ?, ?)"#
+                arguments += [at["end"] as String, at["start"] as String, after]
             }
-            return (Authority(name: authority.name, slug: authority.slug), entries)
+            sql += #" ORDER BY "end", start, id LIMIT ?"#
+            // One more than asked: whether another page follows.
+            arguments.append(Int64(limit) + 1)
+            var entries: [HistoryEntry] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                let kind: String? = row[2]
+                entries.append(HistoryEntry(
+                    id: row[0], framework: try StoreCoding.enumValue(row[1]), kind: try kind.map { try StoreCoding.enumValue($0) },
+                    inspection: try StoreCoding.span(row[3], row[4]), grades: [:], url: row[5]))
+            }
+            let more = entries.count > limit
+            if more { entries.removeLast() }
+            let grades = try StoreCoding.grades(db, reportIDs: entries.map(\.id))
+            for i in entries.indices { entries[i].grades = grades[entries[i].id] ?? [:] }
+            return HistoryPage(
+                authority: Authority(name: authority.name, slug: authority.slug), reports: entries,
+                next: more ? entries.last?.id : nil)
         }
     }
 
     /// The authority's newest report by inspection date, graded or not.
     public func latestReport(slug: String) throws -> Report? {
+        try newestReport(slug: slug)?.report
+    }
+
+    /// The authority's newest current report by inspection date (end, then
+    /// start, then id), graded or not, with its id and the authority's
+    /// canonical name; nil when the authority has no report on file. One
+    /// step of `report_by_authority`, however long the history.
+    public func newestReport(slug: String) throws -> (authority: Authority, reportID: Int64, report: Report)? {
         try pool.read { db in
-            let json = try String.fetchOne(db, sql: """
-                SELECT report_json FROM report
-                WHERE authority_slug = ? AND superseded_by IS NULL
-                ORDER BY "end" DESC, start DESC, id DESC LIMIT 1
-                """, arguments: [slug])
-            return try json.map(StoreCoding.decodeReport)
+            guard let authority = try AuthorityRow.fetchOne(db, key: slug),
+                  let row = try Row.fetchOne(db, sql: """
+                      SELECT id, report_json FROM report
+                      WHERE authority_slug = ? AND superseded_by IS NULL
+                      ORDER BY "end" DESC, start DESC, id DESC LIMIT 1
+                      """, arguments: [slug])
+            else { return nil }
+            return (Authority(name: authority.name, slug: authority.slug), row["id"],
+                    try StoreCoding.decodeReport(row["report_json"]))
         }
     }
 
@@ -105,8 +185,23 @@ extension CasefileStore {
         }
     }
 
-    /// Row counts; `reports` counts current versions only.
+    /// Row counts; `reports` counts current versions only. Read from the
+    /// kept `store_counts` (migration `v5-read-model`), not counted.
     public func counts() throws -> StoreCounts {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                    SELECT reports, documents, authorities, changes FROM store_counts WHERE id = 1
+                    """)
+            else { throw StoreError(.corrupt, "the store has no counts row (store_counts)") }
+            return StoreCounts(reports: row["reports"], documents: row["documents"],
+                               authorities: row["authorities"], changes: row["changes"])
+        }
+    }
+
+    /// `counts()` counted from the tables, as it was before the counts were
+    /// kept: what the kept row must always equal.
+    @_spi(Testing)
+    public func countsByScanForTesting() throws -> StoreCounts {
         try pool.read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL) AS reports,

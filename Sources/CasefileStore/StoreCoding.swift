@@ -23,12 +23,17 @@ enum StoreCoding {
         }
     }
 
-    /// Grades by report id, keyed by area raw value.
+    /// Grades by report id, keyed by area raw value. Read column by column
+    /// (no record decoding): a history page asks for a hundred reports'.
     static func grades(_ db: Database, reportIDs: [Int64]) throws -> [Int64: [String: Grade]] {
         guard !reportIDs.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: reportIDs.count).joined(separator: ",")
         var out: [Int64: [String: Grade]] = [:]
-        for j in try JudgementRow.filter(reportIDs.contains(Column("report_id"))).fetchAll(db) {
-            out[j.reportId, default: [:]][j.area.rawValue] = j.grade
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT report_id, area, grade FROM judgement WHERE report_id IN (\(marks))",
+            arguments: StatementArguments(reportIDs))
+        while let row = try rows.next() {
+            out[row[0], default: [:]][row[1]] = try enumValue(row[2]) as Grade
         }
         return out
     }
@@ -46,25 +51,32 @@ enum StoreCoding {
     static func changeRecords(_ db: Database, seqs: [Int64]) throws -> [ChangeRecord] {
         guard !seqs.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: seqs.count).joined(separator: ", ")
-        return try Row.fetchAll(db, sql: changeSelect + " WHERE c.seq IN (\(marks)) ORDER BY c.seq",
-                                arguments: StatementArguments(seqs)).map(changeRecord)
+        return try changeRecords(db, sql: changeSelect + " WHERE c.seq IN (\(marks)) ORDER BY c.seq", arguments: StatementArguments(seqs))
     }
 
-    static func changeRecord(_ row: Row) throws -> ChangeRecord {
-        let payload = try JSONDecoder().decode(ChangePayload.self, from: Data((row["payload"] as String).utf8))
-        let previous: ReportRef?
-        if let pid: Int64 = row["p_id"] {
-            previous = ReportRef(id: pid, framework: try enumValue(row["p_framework"]),
-                                 inspection: try span(row["p_start"], row["p_end"]), url: row["p_url"])
-        } else {
-            previous = nil
+    /// The changes `sql` (`changeSelect` and its clauses) selects. Columns
+    /// are read by position, in `changeSelect`'s order, and the payload is
+    /// decoded only when it says something: a page of the log is read often.
+    static func changeRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ChangeRecord] {
+        let decoder = JSONDecoder()
+        var out: [ChangeRecord] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let json: String = row[4]
+            let payload = json == "{}" ? ChangePayload() : try decoder.decode(ChangePayload.self, from: Data(json.utf8))
+            let previous: ReportRef?
+            if let pid: Int64 = row[12] {
+                previous = ReportRef(id: pid, framework: try enumValue(row[13]), inspection: try span(row[14], row[15]), url: row[16])
+            } else {
+                previous = nil
+            }
+            out.append(ChangeRecord(
+                seq: row[0], id: row[1], kind: try enumValue(row[2]), at: row[3],
+                authority: Authority(name: row[6], slug: row[5]),
+                report: ReportRef(id: row[7], framework: try enumValue(row[8]), inspection: try span(row[9], row[10]), url: row[11]),
+                grades: payload.grades, previous: previous, fields: payload.fields))
         }
-        return ChangeRecord(
-            seq: row["seq"], id: row["id"], kind: try enumValue(row["kind"]), at: row["at"],
-            authority: Authority(name: row["authority_name"], slug: row["authority_slug"]),
-            report: ReportRef(id: row["r_id"], framework: try enumValue(row["r_framework"]),
-                              inspection: try span(row["r_start"], row["r_end"]), url: row["r_url"]),
-            grades: payload.grades, previous: previous, fields: payload.fields)
+        return out
     }
 
     static func sourceState(_ row: SourceStateRow) -> SourceState {
@@ -81,10 +93,29 @@ enum StoreCoding {
     }
 
     static func span(_ start: String, _ end: String) throws -> DateSpan {
-        guard let s = LocalDate(iso: start), let e = LocalDate(iso: end) else {
+        guard let s = date(start), let e = date(end) else {
             throw StoreError(.corrupt, "bad inspection dates \(start)…\(end) in the store")
         }
         return DateSpan(start: s, end: e)
+    }
+
+    /// A stored `YYYY-MM-DD` (the schema's GLOB keeps it so), read from its
+    /// bytes: every row of every page has two.
+    static func date(_ iso: String) -> LocalDate? {
+        var iso = iso
+        return iso.withUTF8 { b -> LocalDate? in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var n = 0
+                for i in range {
+                    guard (48...57).contains(b[i]) else { return nil }
+                    n = n * 10 + Int(b[i] - 48)
+                }
+                return n
+            }
+            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+            return LocalDate(year: y, month: m, day: d)
+        }
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {

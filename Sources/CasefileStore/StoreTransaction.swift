@@ -17,42 +17,47 @@ public struct StoreTransaction {
             """, arguments: [slug, name])
     }
 
-    /// The authority's reports on file as the differ compares them: every
-    /// version (superseded included) with its dates, framework, grades and
-    /// content hash, read from the columns and the judgement table. Their
-    /// `report` holds no text (no sections, no improvements): read the
-    /// whole of one with `report(id:)`. Cheap for an authority with
-    /// thousands of reports, where decoding every one would not be.
-    public func reportSummaries(authority slug: String) throws -> [StoredReportRecord] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT r.id, r.document_url, r.framework, r.kind, r.start, r."end", r.content_hash, r.parser_version,
-                   r.superseded_by, a.name
-            FROM report r JOIN authority a ON a.slug = r.authority_slug
-            WHERE r.authority_slug = ?
-            """, arguments: [slug])
-        var judgements: [Int64: [Judgement]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT j.report_id, j.area, j.grade, j.title FROM judgement j JOIN report r ON r.id = j.report_id
-            WHERE r.authority_slug = ?
-            """, arguments: [slug]) {
-            judgements[row["report_id"], default: []].append(
-                Judgement(area: try StoreCoding.enumValue(row["area"]), grade: try StoreCoding.enumValue(row["grade"]), title: row["title"]))
-        }
-        return try rows.map { row in
-            let id: Int64 = row["id"]
-            let kind: String? = row["kind"]
-            let report = Report(
-                authority: Authority(name: row["name"], slug: slug), framework: try StoreCoding.enumValue(row["framework"]),
-                kind: try kind.map { try StoreCoding.enumValue($0) }, inspection: try StoreCoding.span(row["start"], row["end"]),
-                leadInspectors: [], judgements: judgements[id] ?? [], improvements: [], sections: [],
-                contentHash: row["content_hash"], parserVersion: row["parser_version"])
-            return StoredReportRecord(id: id, documentURL: row["document_url"], report: report, supersededBy: row["superseded_by"])
-        }
+    /// The authority's reports on file, superseded versions included.
+    public func reports(authority slug: String) throws -> [StoredReportRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, document_url, report_json, superseded_by FROM report WHERE authority_slug = ? ORDER BY id
+            """, arguments: [slug]).map(Self.storedReport)
     }
 
-    /// One report as stored, whole.
-    public func report(id: Int64) throws -> Report? {
-        try String.fetchOne(db, sql: "SELECT report_json FROM report WHERE id = ?", arguments: [id]).map(StoreCoding.decodeReport)
+    /// Of the authority's reports (superseded versions included), those that
+    /// can matter to the differ for `report` read from `documentURL`, in id
+    /// order: every version from the same document or of the same
+    /// inspection (framework, start and end), the report the document gives
+    /// now, and the two newest current graded reports (by end, start, id).
+    /// What `reports(authority:)` gives, less the reports no diff looks at:
+    /// an ingest reads a handful of rows, not the authority's whole history.
+    public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
+        -> [StoredReportRecord]
+    {
+        try Row.fetchAll(db, sql: """
+            SELECT id, document_url, report_json, superseded_by FROM report
+            -- The unary + keeps SQLite from walking the authority's index
+            -- entries: the few ids below are looked up by key.
+            WHERE +authority_slug = :slug AND id IN (
+                SELECT id FROM report WHERE document_url = :url
+                UNION SELECT id FROM report
+                    WHERE authority_slug = :slug AND framework = :framework AND start = :start AND "end" = :end
+                UNION SELECT report_id FROM document WHERE url = :url
+                UNION SELECT * FROM (
+                    SELECT id FROM report
+                    WHERE authority_slug = :slug AND superseded_by IS NULL
+                      AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
+                    ORDER BY "end" DESC, start DESC, id DESC LIMIT 2))
+            ORDER BY id
+            """, arguments: [
+                "slug": slug, "url": documentURL, "framework": report.framework.rawValue,
+                "start": report.inspection.start.description, "end": report.inspection.end.description,
+            ]).map(Self.storedReport)
+    }
+
+    static func storedReport(_ row: Row) throws -> StoredReportRecord {
+        StoredReportRecord(id: row["id"], documentURL: row["document_url"],
+                           report: try StoreCoding.decodeReport(row["report_json"]), supersededBy: row["superseded_by"])
     }
 
     /// The report a document last gave, if any.

@@ -92,6 +92,22 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
     }
 }
 
+/// One page of an authority's history (`CasefileStore.historyPage`).
+public struct HistoryPage: Sendable, Hashable {
+    public var authority: Authority
+    /// Oldest inspection first.
+    public var reports: [HistoryEntry]
+    /// The last report's id, to pass as `after` for the next page; nil when
+    /// no report follows this page.
+    public var next: Int64?
+
+    public init(authority: Authority, reports: [HistoryEntry], next: Int64?) {
+        self.authority = authority
+        self.reports = reports
+        self.next = next
+    }
+}
+
 /// Row counts for `status`. `reports` counts current versions only.
 public struct StoreCounts: Sendable, Codable, Hashable {
     public var reports: Int

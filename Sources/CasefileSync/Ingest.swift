@@ -7,10 +7,12 @@ import Foundation
 /// primitives. `StoreTransaction` is the real one; tests use a fake.
 public protocol IngestUnitOfWork {
     func upsertAuthority(slug: String, name: String) throws
-    /// Every version on file of the authority's reports, without their text.
-    func reportSummaries(authority slug: String) throws -> [StoredReportRecord]
-    /// One report, whole.
-    func report(id: Int64) throws -> Report?
+    func reports(authority slug: String) throws -> [StoredReportRecord]
+    /// Of `reports(authority:)`, those the differ can need for `report` read
+    /// from `documentURL` (`Ingestor.reportsToCompare` says which), in id
+    /// order. By default filtered from `reports(authority:)`; the store
+    /// reads only these rows.
+    func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws -> [StoredReportRecord]
     func reportID(document url: String) throws -> Int64?
     func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws
     func linkDocument(url: String, reportID: Int64) throws
@@ -30,6 +32,15 @@ public protocol IngestUnitOfWork {
 }
 
 extension StoreTransaction: IngestUnitOfWork {}
+
+extension IngestUnitOfWork {
+    public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
+        -> [StoredReportRecord]
+    {
+        Ingestor.reportsToCompare(try reports(authority: slug), with: report, documentURL: documentURL,
+                                  documentReport: try reportID(document: documentURL))
+    }
+}
 
 /// Where units of work come from: each one a transaction that commits
 /// whole or not at all.
@@ -103,19 +114,10 @@ public struct Ingestor: Sendable {
     ) throws -> IngestResult {
         let slug = report.authority.slug
         try work.upsertAuthority(slug: slug, name: authorityName)
-        // The differ compares summaries (dates, framework, grades, hashes);
-        // only the version the new report revises is read whole, for what
-        // differs.
-        let existing = try work.reportSummaries(authority: slug).map {
+        let existing = try work.reportsToCompare(authority: slug, with: report, documentURL: doc.url).map {
             StoredReport(id: $0.id, documentURL: $0.documentURL, report: $0.report, supersededBy: $0.supersededBy)
         }
-        var outcome = Differ.diff(new: report, documentURL: doc.url, existing: existing)
-        if case .revised(let matchID, var found) = outcome, let old = try work.report(id: matchID) {
-            for i in found.indices where found[i].kind == .reportRevised {
-                found[i].fields = Differ.differingFields(old: old, new: report)
-            }
-            outcome = .revised(reportID: matchID, changes: found)
-        }
+        let outcome = Differ.diff(new: report, documentURL: doc.url, existing: existing)
         let previousDocumentReport = try work.reportID(document: doc.url)
 
         switch outcome {
@@ -124,9 +126,8 @@ public struct Ingestor: Sendable {
             // URL): keep the bytes and validators, record nothing.
             try work.saveDocument(doc, reportID: reportID, at: at)
             try work.setWithdrawn(reportID: reportID, at: nil)
-            guard let summary = existing.first(where: { $0.id == reportID }),
-                  report.parserVersion > summary.report.parserVersion,
-                  let onFile = try work.report(id: reportID), report != onFile
+            guard let onFile = existing.first(where: { $0.id == reportID })?.report,
+                  report.parserVersion > onFile.parserVersion, report != onFile
             else { return IngestResult(reportID: reportID, outcome: outcome, changes: []) }
             // The same text read by a newer parser (a re-parse of the kept
             // bytes): the rows take the better reading, silently. Announcing
@@ -188,6 +189,30 @@ public struct Ingestor: Sendable {
                     return .failure(error)
                 }
             }
+        }
+    }
+
+    /// Of an authority's reports (`all`, in id order), those the ingest of
+    /// `report` from `documentURL` can look at, in the same order: every
+    /// version from the same document or of the same inspection (the
+    /// differ's matches, revised or republished), the report the document
+    /// gives now (`documentReport`: whether it is this authority's), and the
+    /// two newest current graded reports by inspection date (whether the new
+    /// one is the latest, and what its grades moved from, even when one of
+    /// the two is the version it revises). `Differ.diff` answers the same on
+    /// these as on `all`; an ingest then costs the same at any history's
+    /// length.
+    public static func reportsToCompare(
+        _ all: [StoredReportRecord], with report: Report, documentURL: String, documentReport: Int64?
+    ) -> [StoredReportRecord] {
+        func newer(_ a: StoredReportRecord, _ b: StoredReportRecord) -> Bool {
+            let (x, y) = (a.report.inspection, b.report.inspection)
+            return (x.end, x.start, a.id) > (y.end, y.start, b.id)
+        }
+        let newest = Set(all.filter { $0.supersededBy == nil && $0.report.isGraded }.sorted(by: newer).prefix(2).map(\.id))
+        return all.filter {
+            $0.documentURL == documentURL || $0.id == documentReport || newest.contains($0.id)
+                || ($0.report.framework == report.framework && $0.report.inspection == report.inspection)
         }
     }
 

@@ -69,6 +69,9 @@ struct CommandGoldenTests {
             "GET /v1/changes?since=41&limit=5&authority=redbridge&kind=grade_changed",
             .json(ChangesResponse(changes: [Fixtures.gradeChanged], next: 42))),
         Case(
+            "changes-more", ["changes", "--limit", "2"], "GET /v1/changes?limit=2",
+            .json(ChangesResponse(changes: [Fixtures.reportAdded, Fixtures.gradeChanged], next: 42, more: true)), stderr: true),
+        Case(
             "changes-none", ["changes", "--since", "44"], "GET /v1/changes?since=44&limit=100",
             .json(ChangesResponse(changes: [], next: 44))),
         Case(
@@ -90,6 +93,9 @@ struct CommandGoldenTests {
         Case("show", ["show", "redbridge"], "GET /v1/authorities/redbridge", .json(Fixtures.show)),
         Case("show-no-report", ["show", "kent"], "GET /v1/authorities/kent", .json(Fixtures.showNothing)),
         Case("history", ["history", "redbridge"], "GET /v1/authorities/redbridge/history", .json(Fixtures.history)),
+        Case(
+            "history-page", ["history", "redbridge", "--limit", "2", "--cursor", "6"],
+            "GET /v1/authorities/redbridge/history?limit=2&cursor=6", .json(Fixtures.historyPage), stderr: true),
         Case("reload", ["reload"], "POST /v1/reload", .json(Fixtures.reload)),
         Case("reparse", ["reparse"], "POST /v1/reparse", .json(Fixtures.reparse), stderr: true),
         Case("pause", ["pause"], "POST /v1/pause", .json(PauseResponse(paused: true))),

@@ -104,6 +104,9 @@ enum Fixtures {
             HistoryReport(id: 8, framework: .focusedVisit, kind: nil, inspection: span("2021-02-01", "2021-02-02"), grades: [:], url: nil),
         ])
 
+    /// A page of a longer history: more follow, after report 8.
+    static let historyPage = HistoryResponse(authority: redbridge, reports: history.reports, next: "8")
+
     static let notifications = NotificationsResponse(deliveries: [
         DeliveryEntry(
             id: 3, channel: "hook", state: "failed", attempts: 10, change: "c0ffee42", seq: 42, kind: .gradeChanged, authority: "redbridge",

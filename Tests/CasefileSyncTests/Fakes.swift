@@ -75,16 +75,9 @@ final class FakeIngestStore: IngestStore, @unchecked Sendable {
             try write()
             state.authorities[slug] = name
         }
-        func reportSummaries(authority slug: String) throws -> [StoredReportRecord] {
-            state.reports.values.map(\.record).filter { $0.report.authority.slug == slug }.sorted { $0.id < $1.id }.map {
-                var thin = $0
-                thin.report.sections = []
-                thin.report.improvements = []
-                thin.report.leadInspectors = []
-                return thin
-            }
+        func reports(authority slug: String) throws -> [StoredReportRecord] {
+            state.reports.values.map(\.record).filter { $0.report.authority.slug == slug }.sorted { $0.id < $1.id }
         }
-        func report(id: Int64) throws -> Report? { state.reports[id]?.record.report }
         func reportID(document url: String) throws -> Int64? { state.documents[url] ?? nil }
         func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws {
             try write()
