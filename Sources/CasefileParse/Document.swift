@@ -6,6 +6,8 @@ import CasefileModel
 /// The framework parsers (ILACSParser.swift, SIFParser.swift,
 /// LetterParser.swift, LookedAfterParser.swift) are extensions of it.
 struct Document {
+    /// The lines. Only their `kind` changes once the document is made (the
+    /// per-line values in `cache` are of their text).
     var lines: [Line]
     var warnings: [String] = []
     /// Why each judgement left out was left out (`Completeness`).
@@ -15,8 +17,12 @@ struct Document {
     /// synthetic test fixtures, are skipped).
     let firstContent: Int?
 
+    /// Per-line values worked out on demand and kept (`key`).
+    let cache: LineCache
+
     init(lines: [Line]) {
         self.lines = lines
+        self.cache = LineCache(count: lines.count)
         var first: Int?
         for (i, l) in lines.enumerated() where l.isContent {
             if first == nil, l.text.hasPrefix("#") {
@@ -27,6 +33,18 @@ struct Document {
             break
         }
         firstContent = first
+    }
+}
+
+/// What `Document` keeps of each line's text once worked out. A class, so
+/// that the document's non-mutating readers can fill it in; the text of a
+/// line never changes, so copies of a document share it safely. One parse
+/// owns it: it never crosses threads.
+final class LineCache {
+    var keys: [String?]
+
+    init(count: Int) {
+        keys = Array(repeating: nil, count: count)
     }
 }
 
@@ -58,8 +76,15 @@ extension Document {
     /// The text of content lines joined as one paragraph.
     func joined(_ indices: some Sequence<Int>) -> String { Text.join(indices.map { lines[$0].text }) }
 
-    /// A line's words as matching keys, joined by spaces.
-    func key(_ i: Int) -> String { Text.words(lines[i].text).map(\.key).joined(separator: " ") }
+    /// A line's words as matching keys, joined by spaces. Kept once made:
+    /// the framework parsers ask for the same lines' keys many times over
+    /// (the dispatch, the title, the lists, the LSCB statements).
+    func key(_ i: Int) -> String {
+        if let k = cache.keys[i] { return k }
+        let k = Text.key(lines[i].text)
+        cache.keys[i] = k
+        return k
+    }
 
     static func isDatesLabel(_ key: String) -> Bool {
         key.hasPrefix("inspection date") || key.hasPrefix("dates of inspection") || key.hasPrefix("date of inspection")

@@ -85,8 +85,9 @@ extension Document {
         if framework != .jtai {
             inspectors = Self.inspectors(in: opening)
             if inspectors.isEmpty { warnings.append("\(what): no inspectors named in the opening paragraph") }
+            let folded = Text.fold(letterText)
             details.priorityActionsNamed = body.contains { ["areas for priority action", "area for priority action"].contains(key($0)) }
-                || Text.fold(letterText).contains("areas for priority action") || Text.fold(letterText).contains("area for priority action")
+                || Text.contains(folded, "areas for priority action") || Text.contains(folded, "area for priority action")
             details.theme = Self.visitTheme(in: joined(body.prefix(30)))
         }
         if framework == .monitoringVisit {
@@ -131,8 +132,8 @@ extension Document {
     static func visitSpanLater(in text: String, letterDate: LocalDate?) -> (span: DateSpan, fromLetter: Bool, sentence: String)? {
         for sentence in sentences(text) {
             let k = Text.fold(sentence)
-            guard k.contains("visit") || k.contains("inspectors") || k.contains("took place") else { continue }
-            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { k.contains($0) }) { continue }
+            guard Text.contains(k, "visit") || Text.contains(k, "inspectors") || Text.contains(k, "took place") else { continue }
+            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { Text.contains(k, $0) }) { continue }
             if let (span, fromLetter) = visitSpan(in: sentence, letterDate: letterDate) { return (span, fromLetter, sentence) }
         }
         return nil

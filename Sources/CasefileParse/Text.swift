@@ -121,81 +121,59 @@ enum Text {
 
     /// The words of a string; words that are only punctuation are left out.
     static func words(_ s: String, line: Int = 0) -> [Word] {
-        var result: [Word] = []
-        for w in splitOnSpaces(s) {
-            // Most words are ASCII: fold and trim their bytes, without the
-            // Unicode case mapping (this runs over much of every report).
-            if w.utf8.allSatisfy({ $0 < 0x80 }) {
-                if let key = asciiKey(w.utf8) { result.append(Word(original: w, key: key, line: line)) }
-                continue
+        // The words are cut on the bytes (TextBytes.swift): no array of
+        // substrings is made first, and most words, being ASCII, are folded
+        // and trimmed as bytes, without the Unicode case mapping (this runs
+        // over much of every report).
+        withBytes(s) { bytes in
+            var result: [Word] = []
+            scanWords(s, bytes) { lo, hi in
+                var ascii = true
+                for k in lo..<hi where bytes[k] >= 0x80 { ascii = false; break }
+                let key: String
+                if ascii {
+                    guard let (a, b) = asciiKeyBounds(bytes, lo, hi) else { return }
+                    key = String(unsafeUninitializedCapacity: b - a) { buf in
+                        for k in a..<b { buf[k - a] = asciiKeyByte(bytes[k]) }
+                        return b - a
+                    }
+                } else {
+                    guard let k = unicodeKey(word(s, lo, hi)) else { return }
+                    key = k
+                }
+                result.append(Word(original: word(s, lo, hi), key: key, line: line))
             }
-            var key = Substring(fold(w))
-            while let f = key.first, edgePunctuation.contains(f) { key.removeFirst() }
-            while let l = key.last, edgePunctuation.contains(l) { key.removeLast() }
-            if key.isEmpty || key == "-" { continue }
-            result.append(Word(original: w, key: String(key), line: line))
+            return result
         }
-        return result
+    }
+
+    /// A non-ASCII word's key: folded, edge punctuation trimmed; nil when
+    /// nothing (or a lone "-") is left.
+    static func unicodeKey(_ w: Substring) -> String? {
+        var key = Substring(fold(w))
+        while let f = key.first, edgePunctuation.contains(f) { key.removeFirst() }
+        while let l = key.last, edgePunctuation.contains(l) { key.removeLast() }
+        if key.isEmpty || key == "-" { return nil }
+        return String(key)
     }
 
     /// `s.split(whereSeparator: { $0 == " " })`, found on the UTF-8 bytes
     /// rather than by grapheme breaking: a space is a separator unless a mark
     /// (or a joiner) that would cling to it follows.
     static func splitOnSpaces(_ s: String) -> [Substring] {
-        var out: [Substring] = []
-        let u = s.utf8
-        var i = u.startIndex
-        var start: String.Index?
-        while i < u.endIndex {
-            if u[i] == 0x20 {
-                let next = u.index(after: i)
-                if next < u.endIndex, u[next] >= 0x80, clings(s.unicodeScalars[next]) {
-                    if start == nil { start = i }
-                    i = next
-                    continue
-                }
-                if let st = start { out.append(s[st..<i]); start = nil }
-                i = next
-            } else {
-                if start == nil { start = i }
-                i = u.index(after: i)
-            }
+        withBytes(s) { bytes in
+            var out: [Substring] = []
+            scanWords(s, bytes) { lo, hi in out.append(word(s, lo, hi)) }
+            return out
         }
-        if let st = start { out.append(s[st..<u.endIndex]) }
-        return out
     }
 
     /// A scalar that joins the grapheme before it (extending marks, joiners, variation selectors).
-    private static func clings(_ c: Unicode.Scalar) -> Bool {
+    static func clings(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
         default: return c.value == 0x200D || c.value == 0x200C || (0xFE00...0xFE0F).contains(c.value)
             || (0x1F3FB...0x1F3FF).contains(c.value) || (0xE0020...0xE007F).contains(c.value)
-        }
-    }
-
-    /// `fold` and the edge trimming of `words` for an ASCII word; nil when
-    /// nothing but punctuation (or a lone "-") is left.
-    private static func asciiKey(_ w: Substring.UTF8View) -> String? {
-        func isEdge(_ b: UInt8) -> Bool {
-            switch b {
-            case 0x3A, 0x2E, 0x2C, 0x3B, 0x3F, 0x21, 0x28, 0x29, 0x22, 0x27, 0x2A, 0x60: return true  // : . , ; ? ! ( ) " ' * `
-            default: return false
-            }
-        }
-        var lo = w.startIndex, hi = w.endIndex
-        while lo < hi, isEdge(w[lo]) { lo = w.index(after: lo) }
-        while hi > lo, isEdge(w[w.index(before: hi)]) { hi = w.index(before: hi) }
-        if lo == hi { return nil }
-        let bytes = w[lo..<hi]
-        if bytes.count == 1, bytes.first == 0x2D { return nil }
-        return String(unsafeUninitializedCapacity: bytes.count) { buf in
-            var n = 0
-            for b in bytes {
-                buf[n] = b >= 0x41 && b <= 0x5A ? b + 0x20 : (b == 0x60 ? 0x27 : b)
-                n += 1
-            }
-            return n
         }
     }
 
