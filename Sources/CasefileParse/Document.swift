@@ -147,24 +147,26 @@ extension Document {
             if let rest = Text.afterBullet(t) { t = rest }
             if t.isEmpty { continue }
             if !out.isEmpty { out.append(0x20) }
-            let bytes = Array(t.utf8)
-            var k = 0
-            while k < bytes.count {
-                var b = bytes[k]
-                if b == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x80 {
-                    switch bytes[k + 2] {
-                    case 0x98, 0x99, 0x9B: b = 0x27; k += 2
-                    case 0x9C, 0x9D: b = 0x22; k += 2
-                    case 0x90, 0x91: b = 0x2D; k += 2
-                    default: break
+            // The line's bytes in place: no array copied per line.
+            Text.withBytes(t) { bytes in
+                var k = 0
+                while k < bytes.count {
+                    var b = bytes[k]
+                    if b == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x80 {
+                        switch bytes[k + 2] {
+                        case 0x98, 0x99, 0x9B: b = 0x27; k += 2
+                        case 0x9C, 0x9D: b = 0x22; k += 2
+                        case 0x90, 0x91: b = 0x2D; k += 2
+                        default: break
+                        }
                     }
+                    if b == 0x20 || b == 0x09 {
+                        if out.last != 0x20 { out.append(0x20) }
+                    } else {
+                        out.append(b)
+                    }
+                    k += 1
                 }
-                if b == 0x20 || b == 0x09 {
-                    if out.last != 0x20 { out.append(0x20) }
-                } else {
-                    out.append(b)
-                }
-                k += 1
             }
         }
         // Drop hyphens inside words, and the space a line break left after one.

@@ -72,40 +72,46 @@ extension Document {
     /// True when the text has "judge" (any case of its first letter) in it:
     /// a byte search, for the many paragraphs that do not.
     static func mentionsJudge(_ s: String) -> Bool {
-        let word: [UInt8] = [0x6A, 0x75, 0x64, 0x67, 0x65]  // "judge"
-        var matched = 0
-        for b in s.utf8 {
-            let c = b == 0x4A ? 0x6A : b
-            if c == word[matched] {
-                matched += 1
-                if matched == word.count { return true }
-            } else {
-                matched = c == word[0] ? 1 : 0
+        Text.withBytes(s) { b in
+            // A "j" or "J" is rare: look for it first, then at the four bytes after it.
+            var i = 0
+            let last = b.count - 5
+            while i <= last {
+                let c = b[i]
+                if (c == 0x6A || c == 0x4A) && b[i + 1] == 0x75 && b[i + 2] == 0x64 && b[i + 3] == 0x67 && b[i + 4] == 0x65 {
+                    return true
+                }
+                i += 1
             }
+            return false
         }
-        return false
     }
 
     /// Sentences of a text: split after ".", "?" or "!" followed by a space
-    /// and a capital letter or a digit.
+    /// and a capital letter or a digit. (Read by Character, as always, but
+    /// each sentence is cut out of the text whole rather than built up a
+    /// Character at a time.)
     static func sentences(_ text: String) -> [String] {
+        let norm = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
         var out: [String] = []
-        var current = ""
-        let chars = Array(text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "))
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            current.append(c)
-            if c == "." || c == "?" || c == "!", i + 2 < chars.count, chars[i + 1] == " ",
-                chars[i + 2].isUppercase || chars[i + 2].isNumber
-            {
-                out.append(current.trimmingSpaces)
-                current = ""
-                i += 1
+        var start = norm.startIndex
+        var i = norm.startIndex
+        while i < norm.endIndex {
+            let c = norm[i]
+            let next = norm.index(after: i)
+            if c == "." || c == "?" || c == "!", next < norm.endIndex, norm[next] == " " {
+                let afterSpace = norm.index(after: next)
+                if afterSpace < norm.endIndex, norm[afterSpace].isUppercase || norm[afterSpace].isNumber {
+                    out.append(String(norm[start..<next]).trimmingSpaces)
+                    start = afterSpace
+                    i = afterSpace
+                    continue
+                }
             }
-            i += 1
+            i = next
         }
-        if !current.trimmingSpaces.isEmpty { out.append(current.trimmingSpaces) }
+        let rest = String(norm[start...]).trimmingSpaces
+        if !rest.isEmpty { out.append(rest) }
         return out
     }
 

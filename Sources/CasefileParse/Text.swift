@@ -25,64 +25,94 @@ struct Line {
 enum Text {
     /// Splits the input into cleaned lines. Form feeds mark page starts;
     /// ligatures are expanded, odd spaces made plain, invisible characters
-    /// dropped. Works on the UTF-8 bytes: this runs over every byte of the input.
+    /// dropped. Works on the UTF-8 bytes in place: this runs over every byte
+    /// of the input.
     static func lines(_ input: String) -> [Line] {
-        var out: [Line] = []
-        out.reserveCapacity(input.utf8.count / 40)
-        var current: [UInt8] = []
-        current.reserveCapacity(160)
-        var pending = false
-        func flush() {
-            var lo = 0, hi = current.count
-            while lo < hi, current[lo] == 0x20 { lo += 1 }
-            while hi > lo, current[hi - 1] == 0x20 { hi -= 1 }
-            let t = String(decoding: current[lo..<hi], as: UTF8.self)
-            out.append(Line(text: t, pageStart: pending, kind: t.isEmpty ? .blank : .content))
-            pending = false
-            current.removeAll(keepingCapacity: true)
-        }
-        let bytes = Array(input.utf8)
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            let b = bytes[i]
-            switch b {
-            case 0x0A:
-                flush()
-            case 0x0D:
-                break
-            case 0x0C:
-                if current.contains(where: { $0 != 0x20 }) { flush() } else { current.removeAll(keepingCapacity: true) }
-                pending = true
-            case 0x09:
-                current.append(0x20)
-            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0:  // no-break space
-                current.append(0x20); i += 1
-            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD:  // soft hyphen
-                i += 1
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
-                 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
-                 0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
-                 0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
-                current.append(0x20); i += 2
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
-                 0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
-                i += 2
-            case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):  // ligatures
-                let expansions: [[UInt8]] = [
-                    Array("ff".utf8), Array("fi".utf8), Array("fl".utf8), Array("ffi".utf8), Array("ffl".utf8),
-                    Array("st".utf8), Array("st".utf8),
-                ]
-                current += expansions[Int(bytes[i + 2] - 0x80)]
-                i += 2
-            default:
-                current.append(b)
+        withBytes(input) { bytes in
+            var out: [Line] = []
+            out.reserveCapacity(bytes.count / 40)
+            var current: [UInt8] = []
+            current.reserveCapacity(160)
+            var pending = false
+            func line(_ text: UnsafeBufferPointer<UInt8>.SubSequence) {
+                var lo = text.startIndex, hi = text.endIndex
+                while lo < hi, text[lo] == 0x20 { lo += 1 }
+                while hi > lo, text[hi - 1] == 0x20 { hi -= 1 }
+                let t = String(decoding: text[lo..<hi], as: UTF8.self)
+                out.append(Line(text: t, pageStart: pending, kind: t.isEmpty ? .blank : .content))
+                pending = false
             }
-            i += 1
+            func flush() {
+                current.withUnsafeBufferPointer { line($0[...]) }
+                current.removeAll(keepingCapacity: true)
+            }
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                // A run of bytes kept as they are, found at once; a line that
+                // is all such bytes is taken from the input without a copy.
+                var j = i
+                while j < n, isPlainLineByte(bytes[j]) { j += 1 }
+                if j < n, bytes[j] == 0x0A, current.isEmpty {
+                    line(bytes[i..<j])
+                    i = j + 1
+                    continue
+                }
+                current.append(contentsOf: bytes[i..<j])
+                i = j
+                guard i < n else { break }
+                let b = bytes[i]
+                switch b {
+                case 0x0A:
+                    flush()
+                case 0x0D:
+                    break
+                case 0x0C:
+                    if current.contains(where: { $0 != 0x20 }) { flush() } else { current.removeAll(keepingCapacity: true) }
+                    pending = true
+                case 0x09:
+                    current.append(0x20)
+                case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0:  // no-break space
+                    current.append(0x20); i += 1
+                case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD:  // soft hyphen
+                    i += 1
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
+                     0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
+                     0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
+                     0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
+                    current.append(0x20); i += 2
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
+                     0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
+                    i += 2
+                case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):  // ligatures
+                    current += ligatures[Int(bytes[i + 2] - 0x80)]
+                    i += 2
+                default:
+                    current.append(b)
+                }
+                i += 1
+            }
+            if !current.isEmpty || pending { flush() }
+            return out
         }
-        if !current.isEmpty || pending { flush() }
-        return out
     }
+
+    /// A byte `lines` keeps as it is, whatever comes next: not a line break,
+    /// form feed, tab or carriage return, nor the first byte of a character
+    /// it replaces (odd spaces, soft hyphens, zero-width characters, ligatures).
+    @inline(__always)
+    private static func isPlainLineByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x0A, 0x0D, 0x0C, 0x09, 0xC2, 0xE2, 0xE3, 0xEF: return false
+        default: return true
+        }
+    }
+
+    /// The ligatures U+FB00–U+FB06 spelt out.
+    private static let ligatures: [[UInt8]] = [
+        Array("ff".utf8), Array("fi".utf8), Array("fl".utf8), Array("ffi".utf8), Array("ffl".utf8),
+        Array("st".utf8), Array("st".utf8),
+    ]
 
     /// True when `s` starts with the ASCII `prefix`, ignoring ASCII case.
     static func hasPrefixIgnoringCase(_ s: String, _ prefix: String) -> Bool {
@@ -96,18 +126,11 @@ enum Text {
     }
 
     /// Lower case, curly quotes straight, dashes plain: for comparing wording.
+    /// Built on the bytes (TextBytes.swift): `String.lowercased()` followed
+    /// by a Unicode scalar at a time was the parser's costliest step on
+    /// letters, which fold their whole text.
     static func fold(_ s: some StringProtocol) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.lowercased().unicodeScalars {
-            switch scalar {
-            case "\u{2018}", "\u{2019}", "\u{201B}", "\u{2032}", "`": out.unicodeScalars.append("'")
-            case "\u{201C}", "\u{201D}": out.unicodeScalars.append("\"")
-            case "\u{2010}"..."\u{2015}", "\u{2212}", "\u{2500}": out.unicodeScalars.append("-")
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        withBytes(s) { foldBytes($0) }
     }
 
     /// A word with its wording as written and a key for matching.
@@ -228,6 +251,18 @@ enum Text {
 
     /// The text after a leading bullet, or nil when the line has none.
     static func afterBullet(_ s: String) -> String? {
+        // Decided on the bytes for most lines (the content hash asks of every
+        // line): one that begins with an ASCII character other than "-", "*"
+        // and "o", or with one of those and then an ASCII character other
+        // than a space, has no bullet. An ASCII first byte begins a Character
+        // no bullet is equal to; an ASCII byte after it starts a Character of
+        // its own.
+        let u = s.utf8
+        if let b0 = u.first, b0 < 0x80 {
+            guard b0 == 0x2D || b0 == 0x2A || b0 == 0x6F else { return nil }
+            let i1 = u.index(after: u.startIndex)
+            if i1 < u.endIndex, u[i1] < 0x80, u[i1] != 0x20 { return nil }
+        }
         guard let f = s.first, isBullet(f) else { return nil }
         let rest = s.dropFirst()
         // "-" or "o" are bullets only when a space (or nothing) follows.

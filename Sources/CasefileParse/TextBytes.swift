@@ -99,6 +99,51 @@ extension Text {
     @inline(__always)
     static func asciiKeyByte(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : (b == 0x60 ? 0x27 : b) }
 
+    // MARK: - Folding
+
+    /// `fold` of UTF-8 bytes: each scalar lower-cased as
+    /// `String.lowercased()` does it (its own lower-case mapping: Swift's
+    /// lower-casing takes no context), then curly quotes made straight and
+    /// dashes plain. ASCII bytes, and the punctuation of U+2000–U+206F (which
+    /// has no case), are mapped without asking for Unicode properties.
+    static func foldBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                out.append(asciiKeyByte(b))
+                i += 1
+                continue
+            }
+            // One scalar of valid UTF-8 (a String's bytes are).
+            let length = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
+            var value = UInt32(b) & (length == 2 ? 0x1F : (length == 3 ? 0x0F : 0x07))
+            for k in 1..<length { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
+            let scalar = Unicode.Scalar(value)!
+            if (0x2000...0x206F).contains(value) {
+                appendFolded(scalar, to: &out)
+            } else {
+                for m in scalar.properties.lowercaseMapping.unicodeScalars { appendFolded(m, to: &out) }
+            }
+            i += length
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One lower-case scalar as `fold` writes it.
+    @inline(__always)
+    static func appendFolded(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        switch scalar.value {
+        case 0x2018, 0x2019, 0x201B, 0x2032, 0x60: out.append(0x27)
+        case 0x201C, 0x201D: out.append(0x22)
+        case 0x2010...0x2015, 0x2212, 0x2500: out.append(0x2D)
+        default: out.append(contentsOf: UTF8.encode(scalar)!)
+        }
+    }
+
     // MARK: - Searching
 
     /// `haystack.contains(needle)` as Foundation answers it, without bridging

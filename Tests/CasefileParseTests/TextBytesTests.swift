@@ -54,4 +54,31 @@ import Testing
             }
         }
     }
+
+    /// `afterBullet` as it was before it read the first bytes itself.
+    static func referenceAfterBullet(_ s: String) -> String? {
+        guard let f = s.first, Text.isBullet(f) else { return nil }
+        let rest = s.dropFirst()
+        if f == "-" || f == "o" || f == "*" || f == "\u{2013}" {
+            guard rest.isEmpty || rest.first == " " else { return nil }
+        }
+        return String(rest).trimmingSpaces
+    }
+
+    static let bulleted = [
+        "- item", "-item", "-", "o", "o item", "of the", "o\u{308}ther", "* star", "*", "*x", "\u{2022} dot", "\u{2013} dash",
+        "\u{2013}dash", "\u{F0B7} symbol", "\u{F0A7}", "- \u{301}x", "o \u{301}", "-\u{301} x", "a- b", "\u{B7}mid", "·",
+        "x\u{301}", "  - spaced",
+    ]
+
+    @Test(arguments: bulleted + tricky)
+    func afterBulletAsBefore(_ s: String) {
+        #expect(Text.afterBullet(s) == Self.referenceAfterBullet(s), "\(s.debugDescription)")
+    }
+
+    @Test func afterBulletOnEveryFixtureLine() throws {
+        for s in try Self.fixtureLines() {
+            #expect(Text.afterBullet(s) == Self.referenceAfterBullet(s), "\(s)")
+        }
+    }
 }

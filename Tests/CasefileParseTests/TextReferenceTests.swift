@@ -1,0 +1,158 @@
+@testable import CasefileParse
+import CasefileTestKit
+import Foundation
+import Testing
+
+/// The parser's text helpers were rewritten for speed (on bytes, without
+/// building Characters or NSStrings). Their first versions are kept here as
+/// references: the rewritten ones must give exactly what these give, on
+/// tricky strings and on the fixtures.
+@Suite struct TextReferenceTests {
+    // MARK: - The references
+
+    static func fold(_ s: some StringProtocol) -> String {
+        var out = ""
+        for scalar in s.lowercased().unicodeScalars {
+            switch scalar {
+            case "\u{2018}", "\u{2019}", "\u{201B}", "\u{2032}", "`": out.unicodeScalars.append("'")
+            case "\u{201C}", "\u{201D}": out.unicodeScalars.append("\"")
+            case "\u{2010}"..."\u{2015}", "\u{2212}", "\u{2500}": out.unicodeScalars.append("-")
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func mentionsJudge(_ s: String) -> Bool {
+        let word: [UInt8] = [0x6A, 0x75, 0x64, 0x67, 0x65]
+        var matched = 0
+        for b in s.utf8 {
+            let c = b == 0x4A ? 0x6A : b
+            if c == word[matched] {
+                matched += 1
+                if matched == word.count { return true }
+            } else {
+                matched = c == word[0] ? 1 : 0
+            }
+        }
+        return false
+    }
+
+    static func sentences(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        let chars = Array(text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "))
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            current.append(c)
+            if c == "." || c == "?" || c == "!", i + 2 < chars.count, chars[i + 1] == " ",
+                chars[i + 2].isUppercase || chars[i + 2].isNumber
+            {
+                out.append(current.trimmingSpaces)
+                current = ""
+                i += 1
+            }
+            i += 1
+        }
+        if !current.trimmingSpaces.isEmpty { out.append(current.trimmingSpaces) }
+        return out
+    }
+
+    static func lines(_ input: String) -> [(String, Bool, Bool)] {
+        var out: [(String, Bool, Bool)] = []
+        var current: [UInt8] = []
+        var pending = false
+        func flush() {
+            var lo = 0, hi = current.count
+            while lo < hi, current[lo] == 0x20 { lo += 1 }
+            while hi > lo, current[hi - 1] == 0x20 { hi -= 1 }
+            let t = String(decoding: current[lo..<hi], as: UTF8.self)
+            out.append((t, pending, t.isEmpty))
+            pending = false
+            current.removeAll()
+        }
+        let bytes = Array(input.utf8)
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            switch b {
+            case 0x0A: flush()
+            case 0x0D: break
+            case 0x0C:
+                if current.contains(where: { $0 != 0x20 }) { flush() } else { current.removeAll() }
+                pending = true
+            case 0x09: current.append(0x20)
+            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0: current.append(0x20); i += 1
+            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD: i += 1
+            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
+                 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
+                 0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
+                 0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:
+                current.append(0x20); i += 2
+            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
+                 0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:
+                i += 2
+            case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):
+                let expansions = ["ff", "fi", "fl", "ffi", "ffl", "st", "st"]
+                current += Array(expansions[Int(bytes[i + 2] - 0x80)].utf8)
+                i += 2
+            default: current.append(b)
+            }
+            i += 1
+        }
+        if !current.isEmpty || pending { flush() }
+        return out
+    }
+
+    // MARK: - The inputs
+
+    static let tricky = TextBytesTests.tricky + [
+        "ΣΑΣ ΑΣ. İstanbul \u{212A}elvin ǅ ß ﬁ", "Judged judge JUDGE jUdge jjudge judg e", "“Quoted” ‘single’ – — ― − ─ ‐ ′ `x`",
+        "It was judged good. The next one. 2019 was. a. B", "Ends with a stop. ", "Two  spaces.  Then\ttab. X",
+        "e.\u{301} Next. \u{301}Mark. É accented. ½ half. ² two.", "\u{600}. Prepend. x", "no stop at all",
+        "line\r\nwith crlf\n\u{C}\u{C}page\n  \u{C}  \nnbsp\u{A0}x\u{AD}y\u{2003}z\u{200B}w\u{FEFF}v\u{FB01}\u{FB03}\t\n",
+        "\u{C}", "\n\n", "a\u{C}b\u{C}\nc", "trailing no newline   ", "\u{C2}", "x\u{E2}\u{80}", "\u{202F}\u{205F}\u{3000}end",
+    ]
+
+    static func fixtureTexts() throws -> [String] {
+        let dir = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".txt") }
+        return try names.map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    // MARK: - The checks
+
+    @Test(arguments: tricky)
+    func sameOnTrickyText(_ s: String) {
+        #expect(Text.fold(s) == Self.fold(s), "\(s.debugDescription)")
+        #expect(Document.mentionsJudge(s) == Self.mentionsJudge(s), "\(s.debugDescription)")
+        #expect(Document.sentences(s) == Self.sentences(s), "\(s.debugDescription)")
+        let got = Text.lines(s).map { ($0.text, $0.pageStart, $0.kind == .blank) }
+        let want = Self.lines(s)
+        #expect(got.map(\.0) == want.map(\.0) && got.map(\.1) == want.map(\.1) && got.map(\.2) == want.map(\.2), "\(s.debugDescription)")
+    }
+
+    @Test func sameOnTheFixtures() throws {
+        for text in try Self.fixtureTexts() {
+            let got = Text.lines(text)
+            let want = Self.lines(text)
+            #expect(got.map(\.text) == want.map(\.0) && got.map(\.pageStart) == want.map(\.1))
+            #expect(Document.sentences(text) == Self.sentences(text))
+            for line in got {
+                #expect(Text.fold(line.text) == Self.fold(line.text), "\(line.text)")
+                #expect(Document.mentionsJudge(line.text) == Self.mentionsJudge(line.text), "\(line.text)")
+            }
+        }
+    }
+
+    /// Every scalar, lower-cased and folded, as the reference does it.
+    @Test func foldSameOnEveryScalar() {
+        var all = ""
+        for v in 0..<0x11_0000 {
+            if let s = Unicode.Scalar(v) { all.unicodeScalars.append(s) }
+        }
+        #expect(Text.fold(all) == Self.fold(all))
+    }
+}
