@@ -136,53 +136,74 @@ extension Document {
     /// removes the hyphen of a word it rejoins across a line break
     /// ("decision-\nmaking" → "decisionmaking").
     func normalisedContent(to end: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(lines.count * 80)
         let first = firstContent ?? 0
+        let range = first..<max(first, end)
         func isWordByte(_ b: UInt8) -> Bool {
             (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b >= 0x80
         }
-        for i in first..<max(first, end) where lines[i].isContent {
-            var t = lines[i].text
-            if let rest = Text.afterBullet(t) { t = rest }
-            if t.isEmpty { continue }
-            if !out.isEmpty { out.append(0x20) }
-            // The line's bytes in place: no array copied per line.
-            Text.withBytes(t) { bytes in
-                var k = 0
-                while k < bytes.count {
-                    var b = bytes[k]
-                    if b == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x80 {
-                        switch bytes[k + 2] {
-                        case 0x98, 0x99, 0x9B: b = 0x27; k += 2
-                        case 0x9C, 0x9D: b = 0x22; k += 2
-                        case 0x90, 0x91: b = 0x2D; k += 2
-                        default: break
-                        }
-                    }
-                    if b == 0x20 || b == 0x09 {
-                        if out.last != 0x20 { out.append(0x20) }
-                    } else {
-                        out.append(b)
-                    }
-                    k += 1
+        // Written into one buffer of a size known beforehand (a line gives at
+        // most its bytes and a space before it), without the checks of an
+        // array growing by appends: this runs over every byte of the body.
+        var capacity = 0
+        for i in range where lines[i].isContent { capacity += lines[i].text.utf8.count + 1 }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buf, count in
+            var n = 0
+            for i in range where lines[i].isContent {
+                var t = lines[i].text
+                if let rest = Text.afterBullet(t) { t = rest }
+                if t.isEmpty { continue }
+                if n > 0 { buf[n] = 0x20; n += 1 }
+                n = Text.withBytes(t) { Self.appendNormalised($0, to: buf.baseAddress!, at: n) }
+            }
+            // Drop hyphens inside words, and the space a line break left
+            // after one; in place (what is kept never gets ahead of what is read).
+            var w = 0
+            var j = 0
+            while j < n {
+                let b = buf[j]
+                if b == 0x2D, w > 0, isWordByte(buf[w - 1]) {
+                    if j + 1 < n, isWordByte(buf[j + 1]) { j += 1; continue }
+                    if j + 2 < n, buf[j + 1] == 0x20, isWordByte(buf[j + 2]) { j += 2; continue }
+                }
+                buf[w] = b
+                w += 1
+                j += 1
+            }
+            if w > 0, buf[w - 1] == 0x20 { w -= 1 }
+            count = w
+        }
+    }
+
+    /// One line's bytes as the content hash takes them, written at `dst[n...]`
+    /// (room is there): curly quotes straight, the hyphen-like dashes plain,
+    /// runs of spaces and tabs one space. Returns the new end. A function of
+    /// its own with plain pointers, so that the loop keeps its state in registers.
+    private static func appendNormalised(_ src: UnsafeBufferPointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
+        guard let s = src.baseAddress else { return start }
+        let count = src.count
+        var n = start
+        var k = 0
+        while k < count {
+            var b = s[k]
+            if b == 0xE2, k + 2 < count, s[k + 1] == 0x80 {
+                switch s[k + 2] {
+                case 0x98, 0x99, 0x9B: b = 0x27; k += 2
+                case 0x9C, 0x9D: b = 0x22; k += 2
+                case 0x90, 0x91: b = 0x2D; k += 2
+                default: break
                 }
             }
-        }
-        // Drop hyphens inside words, and the space a line break left after one.
-        var result: [UInt8] = []
-        result.reserveCapacity(out.count)
-        var j = 0
-        while j < out.count {
-            let b = out[j]
-            if b == 0x2D, let prev = result.last, isWordByte(prev) {
-                if j + 1 < out.count, isWordByte(out[j + 1]) { j += 1; continue }
-                if j + 2 < out.count, out[j + 1] == 0x20, isWordByte(out[j + 2]) { j += 2; continue }
+            if b == 0x20 || b == 0x09 {
+                if n == 0 || dst[n - 1] != 0x20 {
+                    dst[n] = 0x20
+                    n += 1
+                }
+            } else {
+                dst[n] = b
+                n += 1
             }
-            result.append(b)
-            j += 1
+            k += 1
         }
-        if result.last == 0x20 { result.removeLast() }
-        return result
+        return n
     }
 }

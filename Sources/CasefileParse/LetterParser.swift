@@ -115,7 +115,7 @@ extension Document {
     /// "from 22 to 26 January 2024", "Between 12 and 16 September 2016".
     static func visitSpan(in text: String, letterDate: LocalDate?) -> (DateSpan, Bool)? {
         let triggers = #"(?:\bon|\bfrom|\bbetween|\btook place|\bvisit of|\bdates? of (?:the )?visit:?|\bvisit dates?:)\s+"#
-        guard let re = try? NSRegularExpression(pattern: triggers, options: [.caseInsensitive]) else { return nil }
+        guard let re = Patterns.regex(triggers) else { return nil }
         let ns = text as NSString
         for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             let rest = ns.substring(from: m.range.location + m.range.length)
@@ -189,7 +189,7 @@ extension Document {
     /// sentence, a footnote marker aside) and the response.
     static func jtaiOpening(_ opening: String) -> (name: String?, theme: String?) {
         let pattern = #"\b(the multi-agency response to [^.]+?) (?:in|across) ((?:the )?[A-Z][A-Za-z’'&,\- ]{1,60}?)\.?\d*(?:\s|$)"#
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return (nil, nil) }
+        guard let re = Patterns.regex(pattern, options: []) else { return (nil, nil) }
         let ns = opening as NSString
         guard let m = re.firstMatch(in: opening, range: NSRange(location: 0, length: ns.length)) else { return (nil, nil) }
         var name = ns.substring(with: m.range(at: 2)).trimmingSpaces
@@ -239,7 +239,7 @@ extension Document {
             #"the lead inspector was\s+"#,
         ]
         for t in triggers {
-            guard let re = try? NSRegularExpression(pattern: t, options: [.caseInsensitive]) else { continue }
+            guard let re = Patterns.regex(t) else { continue }
             let ns = text as NSString
             guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { continue }
             var rest = ns.substring(from: m.range.location + m.range.length)
@@ -247,7 +247,7 @@ extension Document {
             if let end = rest.range(of: #"\.(?:\s+[A-Z]|\s*$)"#, options: .regularExpression) { rest = String(rest[..<end.lowerBound]) }
             if let on = rest.range(of: #"\s+(?:on|between|from)\s+\d"#, options: .regularExpression) { rest = String(rest[..<on.lowerBound]) }
             let titles = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
-            if let tre = try? NSRegularExpression(pattern: titles, options: [.caseInsensitive]) {
+            if let tre = Patterns.regex(titles) {
                 let rns = rest as NSString
                 rest = tre.stringByReplacingMatches(in: rest, range: NSRange(location: 0, length: rns.length), withTemplate: "|")
             }
@@ -308,7 +308,7 @@ extension Document {
 
     /// The first capture group of `pattern` in `text` (case-insensitive).
     static func firstMatch(_ pattern: String, in text: String) -> String? {
-        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return nil }
+        guard let re = Patterns.regex(pattern) else { return nil }
         let ns = text as NSString
         guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)), m.numberOfRanges > 1,
               m.range(at: 1).location != NSNotFound else { return nil }

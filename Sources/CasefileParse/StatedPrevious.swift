@@ -92,6 +92,7 @@ extension Document {
     /// each sentence is cut out of the text whole rather than built up a
     /// Character at a time.)
     static func sentences(_ text: String) -> [String] {
+        if let ascii = asciiSentences(text) { return ascii }
         let norm = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
         var out: [String] = []
         var start = norm.startIndex
@@ -113,6 +114,51 @@ extension Document {
         let rest = String(norm[start...]).trimmingSpaces
         if !rest.isEmpty { out.append(rest) }
         return out
+    }
+
+    /// `sentences` of a text that is all ASCII without carriage returns,
+    /// on its bytes: there every byte is a Character, the capitals are A–Z,
+    /// the digits 0–9 and the whitespace tab to carriage return and space.
+    /// Nil for any other text.
+    static func asciiSentences(_ text: String) -> [String]? {
+        Text.withBytes(text) { bytes -> [String]? in
+            for b in bytes where b >= 0x80 || b == 0x0D { return nil }
+            // Words split at spaces and tabs, joined by one space.
+            var norm: [UInt8] = []
+            norm.reserveCapacity(bytes.count)
+            for b in bytes {
+                if b == 0x20 || b == 0x09 {
+                    if let last = norm.last, last != 0x20 { norm.append(0x20) }
+                } else {
+                    norm.append(b)
+                }
+            }
+            if norm.last == 0x20 { norm.removeLast() }
+            func trimmed(_ lo: Int, _ hi: Int) -> String {
+                var a = lo, b = hi
+                while a < b, norm[a] == 0x20 || (0x09...0x0D).contains(norm[a]) { a += 1 }
+                while b > a, norm[b - 1] == 0x20 || (0x09...0x0D).contains(norm[b - 1]) { b -= 1 }
+                return String(decoding: norm[a..<b], as: UTF8.self)
+            }
+            var out: [String] = []
+            var start = 0
+            var i = 0
+            while i < norm.count {
+                let c = norm[i]
+                if c == 0x2E || c == 0x3F || c == 0x21, i + 2 < norm.count, norm[i + 1] == 0x20,
+                    (0x41...0x5A).contains(norm[i + 2]) || (0x30...0x39).contains(norm[i + 2])
+                {
+                    out.append(trimmed(start, i + 1))
+                    start = i + 2
+                    i += 2
+                    continue
+                }
+                i += 1
+            }
+            let rest = trimmed(start, norm.count)
+            if !rest.isEmpty { out.append(rest) }
+            return out
+        }
     }
 
     /// The previous grades one sentence states.

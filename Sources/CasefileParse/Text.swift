@@ -116,13 +116,18 @@ enum Text {
 
     /// True when `s` starts with the ASCII `prefix`, ignoring ASCII case.
     static func hasPrefixIgnoringCase(_ s: String, _ prefix: String) -> Bool {
-        var a = s.utf8.makeIterator()
-        for p in prefix.utf8 {
-            guard let c = a.next() else { return false }
-            let lower = (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
-            if lower != p { return false }
+        // Both strings' bytes in place: it is asked of most lines several
+        // times over (the end of the body, the lead inspector, the statements).
+        withBytes(s) { a in
+            withBytes(prefix) { p in
+                guard a.count >= p.count else { return false }
+                for k in 0..<p.count {
+                    let c = a[k]
+                    if (c >= 0x41 && c <= 0x5A ? c + 0x20 : c) != p[k] { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Lower case, curly quotes straight, dashes plain: for comparing wording.
@@ -210,7 +215,9 @@ enum Text {
             } else if out.hasSuffix("-"), out.dropLast().last?.isLetter == true, p.first?.isLetter == true {
                 out += p
             } else {
-                out += " " + p
+                // Appended in two steps: no string " " + p made for each line.
+                out += " "
+                out += p
             }
         }
         return out

@@ -106,6 +106,65 @@ import Testing
         return out
     }
 
+    static func hasPrefixIgnoringCase(_ s: String, _ prefix: String) -> Bool {
+        var a = s.utf8.makeIterator()
+        for p in prefix.utf8 {
+            guard let c = a.next() else { return false }
+            let lower = (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+            if lower != p { return false }
+        }
+        return true
+    }
+
+    static func htmlPageReason(_ text: String) -> Bool {
+        let head = text.drop(while: { $0.isWhitespace }).prefix(512).lowercased()
+        return head.hasPrefix("<!doctype html") || head.hasPrefix("<html")
+    }
+
+    static func normalisedContent(_ doc: Document, to end: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        let first = doc.firstContent ?? 0
+        func isWordByte(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b >= 0x80 }
+        for i in first..<max(first, end) where doc.lines[i].isContent {
+            var t = doc.lines[i].text
+            if let rest = TextBytesTests.referenceAfterBullet(t) { t = rest }
+            if t.isEmpty { continue }
+            if !out.isEmpty { out.append(0x20) }
+            let bytes = Array(t.utf8)
+            var k = 0
+            while k < bytes.count {
+                var b = bytes[k]
+                if b == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x80 {
+                    switch bytes[k + 2] {
+                    case 0x98, 0x99, 0x9B: b = 0x27; k += 2
+                    case 0x9C, 0x9D: b = 0x22; k += 2
+                    case 0x90, 0x91: b = 0x2D; k += 2
+                    default: break
+                    }
+                }
+                if b == 0x20 || b == 0x09 {
+                    if out.last != 0x20 { out.append(0x20) }
+                } else {
+                    out.append(b)
+                }
+                k += 1
+            }
+        }
+        var result: [UInt8] = []
+        var j = 0
+        while j < out.count {
+            let b = out[j]
+            if b == 0x2D, let prev = result.last, isWordByte(prev) {
+                if j + 1 < out.count, isWordByte(out[j + 1]) { j += 1; continue }
+                if j + 2 < out.count, out[j + 1] == 0x20, isWordByte(out[j + 2]) { j += 2; continue }
+            }
+            result.append(b)
+            j += 1
+        }
+        if result.last == 0x20 { result.removeLast() }
+        return result
+    }
+
     // MARK: - The inputs
 
     static let tricky = TextBytesTests.tricky + [
@@ -113,6 +172,7 @@ import Testing
         "It was judged good. The next one. 2019 was. a. B", "Ends with a stop. ", "Two  spaces.  Then\ttab. X",
         "e.\u{301} Next. \u{301}Mark. É accented. ½ half. ² two.", "\u{600}. Prepend. x", "no stop at all",
         "line\r\nwith crlf\n\u{C}\u{C}page\n  \u{C}  \nnbsp\u{A0}x\u{AD}y\u{2003}z\u{200B}w\u{FEFF}v\u{FB01}\u{FB03}\t\n",
+        "- x-\ny -\n- z\n\u{2022} a\u{2010}b c\u{2019}s “q” x - y x- y\t\tz", "-\n-", " - ",
         "\u{C}", "\n\n", "a\u{C}b\u{C}\nc", "trailing no newline   ", "\u{C2}", "x\u{E2}\u{80}", "\u{202F}\u{205F}\u{3000}end",
     ]
 
@@ -143,6 +203,33 @@ import Testing
             for line in got {
                 #expect(Text.fold(line.text) == Self.fold(line.text), "\(line.text)")
                 #expect(Document.mentionsJudge(line.text) == Self.mentionsJudge(line.text), "\(line.text)")
+            }
+        }
+    }
+
+    static let prefixes = ["inspection of ", "the overall", "children", "lead inspector", "the office for standards in education"]
+
+    @Test(arguments: tricky + ["<!DOCTYPE html>", "  <html>", "\u{A0}<html", "\n\t<HTML", "\r\n<html", "x<html", "<p>", "Inspection Of X"])
+    func sameOnTrickyTextToo(_ s: String) {
+        for p in Self.prefixes {
+            #expect(Text.hasPrefixIgnoringCase(s, p) == Self.hasPrefixIgnoringCase(s, p), "\(s.debugDescription) \(p)")
+        }
+        #expect((TextChecks.htmlPageReason(s) != nil) == Self.htmlPageReason(s), "\(s.debugDescription)")
+        let doc = Document(lines: Text.lines(s))
+        #expect(doc.normalisedContent(to: doc.lines.count) == Self.normalisedContent(doc, to: doc.lines.count), "\(s.debugDescription)")
+    }
+
+    @Test func contentSameOnTheFixtures() throws {
+        for text in try Self.fixtureTexts() {
+            #expect((TextChecks.htmlPageReason(text) != nil) == Self.htmlPageReason(text))
+            let doc = Document(lines: Text.lines(text))
+            for end in [0, doc.lines.count / 3, doc.lines.count] {
+                #expect(doc.normalisedContent(to: end) == Self.normalisedContent(doc, to: end))
+            }
+            for line in doc.lines {
+                for p in Self.prefixes {
+                    #expect(Text.hasPrefixIgnoringCase(line.text, p) == Self.hasPrefixIgnoringCase(line.text, p), "\(line.text)")
+                }
             }
         }
     }
