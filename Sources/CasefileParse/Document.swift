@@ -156,16 +156,26 @@ extension Document {
                 n = Text.withBytes(t) { Self.appendNormalised($0, to: buf.baseAddress!, at: n) }
             }
             // Drop hyphens inside words, and the space a line break left
-            // after one; in place (what is kept never gets ahead of what is read).
+            // after one; in place (what is kept never gets ahead of what is
+            // read). Hyphens are rare: the bytes between them move as blocks.
+            guard let base = buf.baseAddress else { count = 0; return }
             var w = 0
             var j = 0
             while j < n {
-                let b = buf[j]
-                if b == 0x2D, w > 0, isWordByte(buf[w - 1]) {
-                    if j + 1 < n, isWordByte(buf[j + 1]) { j += 1; continue }
-                    if j + 2 < n, buf[j + 1] == 0x20, isWordByte(buf[j + 2]) { j += 2; continue }
+                var h = j
+                while h < n, base[h] != 0x2D { h += 1 }
+                if h > j {
+                    if w != j { UnsafeMutableRawPointer(base + w).copyMemory(from: base + j, byteCount: h - j) }  // may overlap: a memmove
+                    w += h - j
+                    j = h
+                    if j == n { break }
                 }
-                buf[w] = b
+                // base[j] is a hyphen.
+                if w > 0, isWordByte(base[w - 1]) {
+                    if j + 1 < n, isWordByte(base[j + 1]) { j += 1; continue }
+                    if j + 2 < n, base[j + 1] == 0x20, isWordByte(base[j + 2]) { j += 2; continue }
+                }
+                base[w] = 0x2D
                 w += 1
                 j += 1
             }

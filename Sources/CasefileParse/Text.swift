@@ -102,6 +102,8 @@ enum Text {
     /// it replaces (odd spaces, soft hyphens, zero-width characters, ligatures).
     @inline(__always)
     private static func isPlainLineByte(_ b: UInt8) -> Bool {
+        // Printable ASCII, the common case, in one comparison.
+        if b >= 0x20 && b < 0x80 { return true }
         switch b {
         case 0x0A, 0x0D, 0x0C, 0x09, 0xC2, 0xE2, 0xE3, 0xEF: return false
         default: return true
@@ -231,6 +233,10 @@ enum Text {
 
     /// `12.` or `12. Text…` at the start of a line: the number and the rest.
     static func numberedParagraph(_ s: String) -> (Int, String)? {
+        // Most lines begin with an ASCII byte other than a digit: the
+        // Character it begins is no digit either, so there is no number (a
+        // byte test, for the sections' every line).
+        if let b = s.utf8.first, b < 0x80, !(0x30...0x39).contains(b) { return nil }
         var digits = 0
         var idx = s.startIndex
         while idx < s.endIndex, let a = s[idx].asciiValue, (0x30...0x39).contains(a) {

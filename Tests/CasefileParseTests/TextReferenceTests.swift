@@ -116,6 +116,20 @@ import Testing
         return true
     }
 
+    static func numberedParagraph(_ s: String) -> (Int, String)? {
+        var digits = 0
+        var idx = s.startIndex
+        while idx < s.endIndex, let a = s[idx].asciiValue, (0x30...0x39).contains(a) {
+            digits += 1
+            idx = s.index(after: idx)
+        }
+        guard (1...3).contains(digits), idx < s.endIndex, s[idx] == "." else { return nil }
+        let after = s.index(after: idx)
+        if after < s.endIndex, s[after] != " " { return nil }
+        guard let n = Int(s[..<idx]) else { return nil }
+        return (n, String(s[after...]).trimmingSpaces)
+    }
+
     static func htmlPageReason(_ text: String) -> Bool {
         let head = text.drop(while: { $0.isWhitespace }).prefix(512).lowercased()
         return head.hasPrefix("<!doctype html") || head.hasPrefix("<html")
@@ -209,12 +223,14 @@ import Testing
 
     static let prefixes = ["inspection of ", "the overall", "children", "lead inspector", "the office for standards in education"]
 
-    @Test(arguments: tricky + ["<!DOCTYPE html>", "  <html>", "\u{A0}<html", "\n\t<HTML", "\r\n<html", "x<html", "<p>", "Inspection Of X"])
+    @Test(arguments: tricky + ["<!DOCTYPE html>", "  <html>", "\u{A0}<html", "\n\t<HTML", "\r\n<html", "x<html", "<p>", "Inspection Of X",
+                         "12. Text", "1.", "1234. x", "5\u{301}. x", "12.x", "12.\u{301} x", "12. \u{301}x", "a1. b", "\u{661}\u{662}. x", "  12. x", "7. ", "0."])
     func sameOnTrickyTextToo(_ s: String) {
         for p in Self.prefixes {
             #expect(Text.hasPrefixIgnoringCase(s, p) == Self.hasPrefixIgnoringCase(s, p), "\(s.debugDescription) \(p)")
         }
         #expect((TextChecks.htmlPageReason(s) != nil) == Self.htmlPageReason(s), "\(s.debugDescription)")
+        #expect(Text.numberedParagraph(s).map { "\($0.0) \($0.1)" } == Self.numberedParagraph(s).map { "\($0.0) \($0.1)" })
         let doc = Document(lines: Text.lines(s))
         #expect(doc.normalisedContent(to: doc.lines.count) == Self.normalisedContent(doc, to: doc.lines.count), "\(s.debugDescription)")
     }
@@ -227,6 +243,7 @@ import Testing
                 #expect(doc.normalisedContent(to: end) == Self.normalisedContent(doc, to: end))
             }
             for line in doc.lines {
+                #expect(Text.numberedParagraph(line.text).map { "\($0.0) \($0.1)" } == Self.numberedParagraph(line.text).map { "\($0.0) \($0.1)" })
                 for p in Self.prefixes {
                     #expect(Text.hasPrefixIgnoringCase(line.text, p) == Self.hasPrefixIgnoringCase(line.text, p), "\(line.text)")
                 }
