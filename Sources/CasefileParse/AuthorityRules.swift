@@ -35,6 +35,10 @@ public enum AuthorityRules {
               before: (LocalDate(year: 2021, month: 4, day: 1)!, ["northamptonshire"])),
     ]
 
+    /// Each trust's names as `NameKey.basic` gives them: worked out once,
+    /// not for every name placed.
+    static let trustKeys: [[String]] = trusts.map { $0.names.map(NameKey.basic) }
+
     /// Dorset Council replaced Dorset County Council on this day.
     static let dorsetCouncilFrom = LocalDate(year: 2019, month: 4, day: 1)!
 
@@ -64,7 +68,7 @@ extension AuthorityDirectory {
         // Trusts.
         var key = NameKey.basic(shown)
         if key.hasPrefix("the ") { key.removeFirst(4) }
-        for trust in AuthorityRules.trusts where trust.names.contains(where: { NameKey.basic($0) == key }) {
+        for (trust, keys) in zip(AuthorityRules.trusts, AuthorityRules.trustKeys) where keys.contains(key) {
             var slugs = trust.serves
             if let b = trust.before, let d = date, d < b.date { slugs = b.serves }
             let entries = slugs.compactMap { entry(slug: $0) }

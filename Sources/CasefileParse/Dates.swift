@@ -71,7 +71,7 @@ struct InspectionDates {
         // Numeric dates were kept as one word; split them now.
         var expanded: [Token] = []
         for t in result {
-            if case .other(let w) = t, w.contains("/") {
+            if case .other(let w) = t, Text.contains(w, "/") {
                 let parts = w.split(separator: "/")
                 if parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4 {
                     expanded += [.number(d, digits: parts[0].count), .month(m), .number(y, digits: 4)]
@@ -217,7 +217,7 @@ enum LetterDates {
         while let f = w.first, "(".contains(f) { w.removeFirst() }
         if w.isEmpty { return [] }
         if ["-", "to", "and", "until", "till", "from", "between", "&", "--"].contains(w) { return [.separator] }
-        if w.contains("/") {
+        if Text.contains(w, "/") {
             let p = w.split(separator: "/", omittingEmptySubsequences: false)
             guard p.count == 3, let d = Int(p[0]), let m = Int(p[1]), let y = Int(p[2]),
                   p[2].count == 4, (1...31).contains(d), (1...12).contains(m) else { return nil }
@@ -234,7 +234,7 @@ enum LetterDates {
             return nil
         }
         // "20-22", "28–30": days joined by a dash.
-        if w.contains("-") {
+        if Text.contains(w, "-") {
             var out: [Token] = []
             for (i, part) in w.split(separator: "-", omittingEmptySubsequences: false).enumerated() {
                 if i > 0 { out.append(.separator) }

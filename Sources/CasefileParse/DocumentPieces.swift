@@ -115,7 +115,7 @@ extension Document {
     static func personName(_ s: String) -> String? {
         let pattern = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
         var t = s
-        if let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) {
+        if let re = Patterns.regex(pattern) {
             let ns = t as NSString
             t = re.stringByReplacingMatches(in: t, range: NSRange(location: 0, length: ns.length), withTemplate: " ")
         }

@@ -54,6 +54,11 @@ extension ReportParser {
 enum TextChecks {
     /// When the text is an HTML page, why it is not a report.
     static func htmlPageReason(_ text: String) -> String? {
+        // A text that begins with an ASCII character other than whitespace
+        // and "<" begins with a Character that is neither, so it is no HTML
+        // page: decided on its first byte rather than by lower-casing its
+        // first 512 Characters (every document is asked).
+        if let b = text.utf8.first, b < 0x80, b != 0x3C, b != 0x20, !(0x09...0x0D).contains(b) { return nil }
         let head = text.drop(while: { $0.isWhitespace }).prefix(512).lowercased()
         guard head.hasPrefix("<!doctype html") || head.hasPrefix("<html") else { return nil }
         var reason = "an HTML page, not a report"

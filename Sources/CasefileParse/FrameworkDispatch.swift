@@ -44,16 +44,16 @@ enum FrameworkDispatch {
             func first(_ prefixes: [String]) -> Int? {
                 keys[..<d].firstIndex { k in prefixes.contains { k.hasPrefix($0) } }.map { head[$0] }
             }
-            if titleKey.contains("of services for children in need of help and protection"),
+            if Text.contains(titleKey, "of services for children in need of help and protection"),
                let t = first(["inspection of services", "re-inspection of services", "reinspection of services", "re inspection of services"]) {
                 return .sif(title: t)
             }
-            if titleKey.contains("of the effectiveness of the local safeguarding children board"),
+            if Text.contains(titleKey, "of the effectiveness of the local safeguarding children board"),
                let t = first(["review of the effectiveness", "inspection of the effectiveness"]) {
                 return .lscbReview(title: t)
             }
-            if titleKey.contains("inspection of looked after children services")
-                || titleKey.contains("inspection of safeguarding and looked after children services"),
+            if Text.contains(titleKey, "inspection of looked after children services")
+                || Text.contains(titleKey, "inspection of safeguarding and looked after children services"),
                let t = first(["inspection of looked after", "inspection of safeguarding and looked after"]) {
                 return .lookedAfter(title: t)
             }
@@ -68,15 +68,15 @@ enum FrameworkDispatch {
             if s.hasPrefix("focused visit") { return .letter(.focusedVisit, dear: head[dearAt]) }
             if s.hasPrefix("monitoring visit") { return .letter(.monitoringVisit, dear: head[dearAt]) }
         }
-        if opening.contains("joint targeted area inspection (jtai)") || opening.contains("joint targeted area inspection jtai")
-            || opening.contains("joint targeted area inspection of") {
+        if Text.contains(opening, "joint targeted area inspection (jtai)") || Text.contains(opening, "joint targeted area inspection jtai")
+            || Text.contains(opening, "joint targeted area inspection of") {
             return .letter(.jtai, dear: head[dearAt])
         }
-        if opening.contains("findings of a focused visit") || opening.contains("findings of the focused visit") {
+        if Text.contains(opening, "findings of a focused visit") || Text.contains(opening, "findings of the focused visit") {
             return .letter(.focusedVisit, dear: head[dearAt])
         }
-        if opening.contains("monitoring visit to") || opening.contains("findings of the monitoring visit")
-            || opening.contains("findings of a monitoring visit") {
+        if Text.contains(opening, "monitoring visit to") || Text.contains(opening, "findings of the monitoring visit")
+            || Text.contains(opening, "findings of a monitoring visit") {
             return .letter(.monitoringVisit, dear: head[dearAt])
         }
         return nil

@@ -124,7 +124,7 @@ extension Document {
         ]
         let t = title.split(separator: " ").joined(separator: " ")
         for p in patterns {
-            guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]) else { continue }
+            guard let re = Patterns.regex(p) else { continue }
             let ns = t as NSString
             if let m = re.firstMatch(in: t, range: NSRange(location: 0, length: ns.length)), m.numberOfRanges > 1 {
                 let name = ns.substring(with: m.range(at: 1)).trimmingSpaces
@@ -213,7 +213,7 @@ extension Document {
     /// Replaces "Her/His Majesty's Inspector(s)" and "HMI" by "|".
     private static func replaceInspectorTitles(_ s: String) -> String {
         let pattern = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector\b)"#
-        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return s }
+        guard let re = Patterns.regex(pattern) else { return s }
         let ns = s as NSString
         return re.stringByReplacingMatches(in: s, range: NSRange(location: 0, length: ns.length), withTemplate: "|")
     }

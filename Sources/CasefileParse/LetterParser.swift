@@ -85,8 +85,9 @@ extension Document {
         if framework != .jtai {
             inspectors = Self.inspectors(in: opening)
             if inspectors.isEmpty { warnings.append("\(what): no inspectors named in the opening paragraph") }
+            let folded = Text.fold(letterText)
             details.priorityActionsNamed = body.contains { ["areas for priority action", "area for priority action"].contains(key($0)) }
-                || Text.fold(letterText).contains("areas for priority action") || Text.fold(letterText).contains("area for priority action")
+                || Text.contains(folded, "areas for priority action") || Text.contains(folded, "area for priority action")
             details.theme = Self.visitTheme(in: joined(body.prefix(30)))
         }
         if framework == .monitoringVisit {
@@ -114,7 +115,7 @@ extension Document {
     /// "from 22 to 26 January 2024", "Between 12 and 16 September 2016".
     static func visitSpan(in text: String, letterDate: LocalDate?) -> (DateSpan, Bool)? {
         let triggers = #"(?:\bon|\bfrom|\bbetween|\btook place|\bvisit of|\bdates? of (?:the )?visit:?|\bvisit dates?:)\s+"#
-        guard let re = try? NSRegularExpression(pattern: triggers, options: [.caseInsensitive]) else { return nil }
+        guard let re = Patterns.regex(triggers) else { return nil }
         let ns = text as NSString
         for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             let rest = ns.substring(from: m.range.location + m.range.length)
@@ -131,8 +132,8 @@ extension Document {
     static func visitSpanLater(in text: String, letterDate: LocalDate?) -> (span: DateSpan, fromLetter: Bool, sentence: String)? {
         for sentence in sentences(text) {
             let k = Text.fold(sentence)
-            guard k.contains("visit") || k.contains("inspectors") || k.contains("took place") else { continue }
-            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { k.contains($0) }) { continue }
+            guard Text.contains(k, "visit") || Text.contains(k, "inspectors") || Text.contains(k, "took place") else { continue }
+            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { Text.contains(k, $0) }) { continue }
             if let (span, fromLetter) = visitSpan(in: sentence, letterDate: letterDate) { return (span, fromLetter, sentence) }
         }
         return nil
@@ -188,7 +189,7 @@ extension Document {
     /// sentence, a footnote marker aside) and the response.
     static func jtaiOpening(_ opening: String) -> (name: String?, theme: String?) {
         let pattern = #"\b(the multi-agency response to [^.]+?) (?:in|across) ((?:the )?[A-Z][A-Za-z’'&,\- ]{1,60}?)\.?\d*(?:\s|$)"#
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return (nil, nil) }
+        guard let re = Patterns.regex(pattern, options: []) else { return (nil, nil) }
         let ns = opening as NSString
         guard let m = re.firstMatch(in: opening, range: NSRange(location: 0, length: ns.length)) else { return (nil, nil) }
         var name = ns.substring(with: m.range(at: 2)).trimmingSpaces
@@ -238,7 +239,7 @@ extension Document {
             #"the lead inspector was\s+"#,
         ]
         for t in triggers {
-            guard let re = try? NSRegularExpression(pattern: t, options: [.caseInsensitive]) else { continue }
+            guard let re = Patterns.regex(t) else { continue }
             let ns = text as NSString
             guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { continue }
             var rest = ns.substring(from: m.range.location + m.range.length)
@@ -246,7 +247,7 @@ extension Document {
             if let end = rest.range(of: #"\.(?:\s+[A-Z]|\s*$)"#, options: .regularExpression) { rest = String(rest[..<end.lowerBound]) }
             if let on = rest.range(of: #"\s+(?:on|between|from)\s+\d"#, options: .regularExpression) { rest = String(rest[..<on.lowerBound]) }
             let titles = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
-            if let tre = try? NSRegularExpression(pattern: titles, options: [.caseInsensitive]) {
+            if let tre = Patterns.regex(titles) {
                 let rns = rest as NSString
                 rest = tre.stringByReplacingMatches(in: rest, range: NSRange(location: 0, length: rns.length), withTemplate: "|")
             }
@@ -307,7 +308,7 @@ extension Document {
 
     /// The first capture group of `pattern` in `text` (case-insensitive).
     static func firstMatch(_ pattern: String, in text: String) -> String? {
-        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return nil }
+        guard let re = Patterns.regex(pattern) else { return nil }
         let ns = text as NSString
         guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)), m.numberOfRanges > 1,
               m.range(at: 1).location != NSNotFound else { return nil }

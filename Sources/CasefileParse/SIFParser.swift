@@ -48,7 +48,7 @@ extension Document {
         let titleKey = content(from: title, to: datesLine).map { key($0) }.joined(separator: " ")
         let reinspection = titleKey.hasPrefix("re-inspection") || titleKey.hasPrefix("reinspection")
             || titleKey.hasPrefix("re inspection")
-            || contentIndices(from: datesLine, limit: 120).contains { key($0).contains("this is a re-inspection") }
+            || contentIndices(from: datesLine, limit: 120).contains { Text.contains(key($0), "this is a re-inspection") }
         details.reinspection = reinspection
 
         var statements = GradeStatements()
@@ -78,7 +78,7 @@ extension Document {
         } else {
             for g in lscb { statements.add(.lscb, g, "the LSCB judgement") }
         }
-        let lscbNamed = titleKey.contains("local safeguarding children board")
+        let lscbNamed = Text.contains(titleKey, "local safeguarding children board")
         if lscbNamed, lscb.isEmpty {
             warnings.append("the title names the LSCB review but no LSCB judgement was found")
         }
@@ -197,7 +197,7 @@ extension Document {
             if Text.bareNumber(t) != nil { continue }
             let k = key(i)
             if stops.contains(where: { k.hasPrefix($0) }) { break }
-            if k.contains("no areas for priority") || k.contains("not find any areas for priority") {
+            if Text.contains(k, "no areas for priority") || Text.contains(k, "not find any areas for priority") {
                 open = false  // "There are no areas for priority or immediate action."
                 continue
             }

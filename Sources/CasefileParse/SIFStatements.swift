@@ -96,9 +96,9 @@ extension Document {
         var found: [Grade] = []
         for i in content(from: start, to: lines.count) {
             let t = lines[i].text
-            guard let f = t.utf8.first, f >= 0x41 && f <= 0x5A, t.contains("Board") || t.contains("board") || t.contains("LSCB") else { continue }
+            guard let f = t.utf8.first, f >= 0x41 && f <= 0x5A, Text.contains(t, "Board") || Text.contains(t, "board") || Text.contains(t, "LSCB") else { continue }
             let k = key(i)
-            guard k.contains("safeguarding children board") || k.hasPrefix("the effectiveness of the lscb")
+            guard Text.contains(k, "safeguarding children board") || k.hasPrefix("the effectiveness of the lscb")
                 || k.hasPrefix("the lscb ") else { continue }
             if Self.lscbHeadings.contains(k), let g = gradeLine(after: i), g != .notJudged {
                 found.append(g)
@@ -142,7 +142,7 @@ extension Document {
             guard lines[i].isContent else { continue }
             let t = lines[i].text
             guard Text.hasPrefixIgnoringCase(t, "the experiences") || Text.hasPrefixIgnoringCase(t, "experiences")
-                || Text.hasPrefixIgnoringCase(t, "leadership"), t.first?.isUppercase == true, !t.contains(":") else { continue }
+                || Text.hasPrefixIgnoringCase(t, "leadership"), t.first?.isUppercase == true, !Text.contains(t, ":") else { continue }
             var span: [Int] = []
             var j = i
             while j < lines.count, span.count < 3 {

@@ -72,41 +72,93 @@ extension Document {
     /// True when the text has "judge" (any case of its first letter) in it:
     /// a byte search, for the many paragraphs that do not.
     static func mentionsJudge(_ s: String) -> Bool {
-        let word: [UInt8] = [0x6A, 0x75, 0x64, 0x67, 0x65]  // "judge"
-        var matched = 0
-        for b in s.utf8 {
-            let c = b == 0x4A ? 0x6A : b
-            if c == word[matched] {
-                matched += 1
-                if matched == word.count { return true }
-            } else {
-                matched = c == word[0] ? 1 : 0
+        Text.withBytes(s) { b in
+            // A "j" or "J" is rare: look for it first, then at the four bytes after it.
+            var i = 0
+            let last = b.count - 5
+            while i <= last {
+                let c = b[i]
+                if (c == 0x6A || c == 0x4A) && b[i + 1] == 0x75 && b[i + 2] == 0x64 && b[i + 3] == 0x67 && b[i + 4] == 0x65 {
+                    return true
+                }
+                i += 1
             }
+            return false
         }
-        return false
     }
 
     /// Sentences of a text: split after ".", "?" or "!" followed by a space
-    /// and a capital letter or a digit.
+    /// and a capital letter or a digit. (Read by Character, as always, but
+    /// each sentence is cut out of the text whole rather than built up a
+    /// Character at a time.)
     static func sentences(_ text: String) -> [String] {
+        if let ascii = asciiSentences(text) { return ascii }
+        let norm = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
         var out: [String] = []
-        var current = ""
-        let chars = Array(text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "))
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            current.append(c)
-            if c == "." || c == "?" || c == "!", i + 2 < chars.count, chars[i + 1] == " ",
-                chars[i + 2].isUppercase || chars[i + 2].isNumber
-            {
-                out.append(current.trimmingSpaces)
-                current = ""
+        var start = norm.startIndex
+        var i = norm.startIndex
+        while i < norm.endIndex {
+            let c = norm[i]
+            let next = norm.index(after: i)
+            if c == "." || c == "?" || c == "!", next < norm.endIndex, norm[next] == " " {
+                let afterSpace = norm.index(after: next)
+                if afterSpace < norm.endIndex, norm[afterSpace].isUppercase || norm[afterSpace].isNumber {
+                    out.append(String(norm[start..<next]).trimmingSpaces)
+                    start = afterSpace
+                    i = afterSpace
+                    continue
+                }
+            }
+            i = next
+        }
+        let rest = String(norm[start...]).trimmingSpaces
+        if !rest.isEmpty { out.append(rest) }
+        return out
+    }
+
+    /// `sentences` of a text that is all ASCII without carriage returns,
+    /// on its bytes: there every byte is a Character, the capitals are A–Z,
+    /// the digits 0–9 and the whitespace tab to carriage return and space.
+    /// Nil for any other text.
+    static func asciiSentences(_ text: String) -> [String]? {
+        Text.withBytes(text) { bytes -> [String]? in
+            for b in bytes where b >= 0x80 || b == 0x0D { return nil }
+            // Words split at spaces and tabs, joined by one space.
+            var norm: [UInt8] = []
+            norm.reserveCapacity(bytes.count)
+            for b in bytes {
+                if b == 0x20 || b == 0x09 {
+                    if let last = norm.last, last != 0x20 { norm.append(0x20) }
+                } else {
+                    norm.append(b)
+                }
+            }
+            if norm.last == 0x20 { norm.removeLast() }
+            func trimmed(_ lo: Int, _ hi: Int) -> String {
+                var a = lo, b = hi
+                while a < b, norm[a] == 0x20 || (0x09...0x0D).contains(norm[a]) { a += 1 }
+                while b > a, norm[b - 1] == 0x20 || (0x09...0x0D).contains(norm[b - 1]) { b -= 1 }
+                return String(decoding: norm[a..<b], as: UTF8.self)
+            }
+            var out: [String] = []
+            var start = 0
+            var i = 0
+            while i < norm.count {
+                let c = norm[i]
+                if c == 0x2E || c == 0x3F || c == 0x21, i + 2 < norm.count, norm[i + 1] == 0x20,
+                    (0x41...0x5A).contains(norm[i + 2]) || (0x30...0x39).contains(norm[i + 2])
+                {
+                    out.append(trimmed(start, i + 1))
+                    start = i + 2
+                    i += 2
+                    continue
+                }
                 i += 1
             }
-            i += 1
+            let rest = trimmed(start, norm.count)
+            if !rest.isEmpty { out.append(rest) }
+            return out
         }
-        if !current.trimmingSpaces.isEmpty { out.append(current.trimmingSpaces) }
-        return out
     }
 
     /// The previous grades one sentence states.

@@ -25,89 +25,119 @@ struct Line {
 enum Text {
     /// Splits the input into cleaned lines. Form feeds mark page starts;
     /// ligatures are expanded, odd spaces made plain, invisible characters
-    /// dropped. Works on the UTF-8 bytes: this runs over every byte of the input.
+    /// dropped. Works on the UTF-8 bytes in place: this runs over every byte
+    /// of the input.
     static func lines(_ input: String) -> [Line] {
-        var out: [Line] = []
-        out.reserveCapacity(input.utf8.count / 40)
-        var current: [UInt8] = []
-        current.reserveCapacity(160)
-        var pending = false
-        func flush() {
-            var lo = 0, hi = current.count
-            while lo < hi, current[lo] == 0x20 { lo += 1 }
-            while hi > lo, current[hi - 1] == 0x20 { hi -= 1 }
-            let t = String(decoding: current[lo..<hi], as: UTF8.self)
-            out.append(Line(text: t, pageStart: pending, kind: t.isEmpty ? .blank : .content))
-            pending = false
-            current.removeAll(keepingCapacity: true)
-        }
-        let bytes = Array(input.utf8)
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            let b = bytes[i]
-            switch b {
-            case 0x0A:
-                flush()
-            case 0x0D:
-                break
-            case 0x0C:
-                if current.contains(where: { $0 != 0x20 }) { flush() } else { current.removeAll(keepingCapacity: true) }
-                pending = true
-            case 0x09:
-                current.append(0x20)
-            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0:  // no-break space
-                current.append(0x20); i += 1
-            case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD:  // soft hyphen
-                i += 1
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
-                 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
-                 0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
-                 0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
-                current.append(0x20); i += 2
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
-                 0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
-                i += 2
-            case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):  // ligatures
-                let expansions: [[UInt8]] = [
-                    Array("ff".utf8), Array("fi".utf8), Array("fl".utf8), Array("ffi".utf8), Array("ffl".utf8),
-                    Array("st".utf8), Array("st".utf8),
-                ]
-                current += expansions[Int(bytes[i + 2] - 0x80)]
-                i += 2
-            default:
-                current.append(b)
+        withBytes(input) { bytes in
+            var out: [Line] = []
+            out.reserveCapacity(bytes.count / 40)
+            var current: [UInt8] = []
+            current.reserveCapacity(160)
+            var pending = false
+            func line(_ text: UnsafeBufferPointer<UInt8>.SubSequence) {
+                var lo = text.startIndex, hi = text.endIndex
+                while lo < hi, text[lo] == 0x20 { lo += 1 }
+                while hi > lo, text[hi - 1] == 0x20 { hi -= 1 }
+                let t = String(decoding: text[lo..<hi], as: UTF8.self)
+                out.append(Line(text: t, pageStart: pending, kind: t.isEmpty ? .blank : .content))
+                pending = false
             }
-            i += 1
+            func flush() {
+                current.withUnsafeBufferPointer { line($0[...]) }
+                current.removeAll(keepingCapacity: true)
+            }
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                // A run of bytes kept as they are, found at once; a line that
+                // is all such bytes is taken from the input without a copy.
+                var j = i
+                while j < n, isPlainLineByte(bytes[j]) { j += 1 }
+                if j < n, bytes[j] == 0x0A, current.isEmpty {
+                    line(bytes[i..<j])
+                    i = j + 1
+                    continue
+                }
+                current.append(contentsOf: bytes[i..<j])
+                i = j
+                guard i < n else { break }
+                let b = bytes[i]
+                switch b {
+                case 0x0A:
+                    flush()
+                case 0x0D:
+                    break
+                case 0x0C:
+                    if current.contains(where: { $0 != 0x20 }) { flush() } else { current.removeAll(keepingCapacity: true) }
+                    pending = true
+                case 0x09:
+                    current.append(0x20)
+                case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0:  // no-break space
+                    current.append(0x20); i += 1
+                case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD:  // soft hyphen
+                    i += 1
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
+                     0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
+                     0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
+                     0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
+                    current.append(0x20); i += 2
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
+                     0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
+                    i += 2
+                case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):  // ligatures
+                    current += ligatures[Int(bytes[i + 2] - 0x80)]
+                    i += 2
+                default:
+                    current.append(b)
+                }
+                i += 1
+            }
+            if !current.isEmpty || pending { flush() }
+            return out
         }
-        if !current.isEmpty || pending { flush() }
-        return out
     }
+
+    /// A byte `lines` keeps as it is, whatever comes next: not a line break,
+    /// form feed, tab or carriage return, nor the first byte of a character
+    /// it replaces (odd spaces, soft hyphens, zero-width characters, ligatures).
+    @inline(__always)
+    private static func isPlainLineByte(_ b: UInt8) -> Bool {
+        // Printable ASCII, the common case, in one comparison.
+        if b >= 0x20 && b < 0x80 { return true }
+        switch b {
+        case 0x0A, 0x0D, 0x0C, 0x09, 0xC2, 0xE2, 0xE3, 0xEF: return false
+        default: return true
+        }
+    }
+
+    /// The ligatures U+FB00–U+FB06 spelt out.
+    private static let ligatures: [[UInt8]] = [
+        Array("ff".utf8), Array("fi".utf8), Array("fl".utf8), Array("ffi".utf8), Array("ffl".utf8),
+        Array("st".utf8), Array("st".utf8),
+    ]
 
     /// True when `s` starts with the ASCII `prefix`, ignoring ASCII case.
     static func hasPrefixIgnoringCase(_ s: String, _ prefix: String) -> Bool {
-        var a = s.utf8.makeIterator()
-        for p in prefix.utf8 {
-            guard let c = a.next() else { return false }
-            let lower = (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
-            if lower != p { return false }
+        // Both strings' bytes in place: it is asked of most lines several
+        // times over (the end of the body, the lead inspector, the statements).
+        withBytes(s) { a in
+            withBytes(prefix) { p in
+                guard a.count >= p.count else { return false }
+                for k in 0..<p.count {
+                    let c = a[k]
+                    if (c >= 0x41 && c <= 0x5A ? c + 0x20 : c) != p[k] { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Lower case, curly quotes straight, dashes plain: for comparing wording.
+    /// Built on the bytes (TextBytes.swift): `String.lowercased()` followed
+    /// by a Unicode scalar at a time was the parser's costliest step on
+    /// letters, which fold their whole text.
     static func fold(_ s: some StringProtocol) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.lowercased().unicodeScalars {
-            switch scalar {
-            case "\u{2018}", "\u{2019}", "\u{201B}", "\u{2032}", "`": out.unicodeScalars.append("'")
-            case "\u{201C}", "\u{201D}": out.unicodeScalars.append("\"")
-            case "\u{2010}"..."\u{2015}", "\u{2212}", "\u{2500}": out.unicodeScalars.append("-")
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        withBytes(s) { foldBytes($0) }
     }
 
     /// A word with its wording as written and a key for matching.
@@ -121,81 +151,59 @@ enum Text {
 
     /// The words of a string; words that are only punctuation are left out.
     static func words(_ s: String, line: Int = 0) -> [Word] {
-        var result: [Word] = []
-        for w in splitOnSpaces(s) {
-            // Most words are ASCII: fold and trim their bytes, without the
-            // Unicode case mapping (this runs over much of every report).
-            if w.utf8.allSatisfy({ $0 < 0x80 }) {
-                if let key = asciiKey(w.utf8) { result.append(Word(original: w, key: key, line: line)) }
-                continue
+        // The words are cut on the bytes (TextBytes.swift): no array of
+        // substrings is made first, and most words, being ASCII, are folded
+        // and trimmed as bytes, without the Unicode case mapping (this runs
+        // over much of every report).
+        withBytes(s) { bytes in
+            var result: [Word] = []
+            scanWords(s, bytes) { lo, hi in
+                var ascii = true
+                for k in lo..<hi where bytes[k] >= 0x80 { ascii = false; break }
+                let key: String
+                if ascii {
+                    guard let (a, b) = asciiKeyBounds(bytes, lo, hi) else { return }
+                    key = String(unsafeUninitializedCapacity: b - a) { buf in
+                        for k in a..<b { buf[k - a] = asciiKeyByte(bytes[k]) }
+                        return b - a
+                    }
+                } else {
+                    guard let k = unicodeKey(word(s, lo, hi)) else { return }
+                    key = k
+                }
+                result.append(Word(original: word(s, lo, hi), key: key, line: line))
             }
-            var key = Substring(fold(w))
-            while let f = key.first, edgePunctuation.contains(f) { key.removeFirst() }
-            while let l = key.last, edgePunctuation.contains(l) { key.removeLast() }
-            if key.isEmpty || key == "-" { continue }
-            result.append(Word(original: w, key: String(key), line: line))
+            return result
         }
-        return result
+    }
+
+    /// A non-ASCII word's key: folded, edge punctuation trimmed; nil when
+    /// nothing (or a lone "-") is left.
+    static func unicodeKey(_ w: Substring) -> String? {
+        var key = Substring(fold(w))
+        while let f = key.first, edgePunctuation.contains(f) { key.removeFirst() }
+        while let l = key.last, edgePunctuation.contains(l) { key.removeLast() }
+        if key.isEmpty || key == "-" { return nil }
+        return String(key)
     }
 
     /// `s.split(whereSeparator: { $0 == " " })`, found on the UTF-8 bytes
     /// rather than by grapheme breaking: a space is a separator unless a mark
     /// (or a joiner) that would cling to it follows.
     static func splitOnSpaces(_ s: String) -> [Substring] {
-        var out: [Substring] = []
-        let u = s.utf8
-        var i = u.startIndex
-        var start: String.Index?
-        while i < u.endIndex {
-            if u[i] == 0x20 {
-                let next = u.index(after: i)
-                if next < u.endIndex, u[next] >= 0x80, clings(s.unicodeScalars[next]) {
-                    if start == nil { start = i }
-                    i = next
-                    continue
-                }
-                if let st = start { out.append(s[st..<i]); start = nil }
-                i = next
-            } else {
-                if start == nil { start = i }
-                i = u.index(after: i)
-            }
+        withBytes(s) { bytes in
+            var out: [Substring] = []
+            scanWords(s, bytes) { lo, hi in out.append(word(s, lo, hi)) }
+            return out
         }
-        if let st = start { out.append(s[st..<u.endIndex]) }
-        return out
     }
 
     /// A scalar that joins the grapheme before it (extending marks, joiners, variation selectors).
-    private static func clings(_ c: Unicode.Scalar) -> Bool {
+    static func clings(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
         default: return c.value == 0x200D || c.value == 0x200C || (0xFE00...0xFE0F).contains(c.value)
             || (0x1F3FB...0x1F3FF).contains(c.value) || (0xE0020...0xE007F).contains(c.value)
-        }
-    }
-
-    /// `fold` and the edge trimming of `words` for an ASCII word; nil when
-    /// nothing but punctuation (or a lone "-") is left.
-    private static func asciiKey(_ w: Substring.UTF8View) -> String? {
-        func isEdge(_ b: UInt8) -> Bool {
-            switch b {
-            case 0x3A, 0x2E, 0x2C, 0x3B, 0x3F, 0x21, 0x28, 0x29, 0x22, 0x27, 0x2A, 0x60: return true  // : . , ; ? ! ( ) " ' * `
-            default: return false
-            }
-        }
-        var lo = w.startIndex, hi = w.endIndex
-        while lo < hi, isEdge(w[lo]) { lo = w.index(after: lo) }
-        while hi > lo, isEdge(w[w.index(before: hi)]) { hi = w.index(before: hi) }
-        if lo == hi { return nil }
-        let bytes = w[lo..<hi]
-        if bytes.count == 1, bytes.first == 0x2D { return nil }
-        return String(unsafeUninitializedCapacity: bytes.count) { buf in
-            var n = 0
-            for b in bytes {
-                buf[n] = b >= 0x41 && b <= 0x5A ? b + 0x20 : (b == 0x60 ? 0x27 : b)
-                n += 1
-            }
-            return n
         }
     }
 
@@ -209,7 +217,9 @@ enum Text {
             } else if out.hasSuffix("-"), out.dropLast().last?.isLetter == true, p.first?.isLetter == true {
                 out += p
             } else {
-                out += " " + p
+                // Appended in two steps: no string " " + p made for each line.
+                out += " "
+                out += p
             }
         }
         return out
@@ -223,6 +233,10 @@ enum Text {
 
     /// `12.` or `12. Text…` at the start of a line: the number and the rest.
     static func numberedParagraph(_ s: String) -> (Int, String)? {
+        // Most lines begin with an ASCII byte other than a digit: the
+        // Character it begins is no digit either, so there is no number (a
+        // byte test, for the sections' every line).
+        if let b = s.utf8.first, b < 0x80, !(0x30...0x39).contains(b) { return nil }
         var digits = 0
         var idx = s.startIndex
         while idx < s.endIndex, let a = s[idx].asciiValue, (0x30...0x39).contains(a) {
@@ -250,6 +264,18 @@ enum Text {
 
     /// The text after a leading bullet, or nil when the line has none.
     static func afterBullet(_ s: String) -> String? {
+        // Decided on the bytes for most lines (the content hash asks of every
+        // line): one that begins with an ASCII character other than "-", "*"
+        // and "o", or with one of those and then an ASCII character other
+        // than a space, has no bullet. An ASCII first byte begins a Character
+        // no bullet is equal to; an ASCII byte after it starts a Character of
+        // its own.
+        let u = s.utf8
+        if let b0 = u.first, b0 < 0x80 {
+            guard b0 == 0x2D || b0 == 0x2A || b0 == 0x6F else { return nil }
+            let i1 = u.index(after: u.startIndex)
+            if i1 < u.endIndex, u[i1] < 0x80, u[i1] != 0x20 { return nil }
+        }
         guard let f = s.first, isBullet(f) else { return nil }
         let rest = s.dropFirst()
         // "-" or "o" are bullets only when a space (or nothing) follows.

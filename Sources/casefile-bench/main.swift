@@ -3,9 +3,15 @@
 //
 //     swift build -c release --product casefile-bench
 //     .build/release/casefile-bench [FOLDER] [--runs N] [--only parse|extract]
+//     .build/release/casefile-bench [FOLDER] --parse-only [--runs N]
+//     .build/release/casefile-bench [FOLDER] --dump OUT [--texts DIR]...
 //
 // Each step runs N times over every file, the steps interleaved; the fastest
 // run of each counts (the machine is shared: the others are noise).
+// `--parse-only` extracts each PDF once and times `parse(extracted:)` alone,
+// fastest of N rounds. `--dump` writes every document's report and details
+// as JSON (or its refusal) to OUT, to compare parser changes byte for byte
+// (Dump.swift).
 //
 // FOLDER defaults to ../shared/corpus/pdf beside the package (or
 // $CASEFILE_SHARED/corpus/pdf). Build in release: debug figures mean nothing.
@@ -19,6 +25,12 @@ struct Options {
     var runs = 5
     /// `parse` or `extract`: time that step alone (for a profiler).
     var only: String?
+    /// Time `parse(extracted:)` alone, fastest of `runs` rounds.
+    var parseOnly = false
+    /// Write each document's parse to this folder and stop.
+    var dump: URL?
+    /// Folders of `.txt` files to dump besides the PDFs.
+    var texts: [URL] = []
 }
 
 func parseOptions() -> Options {
@@ -32,8 +44,16 @@ func parseOptions() -> Options {
         case "--only":
             guard let step = args.popFirst(), step == "parse" || step == "extract" else { fail("--only parse|extract") }
             o.only = step
+        case "--parse-only":
+            o.parseOnly = true
+        case "--dump":
+            guard let dir = args.popFirst() else { fail("--dump needs a folder") }
+            o.dump = URL(fileURLWithPath: dir)
+        case "--texts":
+            guard let dir = args.popFirst() else { fail("--texts needs a folder") }
+            o.texts.append(URL(fileURLWithPath: dir))
         case "-h", "--help":
-            print("usage: casefile-bench [FOLDER] [--runs N] [--only parse|extract]")
+            print("usage: casefile-bench [FOLDER] [--runs N] [--only parse|extract | --parse-only | --dump OUT [--texts DIR]...]")
             exit(0)
         default:
             o.folder = URL(fileURLWithPath: a)
@@ -103,6 +123,15 @@ guard !files.isEmpty else { fail("no PDFs in \(folder.path)") }
 let totalBytes = files.reduce(0) { $0 + $1.bytes.count }
 let parser = ReportParser()
 let clock = ContinuousClock()
+
+if let out = options.dump {
+    dumpParses(files: files, texts: options.texts, to: out, parser: parser)
+    exit(0)
+}
+if options.parseOnly {
+    parseOnlyBenchmark(files: files, runs: options.runs, parser: parser)
+    exit(0)
+}
 
 // Texts once, for parsing alone; and a warm-up of both.
 var texts: [String] = []
