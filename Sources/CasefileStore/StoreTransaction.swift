@@ -6,15 +6,25 @@ import GRDB
 /// (CasefileSync's ingest) combine into one document's all-or-nothing
 /// write. Each primitive writes what it is told; none of them decides
 /// anything. Valid only inside `CasefileStore.write`.
+///
+/// Every statement is a cached prepared statement: a cold sync runs the
+/// same dozen statements thousands of times, and compiling them each time
+/// (or encoding a Codable record, whose column names GRDB converts to snake
+/// case on every use) cost more than running them.
 public struct StoreTransaction {
     let db: Database
 
+    /// Runs one cached statement.
+    private func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     /// Creates the authority, or updates its canonical name.
     public func upsertAuthority(slug: String, name: String) throws {
-        try db.execute(sql: """
+        try run("""
             INSERT INTO authority (slug, name) VALUES (?, ?)
-            ON CONFLICT (slug) DO UPDATE SET name = excluded.name
-            """, arguments: [slug, name])
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name <> excluded.name
+            """, [slug, name])
     }
 
     /// The authority's reports on file, superseded versions included.
@@ -34,7 +44,7 @@ public struct StoreTransaction {
     public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
         -> [StoredReportRecord]
     {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, document_url, report_json, superseded_by FROM report
             -- The unary + keeps SQLite from walking the authority's index
             -- entries: the few ids below are looked up by key.
@@ -49,7 +59,7 @@ public struct StoreTransaction {
                       AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
                     ORDER BY "end" DESC, start DESC, id DESC LIMIT 2))
             ORDER BY id
-            """, arguments: [
+            """), arguments: [
                 "slug": slug, "url": documentURL, "framework": report.framework.rawValue,
                 "start": report.inspection.start.description, "end": report.inspection.end.description,
             ]).map(Self.storedReport)
@@ -62,36 +72,42 @@ public struct StoreTransaction {
 
     /// The report a document last gave, if any.
     public func reportID(document url: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT report_id FROM document WHERE url = ?", arguments: [url])
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT report_id FROM document WHERE url = ?"), arguments: [url])
     }
 
     /// Writes the document row of a fetch that was read: its bytes,
     /// validators and the report it gives (`reportID`), clearing any error.
     public func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws {
         let now = Timestamp.string(at)
-        try DocumentRow(
-            url: doc.url, source: doc.source, bytes: Data(doc.bytes), bytesHash: doc.bytesHash,
-            contentType: doc.contentType, etag: doc.etag, lastModified: doc.lastModified, fetchedAt: now,
-            lastAttemptAt: now, lastStatus: .ingested, lastError: nil, reportId: reportID
-        ).save(db)
+        try run("""
+            INSERT INTO document (url, source, bytes, bytes_hash, content_type, etag, last_modified, fetched_at,
+                                  last_attempt_at, last_status, last_error, report_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingested', NULL, ?)
+            ON CONFLICT (url) DO UPDATE SET
+                source = excluded.source, bytes = excluded.bytes, bytes_hash = excluded.bytes_hash,
+                content_type = excluded.content_type, etag = excluded.etag, last_modified = excluded.last_modified,
+                fetched_at = excluded.fetched_at, last_attempt_at = excluded.last_attempt_at,
+                last_status = 'ingested', last_error = NULL, report_id = excluded.report_id
+            """, [doc.url, doc.source, Data(doc.bytes), doc.bytesHash, doc.contentType, doc.etag, doc.lastModified, now, now,
+                   reportID])
     }
 
     /// Points a document at the report it gives.
     public func linkDocument(url: String, reportID: Int64) throws {
-        try db.execute(sql: "UPDATE document SET report_id = ? WHERE url = ?", arguments: [reportID, url])
+        try run("UPDATE document SET report_id = ? WHERE url = ?", [reportID, url])
     }
 
     /// Inserts a report with its judgements, improvements and paragraphs;
     /// returns its id.
     public func insertReport(_ report: Report, documentURL: String, at: Date) throws -> Int64 {
-        var row = ReportRow(
-            id: nil, authoritySlug: report.authority.slug, documentUrl: documentURL, framework: report.framework,
-            kind: report.kind, start: report.inspection.start.description, end: report.inspection.end.description,
-            leadInspector: report.leadInspector, contentHash: report.contentHash, parserVersion: report.parserVersion,
-            reportJson: try StoreCoding.encode(report), createdAt: Timestamp.string(at), supersededBy: nil,
-            withdrawnAt: nil)
-        try row.insert(db)
-        guard let id = row.id else { throw StoreError(.corrupt, "report insert returned no id") }
+        try run("""
+            INSERT INTO report (authority_slug, document_url, framework, kind, start, "end", lead_inspector, content_hash,
+                                parser_version, report_json, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [report.authority.slug, documentURL, report.framework.rawValue, report.kind?.rawValue,
+                   report.inspection.start.description, report.inspection.end.description, report.leadInspector,
+                   report.contentHash, report.parserVersion, try StoreCoding.encode(report), Timestamp.string(at)])
+        let id = db.lastInsertedRowID
         try insertContent(report, reportID: id)
         return id
     }
@@ -114,23 +130,21 @@ public struct StoreTransaction {
     /// Marks `old` as replaced by `new`; with `onlyIfCurrent`, only when
     /// nothing replaced it yet.
     public func supersede(_ old: Int64, by new: Int64, onlyIfCurrent: Bool = false) throws {
-        try db.execute(
-            sql: "UPDATE report SET superseded_by = ? WHERE id = ?" + (onlyIfCurrent ? " AND superseded_by IS NULL" : ""),
-            arguments: [new, old])
+        try run("UPDATE report SET superseded_by = ? WHERE id = ?" + (onlyIfCurrent ? " AND superseded_by IS NULL" : ""), [new, old])
     }
 
     /// The current, not withdrawn, report a document gives: its id and authority.
     public func listedReport(document url: String) throws -> (id: Int64, authority: String)? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT r.id, r.authority_slug FROM document d JOIN report r ON r.id = d.report_id
             WHERE d.url = ? AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-            """, arguments: [url]).map { ($0["id"], $0["authority_slug"]) }
+            """), arguments: [url]).map { ($0["id"], $0["authority_slug"]) }
     }
 
     /// Marks a report withdrawn (`at`), or, with nil, listed again.
     public func setWithdrawn(reportID: Int64, at: Date?) throws {
-        try db.execute(sql: "UPDATE report SET withdrawn_at = ? WHERE id = ?",
-                       arguments: [at.map(Timestamp.string), reportID])
+        // Only when it changes: an unchanged document seen again writes nothing here.
+        try run("UPDATE report SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NOT ?", [at.map(Timestamp.string), reportID, at.map(Timestamp.string)])
     }
 
     /// Appends one change to the log, with a new stable id; returns its seq.
@@ -138,21 +152,19 @@ public struct StoreTransaction {
         _ kind: ChangeKind, authority: String, reportID: Int64, previousReportID: Int64? = nil,
         grades: [GradeMove]? = nil, fields: [String]? = nil, at: Date
     ) throws -> Int64 {
-        var row = ChangeRow(
-            seq: nil, id: UUID().uuidString.lowercased(), kind: kind, at: Timestamp.string(at), authoritySlug: authority,
-            reportId: reportID, previousReportId: previousReportID,
-            payload: try StoreCoding.encode(ChangePayload(grades: grades, fields: fields)))
-        try row.insert(db)
-        guard let seq = row.seq else { throw StoreError(.corrupt, "change insert returned no seq") }
-        return seq
+        try run("""
+            INSERT INTO "change" (id, kind, at, authority_slug, report_id, previous_report_id, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [UUID().uuidString.lowercased(), kind.rawValue, Timestamp.string(at), authority, reportID, previousReportID,
+                   try StoreCoding.encode(ChangePayload(grades: grades, fields: fields))])
+        return db.lastInsertedRowID
     }
 
     /// Queues a change for a channel, due at once.
     public func enqueue(change seq: Int64, channel: String, at: Date) throws {
-        var row = OutboxRow(
-            id: nil, changeSeq: seq, channel: channel, state: .pending, attempts: 0,
-            nextAttemptAt: Timestamp.string(at), lastAttemptAt: nil, lastError: nil, deliveredAt: nil)
-        try row.insert(db)
+        try run("""
+            INSERT INTO outbox (change_seq, channel, state, attempts, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)
+            """, [seq, channel, Timestamp.string(at)])
     }
 
     /// The changes with these seqs, as the log shows them, by seq.
