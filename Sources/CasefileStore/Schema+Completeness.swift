@@ -8,7 +8,8 @@ import CasefileModel
 /// - `report.incomplete` and `report.missing` (the areas, comma-separated in
 ///   judgement-table order, `''` when none): set from `Report.incomplete`
 ///   and `Report.missing` on every write.
-/// - `stated_grade`: `Report.statedPrevious`, one row each, in the report's order.
+/// - `stated_grade`: `Report.statedPrevious`, one row each, in the report's
+///   order, with the report's authority (looked up by authority and year).
 /// - `current_grades.missing`: the missing areas of the authority's current
 ///   report, copied from its row by trigger, so that `grades` still reads
 ///   one table.
@@ -29,12 +30,16 @@ enum CompletenessModel {
         CREATE TABLE stated_grade (
             report_id INTEGER NOT NULL REFERENCES report(id),
             position INTEGER NOT NULL CHECK (position >= 0),
+            -- The stating report's authority: what the ingest looks the
+            -- statements up by (the index below), without reading reports.
+            authority_slug TEXT NOT NULL,
             year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
             area TEXT NOT NULL CHECK (area IN (\(areas))),
             grade TEXT NOT NULL CHECK (grade IN (\(grades))),
             sentence TEXT NOT NULL,
             PRIMARY KEY (report_id, position)
         ) WITHOUT ROWID;
+        CREATE INDEX stated_grade_by_authority ON stated_grade(authority_slug, year);
 
         ALTER TABLE current_grades ADD COLUMN missing TEXT NOT NULL DEFAULT '';
         ALTER TABLE store_counts ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0 CHECK (incomplete >= 0);
@@ -45,8 +50,8 @@ enum CompletenessModel {
                               WHEN json_array_length(report_json, '$.missing') > 0 THEN 1 ELSE 0 END,
             missing = coalesce((SELECT group_concat(json_extract(m.value, '$.area'), ',')
                                 FROM json_each(report_json, '$.missing') m), '');
-        INSERT INTO stated_grade (report_id, position, year, area, grade, sentence)
-            SELECT r.id, s.key, json_extract(s.value, '$.year'), json_extract(s.value, '$.area'),
+        INSERT INTO stated_grade (report_id, position, authority_slug, year, area, grade, sentence)
+            SELECT r.id, s.key, r.authority_slug, json_extract(s.value, '$.year'), json_extract(s.value, '$.area'),
                    json_extract(s.value, '$.grade'), json_extract(s.value, '$.sentence')
             FROM report r, json_each(r.report_json, '$.statedPrevious') s;
         UPDATE current_grades SET missing = (SELECT missing FROM report WHERE id = current_grades.report_id);

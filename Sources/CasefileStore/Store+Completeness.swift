@@ -48,8 +48,8 @@ extension StoreTransaction {
     public func statedGrades(authority slug: String, years: ClosedRange<Int>) throws -> [(reportID: Int64, stated: StatedGrade)] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT s.report_id, s.year, s.area, s.grade, s.sentence
-            FROM report r JOIN stated_grade s ON s.report_id = r.id
-            WHERE r.authority_slug = ? AND r.superseded_by IS NULL AND s.year BETWEEN ? AND ?
+            FROM stated_grade s JOIN report r ON r.id = s.report_id
+            WHERE s.authority_slug = ? AND s.year BETWEEN ? AND ? AND r.superseded_by IS NULL
             ORDER BY s.report_id, s.position
             """), arguments: [slug, years.lowerBound, years.upperBound]).map { row in
                 (row[0], StatedGrade(year: row[1], area: try StoreCoding.enumValue(row[2]),

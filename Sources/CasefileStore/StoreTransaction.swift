@@ -220,9 +220,12 @@ public struct StoreTransaction {
             try improvement.execute(arguments: [reportID, i, text])
         }
         let stated = try db.cachedStatement(
-            sql: "INSERT INTO stated_grade (report_id, position, year, area, grade, sentence) VALUES (?, ?, ?, ?, ?, ?)")
+            sql: """
+                INSERT INTO stated_grade (report_id, position, authority_slug, year, area, grade, sentence)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
         for (i, s) in report.statedPrevious.enumerated() {
-            try stated.execute(arguments: [reportID, i, s.year, s.area.rawValue, s.grade.rawValue, s.sentence])
+            try stated.execute(arguments: [reportID, i, report.authority.slug, s.year, s.area.rawValue, s.grade.rawValue, s.sentence])
         }
         let paragraph = try db.cachedStatement(
             sql: "INSERT INTO paragraph (report_id, position, section, number, text) VALUES (?, ?, ?, ?, ?)")
