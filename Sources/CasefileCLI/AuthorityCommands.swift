@@ -19,8 +19,8 @@ struct Grades: CLICommand {
             ["authority", "framework", "inspection"] + areas.map(\.rawValue),
             r.authorities.map { a in
                 [a.name, Render.framework(a.framework), Render.span(a.inspection)]
-                    + areas.map { a.missing.contains($0.rawValue) ? Render.missing : Render.grade(a.grades[$0.rawValue]) }
-            }) + (r.authorities.contains { !$0.missing.isEmpty } ? "\n\(Render.missing) a judgement the report should give and does not (incomplete: see casefilectl show SLUG)\n" : "\n")
+                    + areas.map { (a.missing ?? []).contains($0.rawValue) ? Render.missing : Render.grade(a.grades[$0.rawValue]) }
+            }) + (r.authorities.contains { !($0.missing ?? []).isEmpty } ? "\n\(Render.missing) a judgement the report should give and does not (incomplete: see casefilectl show SLUG)\n" : "\n")
     }
 }
 
@@ -122,7 +122,7 @@ struct History: CLICommand {
         for h in r.reports {
             // What the report states of an earlier inspection no report on
             // file gives: a row of its own before it, marked as stated.
-            let years = Dictionary(grouping: h.statedPrevious, by: \.year)
+            let years = Dictionary(grouping: h.statedPrevious ?? [], by: \.year)
             for year in years.keys.sorted() {
                 var grades: [String: Grade] = [:]
                 for s in years[year]! { grades[s.area.rawValue] = s.grade }

@@ -22,7 +22,8 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var changes: Int
     /// Current reports that give fewer judgements than their framework
     /// requires (`incomplete` in `show`): what the parser could not read.
-    public var incomplete: Int
+    /// Always sent; optional so that a newer client still reads an older daemon.
+    public var incomplete: Int?
     /// When the last sync of any source finished (ISO 8601 UTC), if any.
     public var lastSync: String?
     /// When the next scheduled sync is due.
@@ -44,7 +45,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public init(
         version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
         lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int, config: String? = nil,
-        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil, incomplete: Int = 0
+        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil, incomplete: Int? = 0
     ) {
         self.incomplete = incomplete
         self.publish = publish
@@ -163,11 +164,12 @@ public struct AuthorityGradesInfo: Codable, Sendable, Equatable {
     public var report: Int64
     /// The areas (keys as in `grades`) this report should have judged and
     /// did not give: the report is incomplete. Empty for a complete report.
-    public var missing: [String]
+    /// Always sent; optional so that a newer client still reads an older daemon.
+    public var missing: [String]?
 
     public init(
         slug: String, name: String, framework: Framework, inspection: DateSpan, grades: [String: Grade], report: Int64,
-        missing: [String] = []
+        missing: [String]? = []
     ) {
         self.missing = missing
         self.slug = slug
@@ -196,11 +198,12 @@ public struct HistoryReport: Codable, Sendable, Equatable {
     /// Grades of an earlier inspection that this report's text states and
     /// that no report on file gives (no graded report of that year with that
     /// area): stated, not inspected here. Empty when there are none.
-    public var statedPrevious: [StatedGrade]
+    /// Always sent; optional so that a newer client still reads an older daemon.
+    public var statedPrevious: [StatedGrade]?
 
     public init(
         id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String?,
-        statedPrevious: [StatedGrade] = []
+        statedPrevious: [StatedGrade]? = []
     ) {
         self.statedPrevious = statedPrevious
         self.id = id

@@ -226,9 +226,9 @@ public struct Ingestor: Sendable {
     /// one is the latest, and what its grades moved from, even when one of
     /// the two is the version it revises), and for each area the new report
     /// grades, the two newest that do not list it as missing (where the
-    /// differ's per-area walk past incomplete reports ends). `Differ.diff` answers the same on
-    /// these as on `all`; an ingest then costs the same at any history's
-    /// length.
+    /// differ's per-area walk past incomplete reports ends). `Differ.diff`
+    /// answers the same on these as on `all`; an ingest then costs the same
+    /// at any history's length.
     public static func reportsToCompare(
         _ all: [StoredReportRecord], with report: Report, documentURL: String, documentReport: Int64?
     ) -> [StoredReportRecord] {

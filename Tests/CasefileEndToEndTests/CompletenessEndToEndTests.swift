@@ -93,7 +93,7 @@ struct CompletenessEndToEndTests {
         #expect(waitFor(10) { daemon.log.contains("stated previous disagrees") }, "\(daemon.log)")
         // The 2024 report is on file: the history shows it, not the statement.
         let history = try decode(HistoryResponse.self, try daemon.ctl(["history", "leeds", "--json"]))
-        #expect(history.reports.count == 3 && history.reports.allSatisfy { $0.statedPrevious.isEmpty })
+        #expect(history.reports.count == 3 && history.reports.allSatisfy { ($0.statedPrevious ?? []).isEmpty })
         #expect(daemon.signalAndWait(SIGTERM, timeout: 10)?.status == 0)
     }
 }
