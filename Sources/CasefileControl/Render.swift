@@ -35,7 +35,9 @@ public enum Render {
         case .reportAdded:
             return "\(c.authority.name): \(framework(c.report.framework)) report of \(when) added"
         case .gradeChanged:
-            let moves = (c.grades ?? []).map { "\($0.area.words) \($0.from.words) → \($0.to.words)" }.joined(separator: "; ")
+            let moves = (c.grades ?? []).map {
+                "\($0.area.words) \($0.from.words) → \($0.to.words)" + ($0.fromReport.map { " (from report \($0))" } ?? "")
+            }.joined(separator: "; ")
             return "\(c.authority.name): \(moves) (\(framework(c.report.framework)) \(when))"
         case .reportRevised:
             let f = (c.fields ?? []).joined(separator: ", ")
