@@ -18,8 +18,9 @@ struct Grades: CLICommand {
         return Render.table(
             ["authority", "framework", "inspection"] + areas.map(\.rawValue),
             r.authorities.map { a in
-                [a.name, Render.framework(a.framework), Render.span(a.inspection)] + areas.map { Render.grade(a.grades[$0.rawValue]) }
-            }) + "\n"
+                [a.name, Render.framework(a.framework), Render.span(a.inspection)]
+                    + areas.map { (a.missing ?? []).contains($0.rawValue) ? Render.missing : Render.grade(a.grades[$0.rawValue]) }
+            }) + (r.authorities.contains { !($0.missing ?? []).isEmpty } ? "\n\(Render.missing) a judgement the report should give and does not (incomplete: see casefilectl show SLUG)\n" : "\n")
     }
 }
 
@@ -113,16 +114,29 @@ struct History: CLICommand {
     }
 
     static func render(_ r: HistoryResponse) -> String {
-        "\(r.authority.name) (\(r.authority.slug))\n"
-            + Render.table(
-                ["report", "framework", "kind", "inspection", "overall", "grades"],
-                r.reports.map { h in
-                    [
-                        String(h.id), Render.framework(h.framework), h.kind?.rawValue ?? "–", Render.span(h.inspection),
-                        Render.grade(h.grades["overall"]),
-                        h.grades.sorted { $0.key < $1.key }.filter { $0.key != "overall" }.map { "\($0.key)=\($0.value.rawValue)" }
-                            .joined(separator: " "),
-                    ]
-                }) + "\n"
+        func others(_ grades: [String: Grade]) -> String {
+            grades.sorted { $0.key < $1.key }.filter { $0.key != "overall" }.map { "\($0.key)=\($0.value.rawValue)" }
+                .joined(separator: " ")
+        }
+        var rows: [[String]] = []
+        for h in r.reports {
+            // What the report states of an earlier inspection no report on
+            // file gives: a row of its own before it, marked as stated.
+            let years = Dictionary(grouping: h.statedPrevious ?? [], by: \.year)
+            for year in years.keys.sorted() {
+                var grades: [String: Grade] = [:]
+                for s in years[year]! { grades[s.area.rawValue] = s.grade }
+                rows.append([
+                    "stated", "–", "–", "\(year)", Render.grade(grades["overall"]),
+                    [others(grades), "(stated in report \(h.id), not inspected on file)"].filter { !$0.isEmpty }.joined(separator: " "),
+                ])
+            }
+            rows.append([
+                String(h.id), Render.framework(h.framework), h.kind?.rawValue ?? "–", Render.span(h.inspection),
+                Render.grade(h.grades["overall"]), others(h.grades),
+            ])
+        }
+        return "\(r.authority.name) (\(r.authority.slug))\n"
+            + Render.table(["report", "framework", "kind", "inspection", "overall", "grades"], rows) + "\n"
     }
 }

@@ -18,6 +18,7 @@ struct Status: CLICommand {
             casefiled \(s.version), up \(s.uptime) s\(s.paused ? ", scheduled syncing paused" : "")
             store:          \(s.store)
             reports:        \(s.reports) (\(s.authorities) authorities, \(s.documents) documents)
+            incomplete:     \(s.incomplete.map(String.init) ?? "–")\((s.incomplete ?? 0) > 0 ? " (judgements missing: `grades` shows ?, `show` says which)" : "")
             changes:        \(s.changes)
             notifications:  \(s.pendingNotifications) pending
             last sync:      \(s.lastSync ?? "never")

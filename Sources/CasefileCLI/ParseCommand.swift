@@ -8,8 +8,13 @@ import Foundation
 
 struct Parse: CLICommand {
     static let configuration = CommandConfiguration(
-        abstract: "Parse one report (a file or a URL) and print it; no daemon needed.")
-    @Argument(help: "A file path, or an http(s):// or file:// URL.") var input: String
+        abstract: "Parse one report (a file or a URL) and print it; no daemon needed.",
+        discussion: """
+            Given a folder, parses every file in it and prints the parser's accuracy report instead: per \
+            framework, the reports and judgements read, the judgements missing and the documents refused \
+            (reasons grouped), and the incomplete reports.
+            """)
+    @Argument(help: "A file path, a folder, or an http(s):// or file:// URL.") var input: String
     @Flag(help: "Print the report as JSON (stable fields).") var json = false
     @Flag(help: "Print the text extracted from the document, as the parser reads it, instead of the report.") var text = false
 
@@ -18,6 +23,11 @@ struct Parse: CLICommand {
     }
 
     func run(_ console: Console) throws {
+        if Self.isFolder(input) {
+            if text { throw CLIFailure("\(input): --text reads one document, not a folder") }
+            try Self.accuracy(folder: input, json: json, console)
+            return
+        }
         if text {
             // Saved to a .txt file, this text parses to the same report as the document.
             do {
@@ -32,6 +42,27 @@ struct Parse: CLICommand {
             console.out([UInt8](try CasefileJSON.encode(report, pretty: true)) + [UInt8(ascii: "\n")])
         } else {
             console.line(Render.report(report))
+        }
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return !path.contains("://") && FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    }
+
+    /// `parse FOLDER`: the accuracy report over every file in the folder
+    /// (`AccuracyReport`), as a table or, with --json, as its fields.
+    static func accuracy(folder: String, json: Bool, _ console: Console) throws {
+        let report: AccuracyReport
+        do {
+            report = try AccuracyReport.run(folder: URL(fileURLWithPath: folder))
+        } catch {
+            throw CLIFailure("\(folder): cannot read the folder: \(error.localizedDescription)")
+        }
+        if json {
+            console.out([UInt8](try CasefileJSON.encode(report, pretty: true)) + [UInt8(ascii: "\n")])
+        } else {
+            console.line(report.render())
         }
     }
 

@@ -20,6 +20,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var documents: Int
     public var authorities: Int
     public var changes: Int
+    /// Current reports that give fewer judgements than their framework
+    /// requires (`incomplete` in `show`): what the parser could not read.
+    /// Always sent; optional so that a newer client still reads an older daemon.
+    public var incomplete: Int?
     /// When the last sync of any source finished (ISO 8601 UTC), if any.
     public var lastSync: String?
     /// When the next scheduled sync is due.
@@ -41,8 +45,9 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public init(
         version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
         lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int, config: String? = nil,
-        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil
+        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil, incomplete: Int? = 0
     ) {
+        self.incomplete = incomplete
         self.publish = publish
         self.config = config
         self.reloadError = reloadError
@@ -157,8 +162,16 @@ public struct AuthorityGradesInfo: Codable, Sendable, Equatable {
     /// Area key → grade.
     public var grades: [String: Grade]
     public var report: Int64
+    /// The areas (keys as in `grades`) this report should have judged and
+    /// did not give: the report is incomplete. Empty for a complete report.
+    /// Always sent; optional so that a newer client still reads an older daemon.
+    public var missing: [String]?
 
-    public init(slug: String, name: String, framework: Framework, inspection: DateSpan, grades: [String: Grade], report: Int64) {
+    public init(
+        slug: String, name: String, framework: Framework, inspection: DateSpan, grades: [String: Grade], report: Int64,
+        missing: [String]? = []
+    ) {
+        self.missing = missing
         self.slug = slug
         self.name = name
         self.framework = framework
@@ -182,8 +195,17 @@ public struct HistoryReport: Codable, Sendable, Equatable {
     public var inspection: DateSpan
     public var grades: [String: Grade]
     public var url: String?
+    /// Grades of an earlier inspection that this report's text states and
+    /// that no report on file gives (no graded report of that year with that
+    /// area): stated, not inspected here. Empty when there are none.
+    /// Always sent; optional so that a newer client still reads an older daemon.
+    public var statedPrevious: [StatedGrade]?
 
-    public init(id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String?) {
+    public init(
+        id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String?,
+        statedPrevious: [StatedGrade]? = []
+    ) {
+        self.statedPrevious = statedPrevious
         self.id = id
         self.framework = framework
         self.kind = kind

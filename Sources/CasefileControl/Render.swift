@@ -24,6 +24,10 @@ public enum Render {
 
     public static func grade(_ g: Grade?) -> String { g?.words ?? "–" }
 
+    /// What a table shows for a judgement the report should give and does
+    /// not (an incomplete report), where `–` means none was due.
+    public static let missing = "?"
+
     /// One line that says what a change is.
     public static func describe(_ c: ChangeRecord) -> String {
         let when = span(c.report.inspection)
@@ -31,7 +35,9 @@ public enum Render {
         case .reportAdded:
             return "\(c.authority.name): \(framework(c.report.framework)) report of \(when) added"
         case .gradeChanged:
-            let moves = (c.grades ?? []).map { "\($0.area.words) \($0.from.words) → \($0.to.words)" }.joined(separator: "; ")
+            let moves = (c.grades ?? []).map {
+                "\($0.area.words) \($0.from.words) → \($0.to.words)" + ($0.fromReport.map { " (from report \($0))" } ?? "")
+            }.joined(separator: "; ")
             return "\(c.authority.name): \(moves) (\(framework(c.report.framework)) \(when))"
         case .reportRevised:
             let f = (c.fields ?? []).joined(separator: ", ")
@@ -62,10 +68,19 @@ public enum Render {
             "hash:        \(r.contentHash)",
             "",
         ]
-        if r.judgements.isEmpty {
+        if r.judgements.isEmpty && r.missing.isEmpty {
             lines.append("no grades")
         } else {
-            lines.append(table(["area", "grade", "judgement"], r.judgements.map { [$0.area.rawValue, $0.grade.words, $0.title] }))
+            lines.append(table(
+                ["area", "grade", "judgement"],
+                r.judgements.map { [$0.area.rawValue, $0.grade.words, $0.title] }
+                    + r.missing.map { [$0.area.rawValue, missing, "missing: \($0.reason)"] }))
+        }
+        if r.incomplete || !r.missing.isEmpty {
+            lines.append("")
+            lines.append("INCOMPLETE: \(r.missing.count) judgement\(r.missing.count == 1 ? "" : "s") this report should give "
+                + "(by its framework and dates) \(r.missing.count == 1 ? "is" : "are") missing: "
+                + r.missing.map(\.area.rawValue).joined(separator: ", "))
         }
         if !r.improvements.isEmpty {
             lines.append("")

@@ -198,7 +198,8 @@ struct ControlRoutes: Sendable {
                 reports: c.reports, documents: c.documents, authorities: c.authorities, changes: c.changes,
                 lastSync: schedule.lastSync.map(Timestamp.string), nextSync: schedule.nextSync.map(Timestamp.string),
                 paused: schedule.paused, pendingNotifications: pending, config: await reloader.config.file,
-                reloadError: await reloader.lastError, storeProblem: problem, publish: publisher.info()))
+                reloadError: await reloader.lastError, storeProblem: problem, publish: publisher.info(),
+                incomplete: c.incomplete))
     }
 
     func changes(_ request: Request) throws -> Response {
@@ -292,7 +293,7 @@ struct ControlRoutes: Sendable {
             authorities: rows.map {
                 AuthorityGradesInfo(
                     slug: $0.authority.slug, name: $0.authority.name, framework: $0.framework, inspection: $0.inspection,
-                    grades: $0.grades, report: $0.reportID)
+                    grades: $0.grades, report: $0.reportID, missing: $0.missing)
             })
     }
 
@@ -329,7 +330,9 @@ struct ControlRoutes: Sendable {
             HistoryResponse(
                 authority: page.authority,
                 reports: page.reports.map {
-                    HistoryReport(id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url)
+                    HistoryReport(
+                        id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url,
+                        statedPrevious: $0.statedPrevious)
                 },
                 next: page.next.map(String.init)))
     }

@@ -116,8 +116,14 @@ public enum Differ {
         if new.isGraded, new.grades != match.grades, isLatestGraded(new.inspection, among: others) {
             if match.isGraded {
                 // A grade corrected in the republished report: the moves go
-                // from the version on file to the new one.
-                let moves = gradeMoves(from: match.grades, to: new.grades)
+                // from the version on file to the new one; an area the
+                // version on file was missing moves from the report before
+                // it that gives it (`movesWithFallback`).
+                var moves = gradeMoves(from: match.grades, to: new.grades)
+                let fallback = movesWithFallback(
+                    to: new, areas: Set(match.report.missing.map(\.area)).subtracting(match.grades.keys),
+                    graded: newestFirst(others), previousID: match.id)
+                moves = (moves + fallback).sorted { $0.area < $1.area }
                 if !moves.isEmpty {
                     changes.append(PendingChange(kind: .gradeChanged, grades: moves, previousReportID: match.id))
                 }
@@ -132,7 +138,9 @@ public enum Differ {
     }
 
     /// The moves of each area present in both maps whose grade differs, in
-    /// judgement-table order. Areas compare by key, across frameworks.
+    /// judgement-table order. Areas compare by key, across frameworks. An
+    /// area absent from either map (not judged, or missing from an
+    /// incomplete report) makes no move: a grade never goes to nothing.
     public static func gradeMoves(from old: [Area: Grade], to new: [Area: Grade]) -> [GradeMove] {
         var moves: [GradeMove] = []
         for area in Area.allCases {
@@ -173,16 +181,54 @@ public enum Differ {
     /// `grade_changed` for a new graded report newer than every other graded
     /// report on file, against the latest of them; nil when there is none,
     /// when the new report is not the newest, or when no grade moved.
+    ///
+    /// Each area compares with the newest graded report on file that gives
+    /// it, passing over reports that should have given it and did not
+    /// (their `missing` names it): a report missing care leavers neither
+    /// hides a later care leavers change nor makes one. The walk stops at
+    /// a report that did not need the area (an older framework's table
+    /// without it): there is nothing to compare with. A move from a report
+    /// other than the latest says so (`GradeMove.fromReport`).
     private static func gradeChange(new: Report, others: [StoredReport]) -> PendingChange? {
         guard new.isGraded, isLatestGraded(new.inspection, among: others) else { return nil }
-        let previous = others.filter(\.isGraded).max { a, b in
-            if a.inspection != b.inspection { return isNewer(b.inspection, than: a.inspection) }
-            return a.id < b.id
-        }
-        guard let previous else { return nil }
-        let moves = gradeMoves(from: previous.grades, to: new.grades)
+        let graded = newestFirst(others)
+        guard let previous = graded.first else { return nil }
+        let moves = movesWithFallback(to: new, areas: Set(new.grades.keys), graded: graded, previousID: previous.id)
         guard !moves.isEmpty else { return nil }
         return PendingChange(kind: .gradeChanged, grades: moves, previousReportID: previous.id)
+    }
+
+    /// The graded reports of `reports`, newest inspection first (then highest id).
+    static func newestFirst(_ reports: [StoredReport]) -> [StoredReport] {
+        reports.filter(\.isGraded).sorted { a, b in
+            if a.inspection != b.inspection { return isNewer(a.inspection, than: b.inspection) }
+            return a.id > b.id
+        }
+    }
+
+    /// For each of `areas` that `new` grades, in table order: the move from
+    /// the first report of `graded` (newest first) that gives the area,
+    /// passing over those that list it as missing and stopping at one that
+    /// neither gives it nor misses it. A move from a report other than
+    /// `previousID` names it.
+    static func movesWithFallback(to new: Report, areas: Set<Area>, graded: [StoredReport], previousID: Int64) -> [GradeMove] {
+        let newGrades = new.grades
+        var moves: [GradeMove] = []
+        for area in Area.allCases where areas.contains(area) {
+            guard let to = newGrades[area] else { continue }
+            for r in graded {
+                if let from = r.grades[area] {
+                    if from != to {
+                        var move = GradeMove(area: area, from: from, to: to)
+                        if r.id != previousID { move.fromReport = r.id }
+                        moves.append(move)
+                    }
+                    break
+                }
+                if !r.report.missing.contains(where: { $0.area == area }) { break }
+            }
+        }
+        return moves
     }
 
     /// The names of what differs between two versions of a report, in a fixed

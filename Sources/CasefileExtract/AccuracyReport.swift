@@ -11,9 +11,9 @@ import Foundation
 /// (`ReportParser.recognise`), or under "not recognised". Reasons are grouped
 /// with their quoted parts (a name, a title) left out, so that one kind of
 /// refusal counts once however many authorities it names.
-public struct AccuracyReport: Sendable, Equatable {
+public struct AccuracyReport: Sendable, Equatable, Codable {
     /// The figures of one framework.
-    public struct Tally: Sendable, Equatable {
+    public struct Tally: Sendable, Equatable, Codable {
         /// Documents read as reports of this framework (refused ones aside).
         public var reports = 0
         public var judgementsRead = 0

@@ -28,12 +28,17 @@ public struct GradeMove: Hashable, Sendable, Codable {
     public var from: Grade
     public var to: Grade
     public var direction: Direction
+    /// The report the grade moved from, when it is not the change's
+    /// `previous`: the reports between did not give this judgement though
+    /// they should have (they were incomplete). Absent otherwise.
+    public var fromReport: Int64?
 
-    public init(area: Area, from: Grade, to: Grade) {
+    public init(area: Area, from: Grade, to: Grade, fromReport: Int64? = nil) {
         self.area = area
         self.from = from
         self.to = to
         self.direction = Direction(from: from, to: to)
+        self.fromReport = fromReport
     }
 }
 

@@ -37,7 +37,10 @@ public struct ChangeMessage: Sendable, Equatable {
             facts.append("Judgements:")
             for m in moves {
                 let way = m.direction == .changed ? "changed" : m.direction.rawValue
-                facts.append("  \(m.area.words): \(m.from.words) → \(m.to.words) (\(way))")
+                // A move from an older report than the previous one: that
+                // report's reading lacked this judgement (docs/API.md).
+                let from = m.fromReport.map { "; compared with report \($0), as the previous report lacks this judgement" } ?? ""
+                facts.append("  \(m.area.words): \(m.from.words) → \(m.to.words) (\(way)\(from))")
             }
             facts.append("Inspection: \(when)")
             if let previous = change.previous {

@@ -71,6 +71,14 @@ enum Schema {
         migrator.registerMigration("v5-read-model") { db in
             try db.execute(sql: ReadModel.migration)
         }
+        // Whether each report is incomplete and which judgements it misses,
+        // and the previous inspection's grades it states, kept as columns
+        // and rows that the reads and the ingest use; the current grades
+        // carry their report's missing areas and `store_counts` the number
+        // of incomplete reports (Schema+Completeness.swift).
+        migrator.registerMigration("v7-completeness") { db in
+            try db.execute(sql: CompletenessModel.migration)
+        }
         return migrator
     }
 

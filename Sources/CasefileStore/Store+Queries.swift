@@ -58,14 +58,16 @@ extension CasefileStore {
     private static func latestGrades(_ db: Database) throws -> [AuthorityGrades] {
         var out: [AuthorityGrades] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades
+            SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades, g.missing
             FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
             ORDER BY g.authority_slug
             """)
         while let row = try rows.next() {
+            let missing: String = row[7]
             out.append(AuthorityGrades(
                 authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
-                inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6])))
+                inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6]),
+                missing: CompletenessModel.areas(missing)))
         }
         return out
     }
@@ -76,9 +78,9 @@ extension CasefileStore {
     public func latestGradesByScanForTesting() throws -> [AuthorityGrades] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT r.id, r.authority_slug, a.name, r.framework, r.start, r."end"
+                SELECT r.id, r.authority_slug, a.name, r.framework, r.start, r."end", r.missing
                 FROM (
-                    SELECT id, authority_slug, framework, start, "end",
+                    SELECT id, authority_slug, framework, start, "end", missing,
                            ROW_NUMBER() OVER (PARTITION BY authority_slug ORDER BY "end" DESC, start DESC, id DESC) AS rank
                     FROM report
                     WHERE superseded_by IS NULL AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
@@ -94,7 +96,7 @@ extension CasefileStore {
                     authority: Authority(name: row["name"], slug: row["authority_slug"]),
                     framework: try StoreCoding.enumValue(row["framework"]),
                     inspection: try StoreCoding.span(row["start"], row["end"]),
-                    reportID: id, grades: grades[id] ?? [:])
+                    reportID: id, grades: grades[id] ?? [:], missing: CompletenessModel.areas(row["missing"]))
             }
         }
     }
@@ -147,7 +149,11 @@ extension CasefileStore {
             let more = entries.count > limit
             if more { entries.removeLast() }
             let grades = try StoreCoding.grades(db, reportIDs: entries.map(\.id))
-            for i in entries.indices { entries[i].grades = grades[entries[i].id] ?? [:] }
+            let stated = try StoreCoding.statedNotOnFile(db, slug: slug, reportIDs: entries.map(\.id))
+            for i in entries.indices {
+                entries[i].grades = grades[entries[i].id] ?? [:]
+                entries[i].statedPrevious = stated[entries[i].id] ?? []
+            }
             return HistoryPage(
                 authority: Authority(name: authority.name, slug: authority.slug), reports: entries,
                 next: more ? entries.last?.id : nil)
@@ -190,11 +196,11 @@ extension CasefileStore {
     public func counts() throws -> StoreCounts {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                    SELECT reports, documents, authorities, changes FROM store_counts WHERE id = 1
+                    SELECT reports, documents, authorities, changes, incomplete FROM store_counts WHERE id = 1
                     """)
             else { throw StoreError(.corrupt, "the store has no counts row (store_counts)") }
             return StoreCounts(reports: row["reports"], documents: row["documents"],
-                               authorities: row["authorities"], changes: row["changes"])
+                               authorities: row["authorities"], changes: row["changes"], incomplete: row["incomplete"])
         }
     }
 
@@ -207,10 +213,11 @@ extension CasefileStore {
                 SELECT (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL) AS reports,
                        (SELECT COUNT(*) FROM document) AS documents,
                        (SELECT COUNT(*) FROM authority) AS authorities,
-                       (SELECT COUNT(*) FROM "change") AS changes
+                       (SELECT COUNT(*) FROM "change") AS changes,
+                       (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL AND incomplete = 1) AS incomplete
                 """)!
             return StoreCounts(reports: row["reports"], documents: row["documents"],
-                               authorities: row["authorities"], changes: row["changes"])
+                               authorities: row["authorities"], changes: row["changes"], incomplete: row["incomplete"])
         }
     }
 }

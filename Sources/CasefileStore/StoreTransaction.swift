@@ -41,10 +41,30 @@ public struct StoreTransaction {
     /// now, and the two newest current graded reports (by end, start, id).
     /// What `reports(authority:)` gives, less the reports no diff looks at:
     /// an ingest reads a handful of rows, not the authority's whole history.
+    /// For each area the report grades, the two newest current graded
+    /// reports that do not list it as missing are read too: the differ
+    /// compares an area with the newest report that gives it, passing over
+    /// incomplete ones.
     public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
         -> [StoredReportRecord]
     {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        // One subquery per area graded, in table order (so the statement's
+        // text, and its cache entry, depend only on the set of areas); none
+        // while no current report is incomplete (the kept count says so),
+        // when they would find the two newest again.
+        let anyIncomplete = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT incomplete > 0 FROM store_counts WHERE id = 1")) ?? true
+        let perArea = (anyIncomplete ? report.grades.keys.sorted() : []).map { area in
+            """
+                UNION SELECT * FROM (
+                    SELECT id FROM report
+                    WHERE authority_slug = :slug AND superseded_by IS NULL
+                      AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
+                      AND instr(',' || missing || ',', ',\(area.rawValue),') = 0
+                    ORDER BY "end" DESC, start DESC, id DESC LIMIT 2)
+            """
+        }.joined(separator: "\n")
+        return try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, document_url, report_json, superseded_by FROM report
             -- The unary + keeps SQLite from walking the authority's index
             -- entries: the few ids below are looked up by key.
@@ -57,7 +77,8 @@ public struct StoreTransaction {
                     SELECT id FROM report
                     WHERE authority_slug = :slug AND superseded_by IS NULL
                       AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
-                    ORDER BY "end" DESC, start DESC, id DESC LIMIT 2))
+                    ORDER BY "end" DESC, start DESC, id DESC LIMIT 2)
+            \(perArea))
             ORDER BY id
             """), arguments: [
                 "slug": slug, "url": documentURL, "framework": report.framework.rawValue,
@@ -97,16 +118,17 @@ public struct StoreTransaction {
         try run("UPDATE document SET report_id = ? WHERE url = ?", [reportID, url])
     }
 
-    /// Inserts a report with its judgements, improvements and paragraphs;
-    /// returns its id.
+    /// Inserts a report with its judgements, improvements, paragraphs and
+    /// stated previous grades, and whether it is complete; returns its id.
     public func insertReport(_ report: Report, documentURL: String, at: Date) throws -> Int64 {
         try run("""
             INSERT INTO report (authority_slug, document_url, framework, kind, start, "end", lead_inspector, content_hash,
-                                parser_version, report_json, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                parser_version, report_json, created_at, incomplete, missing)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [report.authority.slug, documentURL, report.framework.rawValue, report.kind?.rawValue,
                    report.inspection.start.description, report.inspection.end.description, report.leadInspector,
-                   report.contentHash, report.parserVersion, try StoreCoding.encode(report), Timestamp.string(at)])
+                   report.contentHash, report.parserVersion, try StoreCoding.encode(report), Timestamp.string(at),
+                   report.incomplete || !report.missing.isEmpty, CompletenessModel.missingText(report)])
         let id = db.lastInsertedRowID
         try insertContent(report, reportID: id)
         return id
@@ -116,12 +138,13 @@ public struct StoreTransaction {
     public func replaceContent(reportID: Int64, with report: Report) throws {
         try db.execute(sql: """
             UPDATE report SET framework = ?, kind = ?, start = ?, "end" = ?, lead_inspector = ?,
-                parser_version = ?, report_json = ?
+                parser_version = ?, report_json = ?, incomplete = ?, missing = ?
             WHERE id = ?
             """, arguments: [report.framework.rawValue, report.kind?.rawValue, report.inspection.start.description,
                               report.inspection.end.description, report.leadInspector, report.parserVersion,
-                              try StoreCoding.encode(report), reportID])
-        for table in ["judgement", "improvement", "paragraph"] {
+                              try StoreCoding.encode(report), report.incomplete || !report.missing.isEmpty, CompletenessModel.missingText(report),
+                              reportID])
+        for table in ["judgement", "improvement", "paragraph", "stated_grade"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [reportID])
         }
         try insertContent(report, reportID: reportID)
@@ -195,6 +218,14 @@ public struct StoreTransaction {
         let improvement = try db.cachedStatement(sql: "INSERT INTO improvement (report_id, position, text) VALUES (?, ?, ?)")
         for (i, text) in report.improvements.enumerated() {
             try improvement.execute(arguments: [reportID, i, text])
+        }
+        let stated = try db.cachedStatement(
+            sql: """
+                INSERT INTO stated_grade (report_id, position, authority_slug, year, area, grade, sentence)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        for (i, s) in report.statedPrevious.enumerated() {
+            try stated.execute(arguments: [reportID, i, report.authority.slug, s.year, s.area.rawValue, s.grade.rawValue, s.sentence])
         }
         let paragraph = try db.cachedStatement(
             sql: "INSERT INTO paragraph (report_id, position, section, number, text) VALUES (?, ?, ?, ?, ?)")

@@ -61,13 +61,20 @@ public struct AuthorityGrades: Sendable, Hashable, Codable {
     public var reportID: Int64
     /// Keyed by the area's raw value (`overall`, `help_and_protection`, …).
     public var grades: [String: Grade]
+    /// The areas (raw values, in table order) the report should have judged
+    /// and did not give: empty for a complete report.
+    public var missing: [String]
 
-    public init(authority: Authority, framework: Framework, inspection: DateSpan, reportID: Int64, grades: [String: Grade]) {
+    public init(
+        authority: Authority, framework: Framework, inspection: DateSpan, reportID: Int64, grades: [String: Grade],
+        missing: [String] = []
+    ) {
         self.authority = authority
         self.framework = framework
         self.inspection = inspection
         self.reportID = reportID
         self.grades = grades
+        self.missing = missing
     }
 }
 
@@ -81,8 +88,16 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
     public var grades: [String: Grade]
     /// The document the report was fetched from.
     public var url: String
+    /// Grades of an earlier inspection this report states that no report on
+    /// file gives (no current graded report of the authority in that year
+    /// with that area): stated, not inspected here.
+    public var statedPrevious: [StatedGrade]
 
-    public init(id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String) {
+    public init(
+        id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String,
+        statedPrevious: [StatedGrade] = []
+    ) {
+        self.statedPrevious = statedPrevious
         self.id = id
         self.framework = framework
         self.kind = kind
@@ -114,12 +129,16 @@ public struct StoreCounts: Sendable, Codable, Hashable {
     public var documents: Int
     public var authorities: Int
     public var changes: Int
+    /// Current reports that give fewer judgements than their framework
+    /// requires (`Report.incomplete`).
+    public var incomplete: Int
 
-    public init(reports: Int, documents: Int, authorities: Int, changes: Int) {
+    public init(reports: Int, documents: Int, authorities: Int, changes: Int, incomplete: Int = 0) {
         self.reports = reports
         self.documents = documents
         self.authorities = authorities
         self.changes = changes
+        self.incomplete = incomplete
     }
 }
 

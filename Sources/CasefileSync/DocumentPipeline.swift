@@ -142,9 +142,12 @@ extension SyncService {
         let items = batch.map { doc, report in
             BatchItem(document: doc, report: report, authorityName: reader.authorityName(slug: report.authority.slug) ?? report.authority.name)
         }
-        for item in items where item.report.unreadable != nil {
-            logger.warning(
-                "source \(item.document.source): \(item.document.url): stored as unreadable, its grades are not used: \(item.report.unreadable ?? "")")
+        for item in items {
+            if let why = item.report.unreadable {
+                logger.warning("source \(item.document.source): \(item.document.url): stored as unreadable, its grades are not used: \(why)")
+            } else if let why = item.report.incompleteNote {
+                logger.warning("source \(item.document.source): \(item.document.url): \(why)")
+            }
         }
         let results: [Result<IngestResult, any Error>]
         do {
@@ -160,6 +163,9 @@ extension SyncService {
             switch result {
             case .success(let ingested):
                 tally.summary.parsed += 1
+                for warning in ingested.warnings {
+                    logger.warning("source \(item.document.source): \(item.document.url): \(warning)")
+                }
                 tally.summary.changes += ingested.changes.count
                 announced = announced || !ingested.changes.isEmpty
                 for change in ingested.changes {

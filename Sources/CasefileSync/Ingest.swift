@@ -29,6 +29,13 @@ public protocol IngestUnitOfWork {
     func changes(seqs: [Int64]) throws -> [ChangeRecord]
     /// Runs `body` so that what it writes is undone, alone, when it throws.
     func savepoint<T>(_ body: () throws -> T) throws -> T
+    /// The authority's current graded reports of an inspection in `year`
+    /// (a stated previous grade is checked against them). By default
+    /// filtered from `reports(authority:)`.
+    func gradedReports(authority slug: String, year: Int) throws -> [StoredReportRecord]
+    /// The grades the authority's current reports state of inspections in
+    /// `years`, with the stating report's id. By default from `reports(authority:)`.
+    func statedGrades(authority slug: String, years: ClosedRange<Int>) throws -> [(reportID: Int64, stated: StatedGrade)]
 }
 
 extension StoreTransaction: IngestUnitOfWork {}
@@ -77,6 +84,10 @@ public struct IngestResult: Sendable {
     public var outcome: DiffOutcome
     /// The changes recorded, in sequence order; empty when unchanged.
     public var changes: [ChangeRecord]
+    /// What the ingest itself found odd and added to the report's warnings
+    /// (a stated previous grade that a report on file contradicts): for the
+    /// journal.
+    public var warnings: [String] = []
 }
 
 /// The ingest rules: read what is on file, diff, decide, write — all in
@@ -114,6 +125,20 @@ public struct Ingestor: Sendable {
     ) throws -> IngestResult {
         let slug = report.authority.slug
         try work.upsertAuthority(slug: slug, name: authorityName)
+        // The cross-check joins the parse's warnings before the diff, so
+        // that the same reading on file compares equal.
+        let crossCheck = try statedPreviousWarnings(report, in: work)
+        var report = report
+        report.warnings += crossCheck
+        var result = try ingestChecked(doc, report: report, announcer: announcer, quiet: quiet, at: at, in: work)
+        result.warnings = crossCheck
+        return result
+    }
+
+    private static func ingestChecked(
+        _ doc: IngestDocument, report: Report, announcer: Announcer, quiet: Bool, at: Date, in work: any IngestUnitOfWork
+    ) throws -> IngestResult {
+        let slug = report.authority.slug
         let existing = try work.reportsToCompare(authority: slug, with: report, documentURL: doc.url).map {
             StoredReport(id: $0.id, documentURL: $0.documentURL, report: $0.report, supersededBy: $0.supersededBy)
         }
@@ -199,9 +224,11 @@ public struct Ingestor: Sendable {
     /// gives now (`documentReport`: whether it is this authority's), and the
     /// two newest current graded reports by inspection date (whether the new
     /// one is the latest, and what its grades moved from, even when one of
-    /// the two is the version it revises). `Differ.diff` answers the same on
-    /// these as on `all`; an ingest then costs the same at any history's
-    /// length.
+    /// the two is the version it revises), and for each area the new report
+    /// grades, the two newest that do not list it as missing (where the
+    /// differ's per-area walk past incomplete reports ends). `Differ.diff`
+    /// answers the same on these as on `all`; an ingest then costs the same
+    /// at any history's length.
     public static func reportsToCompare(
         _ all: [StoredReportRecord], with report: Report, documentURL: String, documentReport: Int64?
     ) -> [StoredReportRecord] {
@@ -209,7 +236,13 @@ public struct Ingestor: Sendable {
             let (x, y) = (a.report.inspection, b.report.inspection)
             return (x.end, x.start, a.id) > (y.end, y.start, b.id)
         }
-        let newest = Set(all.filter { $0.supersededBy == nil && $0.report.isGraded }.sorted(by: newer).prefix(2).map(\.id))
+        let graded = all.filter { $0.supersededBy == nil && $0.report.isGraded }.sorted(by: newer)
+        var newest = Set(graded.prefix(2).map(\.id))
+        // Per area the new report grades, the two newest that do not list
+        // it as missing: where the differ's walk past incomplete reports stops.
+        for area in report.grades.keys {
+            newest.formUnion(graded.filter { !$0.report.missing.contains { $0.area == area } }.prefix(2).map(\.id))
+        }
         return all.filter {
             $0.documentURL == documentURL || $0.id == documentReport || newest.contains($0.id)
                 || ($0.report.framework == report.framework && $0.report.inspection == report.inspection)

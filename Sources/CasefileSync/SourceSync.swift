@@ -170,12 +170,15 @@ extension SyncService {
         heartbeat.beat()
         if let why = report.unreadable {
             logger.warning("source \(doc.source): \(doc.url): stored as unreadable, its grades are not used: \(why)")
+        } else if let why = report.incompleteNote {
+            logger.warning("source \(doc.source): \(doc.url): \(why)")
         }
         let name = reader.authorityName(slug: report.authority.slug) ?? report.authority.name
         do {
             let result = try ingestor.ingest(
                 doc, report: report, authorityName: name, announcer: announcer, quiet: quiet, at: clock.now())
             heartbeat.beat()
+            for warning in result.warnings { logger.warning("source \(doc.source): \(doc.url): \(warning)") }
             if !result.changes.isEmpty, !quiet { onChanges() }
             return .success(result.changes)
         } catch {

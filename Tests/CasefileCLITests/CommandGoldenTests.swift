@@ -92,6 +92,7 @@ struct CommandGoldenTests {
         Case("status-published", ["status"], "GET /v1/status", .json(Fixtures.statusPublished)),
         Case("show", ["show", "redbridge"], "GET /v1/authorities/redbridge", .json(Fixtures.show)),
         Case("show-no-report", ["show", "kent"], "GET /v1/authorities/kent", .json(Fixtures.showNothing)),
+        Case("show-incomplete", ["show", "kent"], "GET /v1/authorities/kent", .json(Fixtures.showIncomplete)),
         Case("history", ["history", "redbridge"], "GET /v1/authorities/redbridge/history", .json(Fixtures.history)),
         Case(
             "history-page", ["history", "redbridge", "--limit", "2", "--cursor", "6"],

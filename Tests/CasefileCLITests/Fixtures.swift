@@ -14,7 +14,8 @@ enum Fixtures {
     static let status = StatusResponse(
         version: "0.1.0", uptime: 3725, store: "/var/lib/casefiled/casefile.sqlite", reports: 412, documents: 415, authorities: 152,
         changes: 1031, lastSync: "2026-11-27T09:00:04Z", nextSync: "2026-11-27T15:00:00Z", paused: true, pendingNotifications: 2,
-        config: "/etc/casefiled/casefiled.toml", reloadError: "/etc/casefiled/casefiled.toml:4: interval: 'soon' is not a duration")
+        config: "/etc/casefiled/casefiled.toml", reloadError: "/etc/casefiled/casefiled.toml:4: interval: 'soon' is not a duration",
+        incomplete: 3)
 
     static let sources = SourcesResponse(sources: [
         SourceInfo(
@@ -65,7 +66,7 @@ enum Fixtures {
         // A name with a comma and a quote: CSV must quote it.
         AuthorityGradesInfo(
             slug: "bristol", name: "Bristol, City of \"Test\"", framework: .ilacs, inspection: span("2023-01-16", "2023-01-27"),
-            grades: ["overall": .inadequate], report: 11),
+            grades: ["overall": .inadequate], report: 11, missing: ["care_leavers"]),
     ])
 
     static let report = Report(
@@ -90,6 +91,19 @@ enum Fixtures {
         contentHash: "sha256:5f3a0c9e", parserVersion: 7, warnings: ["the care leavers' judgement is read from the summary table"])
 
     static let show = ShowResponse(authority: redbridge, reportID: 8, report: report)
+
+    /// A 2025 report whose table gave no care leavers row: incomplete.
+    static let incompleteReport = Report(
+        authority: kent, framework: .ilacs, kind: .standard, inspection: span("2025-11-03", "2025-11-14"),
+        leadInspectors: ["Third Inspector"],
+        judgements: [
+            Judgement(area: .leadership, grade: .good, title: "The impact of leaders on social work practice with children and families"),
+            Judgement(area: .overall, grade: .good, title: "Overall effectiveness"),
+        ],
+        improvements: [], sections: [], contentHash: "sha256:0d15ea5e", parserVersion: 3,
+        warnings: ["incomplete: 1 of the 3 judgements this report must give are missing: care_leavers (no row in the judgement table)"],
+        missing: [MissingJudgement(area: .careLeavers, reason: "no row in the judgement table")])
+    static let showIncomplete = ShowResponse(authority: kent, reportID: 12, report: incompleteReport)
     static let showNothing = ShowResponse(authority: kent, reportID: nil, report: nil)
 
     static let history = HistoryResponse(
@@ -100,7 +114,12 @@ enum Fixtures {
                 grades: [
                     "overall": .outstanding, "leadership": .outstanding, "help_and_protection": .outstanding, "children_in_care": .good,
                 ],
-                url: "https://files.ofsted.gov.uk/redbridge-2019.pdf"),
+                url: "https://files.ofsted.gov.uk/redbridge-2019.pdf",
+                statedPrevious: [
+                    StatedGrade(
+                        year: 2016, area: .overall, grade: .inadequate,
+                        sentence: "Since the last inspection in 2016, when overall effectiveness was judged to be inadequate, leaders have acted."),
+                ]),
             HistoryReport(id: 8, framework: .focusedVisit, kind: nil, inspection: span("2021-02-01", "2021-02-02"), grades: [:], url: nil),
         ])
 

@@ -30,6 +30,8 @@ func makeReport(
     lead: [String] = ["Louise Hocking"],
     improvements: [String] = ["The consistency of the quality of practice for all care leavers."],
     paragraphs: [String] = ["Children are well supported."],
+    missing: [Area] = [],
+    stated: [StatedGrade] = [],
     hash: String? = nil
 ) -> Report {
     let judgements = grades.keys.sorted().map { Judgement(area: $0, grade: grades[$0]!, title: "Title of \($0.rawValue)") }
@@ -38,7 +40,9 @@ func makeReport(
     var report = Report(
         authority: Authority(name: name, slug: slug), framework: framework, kind: framework == .ilacs ? kind : nil,
         inspection: span(start, end), leadInspectors: lead, judgements: judgements, improvements: improvements,
-        sections: sections, contentHash: "", parserVersion: 1)
+        sections: sections, contentHash: "", parserVersion: 1,
+        missing: missing.sorted().map { MissingJudgement(area: $0, reason: "no row in the judgement table") },
+        statedPrevious: stated)
     if let hash {
         report.contentHash = hash
     } else {

@@ -12,7 +12,7 @@ import Testing
 /// sources, the current grades: one row per authority) is allowed.
 @Suite("Query plans")
 struct QueryPlanTests {
-    static let growing: Set<String> = ["report", "judgement", "change"]
+    static let growing: Set<String> = ["report", "judgement", "change", "stated_grade"]
 
     /// Statements captured from the store's connections while `capturing`.
     final class StatementLog: @unchecked Sendable {
@@ -36,7 +36,7 @@ struct QueryPlanTests {
     /// The growing tables' names in `sql`, and the aliases they go by.
     static func growingNames(in sql: String) -> Set<String> {
         var names = growing
-        let pattern = #/(?i)\b(?:FROM|JOIN)\s+"?(report|judgement|change)"?\s+(?:AS\s+)?([A-Za-z_]\w*)/#
+        let pattern = #/(?i)\b(?:FROM|JOIN)\s+"?(report|judgement|change|stated_grade)"?\s+(?:AS\s+)?([A-Za-z_]\w*)/#
         for match in sql.matches(of: pattern) {
             let alias = String(match.output.2)
             if !["ON", "WHERE", "JOIN", "LEFT", "ORDER", "GROUP", "LIMIT", "UNION"].contains(alias.uppercased()) {
@@ -68,9 +68,16 @@ struct QueryPlanTests {
                                  authorityName: slug, channels: ["team"], at: clock(Double(year)))
             }
         }
+        // An incomplete report that states an earlier outcome: the ingest's
+        // per-area read and the history's stated grades run too.
+        let partial = makeReport(start: "2020-06-01", end: "2020-06-10", grades: [.leadership: .good, .overall: .good],
+                                 missing: [.childrenInCare, .helpAndProtection],
+                                 stated: [StatedGrade(year: 2013, area: .overall, grade: .inadequate, sentence: "In 2013 it was judged inadequate.")])
+        try store.ingest(document("https://t.example/redbridge/2020-06", bytes: partial.contentHash), report: partial,
+                         authorityName: "redbridge", channels: ["team"], at: clock(2020))
         try store.recordSourceSuccess(name: "ofsted", documents: 12, at: clock())
         let cursor = try #require(try store.historyPage(slug: "redbridge", after: nil, limit: 2)?.next)
-        let another = makeReport(start: "2020-02-01", end: "2020-02-10", grades: ilacs(.good, .good, .good, .good))
+        let another = makeReport(start: "2021-02-01", end: "2021-02-10", grades: ilacs(.good, .good, .good, .good))
 
         // What each endpoint's handler asks the store, as ControlServer.swift
         // (and, for sources, the scheduler's sourceInfos) asks it.
@@ -93,8 +100,14 @@ struct QueryPlanTests {
             // must not grow with its history either.
             ("ingest: the reports to compare", {
                 _ = try store.write { tx in
-                    try tx.reportsToCompare(authority: "redbridge", with: another, documentURL: "https://t.example/redbridge/2020")
+                    try tx.reportsToCompare(authority: "redbridge", with: another, documentURL: "https://t.example/redbridge/2021")
                 }
+            }),
+            ("ingest: the reports a stated grade is checked against", {
+                _ = try store.write { tx in try tx.gradedReports(authority: "redbridge", year: 2016) }
+            }),
+            ("ingest: the grades stated of a report's years", {
+                _ = try store.write { tx in try tx.statedGrades(authority: "redbridge", years: 2016...2016) }
             }),
         ]
         for (name, read) in reads {

@@ -41,8 +41,16 @@ struct ReadModelTests {
                 grades[area] = Self.grades.randomElement(using: &rng)!
             }
         }
+        // Now and then incomplete: a judgement it should give is missing
+        // (the differ then reads past it, and the narrow read must too).
+        var missing: [Area] = []
+        if !grades.isEmpty, Int.random(in: 0..<4, using: &rng) == 0 {
+            let area = [Area.overall, .leadership, .childrenInCare, .careLeavers].randomElement(using: &rng)!
+            grades[area] = nil
+            missing = [area]
+        }
         return makeReport(slug: slug, name: "Council of \(slug)", framework: framework, start: start, end: end, grades: grades,
-                          improvements: ["Improve \(Int.random(in: 0..<3, using: &rng))."])
+                          improvements: ["Improve \(Int.random(in: 0..<3, using: &rng))."], missing: missing)
     }
 
     /// The ingest's narrow read against the whole history, before an ingest:
@@ -200,20 +208,20 @@ struct ReadModelTests {
         let old = try CasefileStore(path: path, migratingUpTo: "v4-schedule", trace: nil)
         #expect(try old.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule"])
         var rng = Seeded(state: 15)
+        // Rows as the build of then wrote them (today's ingest writes the
+        // columns of later migrations too).
         for n in 0..<80 {
-            let report = Self.randomReport(&rng)
-            try old.ingest(document("https://t.example/u\(n % 50)", bytes: report.contentHash), report: report,
-                           authorityName: report.authority.name, channels: [], at: clock(Double(n)))
+            try OldRows.insert(old, id: Int64(n + 1), Self.randomReport(&rng))
         }
         try old.recordDocumentFailure(url: "https://t.example/broken", source: "ofsted", reason: "HTTP 500", at: clock())
         try old.close()
 
         let store = try CasefileStore(path: path)
-        #expect(try store.appliedMigrations().last == "v5-read-model")
+        #expect(try store.appliedMigrations().contains("v5-read-model"))
         let grades = try store.latestGrades()
         #expect(grades.count == Self.slugs.count)
         #expect(grades == (try store.latestGradesByScanForTesting()))
         #expect(try store.counts() == store.countsByScanForTesting())
-        #expect(try store.counts().documents == 51)
+        #expect(try store.counts().documents == 81)
     }
 }

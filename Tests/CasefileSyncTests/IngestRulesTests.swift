@@ -109,3 +109,48 @@ struct AnnouncerTests {
         #expect(Announcer.silent.channels(for: .gradeChanged, authority: "kent", grades: down).isEmpty)
     }
 }
+
+/// Issue 13 on the in-memory unit of work (the protocol's default reads):
+/// a stated previous grade checks the parser against the reports on file;
+/// a missing judgement neither makes nor hides a grade change.
+@Suite("Ingest rules: completeness")
+struct IngestCompletenessTests {
+    let everyone = Announcer(channels: ["team"])
+
+    @Test func aStatedPreviousGradeThatTheReportOnFileContradictsIsAWarningAndNoChange() throws {
+        let store = FakeIngestStore()
+        let ingestor = Ingestor(store: store)
+        _ = try ingestor.ingest(doc("u1"), report: report("2017-03-06", "2017-03-17", [.overall: .good]), authorityName: "R",
+                                announcer: everyone, at: instant())
+        var later = report("2019-04-29", "2019-05-03", [.overall: .good])
+        later.statedPrevious = [StatedGrade(year: 2017, area: .overall, grade: .inadequate, sentence: "In 2017 it was judged inadequate.")]
+        let result = try ingestor.ingest(doc("u2"), report: later, authorityName: "R", announcer: everyone, at: instant(60))
+        #expect(result.changes.map(\.kind) == [.reportAdded])
+        #expect(result.warnings.count == 1)
+        #expect(result.warnings.first?.contains("report 1 (ILACS 2017-03-06…2017-03-17) gives good") == true)
+        let stored = try #require(store.state.reports[result.reportID]?.record.report)
+        #expect(stored.warnings == result.warnings)
+
+        // No report of that year on file: nothing to check, no warning.
+        var elsewhere = report("2019-04-29", "2019-05-03", [.overall: .good], slug: "york")
+        elsewhere.statedPrevious = later.statedPrevious
+        #expect(try ingestor.ingest(doc("u3"), report: elsewhere, authorityName: "Y", announcer: everyone, at: instant(90)).warnings == [])
+    }
+
+    @Test func aJudgementMissingFromTheLatestReportComparesWithTheOneBefore() throws {
+        let store = FakeIngestStore()
+        let ingestor = Ingestor(store: store)
+        _ = try ingestor.ingest(doc("u1"), report: report("2023-02-06", "2023-02-17", [.overall: .good, .careLeavers: .good]),
+                                authorityName: "R", announcer: everyone, at: instant())
+        var partial = report("2024-10-07", "2024-10-18", [.overall: .good])
+        partial.missing = [MissingJudgement(area: .careLeavers, reason: "no row in the judgement table")]
+        partial.incomplete = true
+        let quiet = try ingestor.ingest(doc("u2"), report: partial, authorityName: "R", announcer: everyone, at: instant(60))
+        #expect(quiet.changes.map(\.kind) == [.reportAdded])
+        let moved = try ingestor.ingest(doc("u3"), report: report("2025-11-03", "2025-11-14", [.overall: .good, .careLeavers: .inadequate]),
+                                        authorityName: "R", announcer: everyone, at: instant(120))
+        #expect(moved.changes.map(\.kind) == [.reportAdded, .gradeChanged])
+        #expect(moved.changes.last?.grades == [GradeMove(area: .careLeavers, from: .good, to: .inadequate, fromReport: 1)])
+        #expect(store.state.outbox.count == 4)
+    }
+}
