@@ -1,9 +1,9 @@
 import ArgumentParser
 import CasefileControl
-import CasefileExtract
 import CasefileHTTP
 import CasefileModel
 import CasefileParse
+import CasefileSandbox
 import Foundation
 
 struct Parse: CLICommand {
@@ -20,10 +20,10 @@ struct Parse: CLICommand {
     func run(_ console: Console) throws {
         if text {
             // Saved to a .txt file, this text parses to the same report as the document.
-            do {
-                console.write(try DocumentText.text(from: try Self.bytes(of: input)))
-            } catch let error as ParseError {
-                throw CLIFailure("\(input): no text: \(error.reason)")
+            let bytes = try Self.bytes(of: input)
+            switch Self.blocking({ await Self.withReader { reader in await Self.capture { () async throws(ExtractorFailure) in try await reader.extract(bytes) } } }) {
+            case .success(let extracted): console.write(extracted.text)
+            case .failure(let error): throw CLIFailure("\(input): no text: \(error.reason)")
             }
             return
         }
@@ -35,13 +35,47 @@ struct Parse: CLICommand {
         }
     }
 
-    /// The one call into the parser: a document's bytes (PDF, HTML or text) → Report.
+    /// The one call into the parser: a document's bytes (PDF, HTML or text)
+    /// → Report, extracted by one sandboxed helper (docs/SANDBOX.md) with
+    /// the default limits.
     static func read(_ bytes: [UInt8], from input: String) throws -> Report {
-        do {
-            return try DocumentReader().read(bytes)
-        } catch {
-            throw CLIFailure("\(input): not parsed: \(error.reason)")
+        let result = blocking {
+            await withReader { reader in
+                await capture { () async throws(SandboxedReader.Failure) in try await reader.read(bytes) }
+            }
         }
+        switch result {
+        case .success(let report): return report
+        case .failure(let error): throw CLIFailure("\(input): not parsed: \(error.reason)")
+        }
+    }
+
+    /// A reader over a pool of one helper, stopped after `body`.
+    static func withReader<T: Sendable>(_ body: (SandboxedReader) async -> T) async -> T {
+        let pool = ExtractorPool(settings: SandboxSettings(workers: 1))
+        let value = await body(SandboxedReader(pool: pool))
+        await pool.shutdown()
+        return value
+    }
+
+    static func capture<T: Sendable, E: Error>(_ body: () async throws(E) -> T) async -> Result<T, E> {
+        do throws(E) {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Runs async work from the command's synchronous `run`.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        Task.detached {
+            box.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
     }
 
     /// A file's bytes, or a URL's body (libcurl, as the daemon fetches).
@@ -61,4 +95,9 @@ struct Parse: CLICommand {
         guard response.status == 0 || (200..<300).contains(response.status) else { throw CLIFailure("\(input): HTTP \(response.status)") }
         return response.body
     }
+}
+
+/// Hands a value from a detached task to the waiting thread (the semaphore orders the accesses).
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
 }
