@@ -203,7 +203,7 @@ let package = Package(
         ]),
         // The helper and its pool: limits, the filter, crashes, replacement.
         .testTarget(name: "CasefileSandboxTests", dependencies: [
-            "CasefileSandbox", "CasefileExtractWire", "CasefileParse", "CasefileTestKit",
+            "CasefileSandbox", "CasefileExtract", "CasefileExtractWire", "CasefileParse", "CasefileTestKit",
         ]),
     ]
 )
