@@ -21,7 +21,7 @@ struct Parse: CLICommand {
         if text {
             // Saved to a .txt file, this text parses to the same report as the document.
             let bytes = try Self.bytes(of: input)
-            switch Self.blocking({ await Self.withReader { reader in await Self.capture { () async throws(ExtractorFailure) in try await reader.extract(bytes) } } }) {
+            switch SandboxedReader.extractOnce(bytes, settings: SandboxSettings(workers: 1)) {
             case .success(let extracted): console.write(extracted.text)
             case .failure(let error): throw CLIFailure("\(input): no text: \(error.reason)")
             }
@@ -39,43 +39,10 @@ struct Parse: CLICommand {
     /// → Report, extracted by one sandboxed helper (docs/SANDBOX.md) with
     /// the default limits.
     static func read(_ bytes: [UInt8], from input: String) throws -> Report {
-        let result = blocking {
-            await withReader { reader in
-                await capture { () async throws(SandboxedReader.Failure) in try await reader.read(bytes) }
-            }
-        }
-        switch result {
+        switch SandboxedReader.readOnce(bytes, settings: SandboxSettings(workers: 1)) {
         case .success(let report): return report
         case .failure(let error): throw CLIFailure("\(input): not parsed: \(error.reason)")
         }
-    }
-
-    /// A reader over a pool of one helper, stopped after `body`.
-    static func withReader<T: Sendable>(_ body: (SandboxedReader) async -> T) async -> T {
-        let pool = ExtractorPool(settings: SandboxSettings(workers: 1))
-        let value = await body(SandboxedReader(pool: pool))
-        await pool.shutdown()
-        return value
-    }
-
-    static func capture<T: Sendable, E: Error>(_ body: () async throws(E) -> T) async -> Result<T, E> {
-        do throws(E) {
-            return .success(try await body())
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    /// Runs async work from the command's synchronous `run`.
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox<T>()
-        Task.detached {
-            box.value = await body()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
     }
 
     /// A file's bytes, or a URL's body (libcurl, as the daemon fetches).
@@ -95,9 +62,4 @@ struct Parse: CLICommand {
         guard response.status == 0 || (200..<300).contains(response.status) else { throw CLIFailure("\(input): HTTP \(response.status)") }
         return response.body
     }
-}
-
-/// Hands a value from a detached task to the waiting thread (the semaphore orders the accesses).
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
 }

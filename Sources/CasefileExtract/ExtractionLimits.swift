@@ -38,3 +38,14 @@ public struct ExtractionFailure: Error, Sendable, Equatable {
         self.reason = reason
     }
 }
+
+extension PDFExtraction {
+    /// In-process, without limits (the page cap aside): a failure of any kind is a `ParseError`.
+    static func extract(_ bytes: [UInt8]) throws(ParseError) -> Output {
+        do throws(ExtractionFailure) {
+            return try extract(bytes, limits: nil)
+        } catch {
+            throw ParseError(error.reason)
+        }
+    }
+}

@@ -31,14 +31,6 @@ enum PDFExtraction {
     /// the sandboxed helper refuses instead, see `ExtractionLimits`).
     static let maxPages: Int32 = 1000
 
-    static func extract(_ bytes: [UInt8]) throws(ParseError) -> Output {
-        do throws(ExtractionFailure) {
-            return try extract(bytes, limits: nil)
-        } catch {
-            throw ParseError(error.reason)
-        }
-    }
-
     /// Within `limits` (nil: the in-process defaults): over the memory
     /// budget or the page limit is an `ExtractionFailure` of its own kind.
     static func extract(_ bytes: [UInt8], limits: ExtractionLimits?) throws(ExtractionFailure) -> Output {

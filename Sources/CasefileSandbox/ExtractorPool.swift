@@ -167,12 +167,7 @@ final class Helper: Sendable {
     }
 
     static func start(_ settings: SandboxSettings, generation: Int) async throws(ExtractorFailure) -> Helper {
-        guard let path = settings.helperPath ?? HelperLocation.find() else {
-            throw ExtractorFailure(
-                .unavailable,
-                "the extraction helper \(HelperLocation.name) is not installed (looked in "
-                    + HelperLocation.candidates().map { ($0 as NSString).deletingLastPathComponent }.joined(separator: ", ") + ")")
-        }
+        let path = try path(settings)
         do throws(SpawnError) {
             // An empty environment: nothing of the daemon's reaches it.
             let child = try await ChildProcess.start(Command([path] + settings.arguments, environment: [:]), stderr: .inherit)
@@ -182,20 +177,53 @@ final class Helper: Sendable {
         }
     }
 
+    /// `start`, on the calling thread (a synchronous caller: `casefilectl parse`).
+    static func startBlocking(_ settings: SandboxSettings) throws(ExtractorFailure) -> Helper {
+        let path = try path(settings)
+        do throws(SpawnError) {
+            let child = try ChildProcess.startBlocking(Command([path] + settings.arguments, environment: [:]), stderr: .inherit)
+            return Helper(child: child, generation: 0)
+        } catch {
+            throw ExtractorFailure(.unavailable, "cannot start the extraction helper \(path): \(error.message)")
+        }
+    }
+
+    static func path(_ settings: SandboxSettings) throws(ExtractorFailure) -> String {
+        guard let path = settings.helperPath ?? HelperLocation.find() else {
+            throw ExtractorFailure(
+                .unavailable,
+                "the extraction helper \(HelperLocation.name) is not installed (looked in "
+                    + HelperLocation.candidates().map { ($0 as NSString).deletingLastPathComponent }.joined(separator: ", ") + ")")
+        }
+        return path
+    }
+
     /// One document: the result, and whether the helper may serve another.
+    /// The pipe work runs on a thread of its own, never on the concurrency pool.
     func extract(_ document: [UInt8], timeout: Duration, settings: SandboxSettings) async
+        -> (Result<ExtractedText, ExtractorFailure>, Bool)
+    {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: self.extractBlocking(document, timeout: timeout, settings: settings))
+            }
+        }
+    }
+
+    /// `extract`, on the calling thread.
+    func extractBlocking(_ document: [UInt8], timeout: Duration, settings: SandboxSettings)
         -> (Result<ExtractedText, ExtractorFailure>, Bool)
     {
         let deadline = ContinuousClock.now + timeout
         do throws(SpawnError) {
-            try await child.write(ExtractWire.request(document), deadline: deadline)
-            let length = ExtractWire.length(try await child.read(exactly: 4, deadline: deadline))
-            let body = try await child.read(exactly: length, deadline: deadline)
+            try child.writeBlocking(ExtractWire.request(document), deadline: deadline)
+            let length = ExtractWire.length(try child.readBlocking(exactly: 4, deadline: deadline))
+            let body = try child.readBlocking(exactly: length, deadline: deadline)
             let decoded: Result<ExtractedText, ExtractWire.Failure>
             do throws(ExtractWire.Malformed) {
                 decoded = try ExtractWire.decode(body)
             } catch {
-                _ = await child.terminate(grace: .milliseconds(100))
+                _ = child.terminateBlocking(grace: .milliseconds(100))
                 return (.failure(ExtractorFailure(.unavailable, "the extraction helper answered garbage: \(error)")), false)
             }
             switch decoded {
@@ -214,11 +242,11 @@ final class Helper: Sendable {
         } catch {
             if error.kind == .timedOut {
                 child.signalGroup(SIGKILL)
-                _ = await child.wait()
+                _ = child.terminateBlocking(grace: .zero)
                 return (.failure(ExtractorFailure(.timedOut, "extraction timed out after \(formatDuration(timeout))")), false)
             }
             // Its pipe closed: it died, or is dying.
-            let end = await child.terminate(grace: .seconds(1))
+            let end = child.terminateBlocking(grace: .seconds(1))
             return (.failure(Self.failure(end, settings: settings)), false)
         }
     }
@@ -253,5 +281,11 @@ final class Helper: Sendable {
     func stop() async {
         child.closeInput()
         _ = await child.terminate(grace: .seconds(1))
+    }
+
+    /// `stop`, on the calling thread.
+    func stopBlocking() {
+        child.closeInput()
+        _ = child.terminateBlocking(grace: .seconds(1))
     }
 }

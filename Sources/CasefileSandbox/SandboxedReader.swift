@@ -28,6 +28,37 @@ public struct SandboxedReader: Sendable {
         }
     }
 
+    /// One document, synchronously, by a helper of its own that is stopped
+    /// after it (`casefilectl parse`: one document, no pool; a synchronous
+    /// caller, which must not be a thread of the concurrency pool).
+    public static func extractOnce(_ bytes: [UInt8], settings: SandboxSettings) -> Result<ExtractedText, ExtractorFailure> {
+        let helper: Helper
+        do throws(ExtractorFailure) {
+            helper = try Helper.startBlocking(settings)
+        } catch {
+            return .failure(error)
+        }
+        let (result, _) = helper.extractBlocking(bytes, timeout: settings.timeout, settings: settings)
+        helper.stopBlocking()
+        return result
+    }
+
+    /// `extractOnce`, then the parser.
+    public static func readOnce(_ bytes: [UInt8], settings: SandboxSettings, parser: ReportParser = ReportParser())
+        -> Result<Report, Failure>
+    {
+        switch extractOnce(bytes, settings: settings) {
+        case .failure(let e):
+            return .failure(.extraction(e))
+        case .success(let extracted):
+            do throws(ParseError) {
+                return .success(try parser.parse(extracted: extracted))
+            } catch {
+                return .failure(.parse(error))
+            }
+        }
+    }
+
     public func extract(_ bytes: [UInt8]) async throws(ExtractorFailure) -> ExtractedText {
         try await pool.extract(bytes)
     }

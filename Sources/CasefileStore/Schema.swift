@@ -85,6 +85,13 @@ enum Schema {
                 ALTER TABLE document ADD COLUMN quarantine_parser INTEGER;
                 ALTER TABLE document ADD COLUMN quarantine_bytes BLOB;
                 CREATE INDEX document_quarantined ON document(source) WHERE quarantine_reason IS NOT NULL;
+                CREATE TRIGGER document_out_of_quarantine AFTER UPDATE OF last_status ON document
+                WHEN NEW.last_status = 'ingested' AND NEW.quarantine_reason IS NOT NULL
+                BEGIN
+                    UPDATE document SET quarantine_reason = NULL, quarantined_at = NULL, quarantine_hash = NULL,
+                        quarantine_parser = NULL, quarantine_bytes = NULL
+                    WHERE rowid = NEW.rowid;
+                END;
                 """)
         }
         return migrator

@@ -87,9 +87,7 @@ public struct StoreTransaction {
                 source = excluded.source, bytes = excluded.bytes, bytes_hash = excluded.bytes_hash,
                 content_type = excluded.content_type, etag = excluded.etag, last_modified = excluded.last_modified,
                 fetched_at = excluded.fetched_at, last_attempt_at = excluded.last_attempt_at,
-                last_status = 'ingested', last_error = NULL, report_id = excluded.report_id,
-                quarantine_reason = NULL, quarantined_at = NULL, quarantine_hash = NULL, quarantine_parser = NULL,
-                quarantine_bytes = NULL
+                last_status = 'ingested', last_error = NULL, report_id = excluded.report_id
             """, [doc.url, doc.source, Data(doc.bytes), doc.bytesHash, doc.contentType, doc.etag, doc.lastModified, now, now,
                    reportID])
     }

@@ -209,7 +209,7 @@ struct ReadModelTests {
         try old.close()
 
         let store = try CasefileStore(path: path)
-        #expect(try store.appliedMigrations().last == "v5-read-model")
+        #expect(try store.appliedMigrations().last == "v6-quarantine")
         let grades = try store.latestGrades()
         #expect(grades.count == Self.slugs.count)
         #expect(grades == (try store.latestGradesByScanForTesting()))
