@@ -14,10 +14,11 @@ public struct ExtractorFailure: Error, Sendable, Equatable, CustomStringConverti
         case overMemory
         /// Over `parse_max_pages`.
         case overPages
-        /// The helper died of a signal (SIGSYS: the seccomp filter) or exited.
+        /// The helper died of a signal (SIGSYS: the seccomp filter), exited,
+        /// or answered garbage (a helper the document took over, perhaps).
         case crashed
-        /// No helper could be started, or its answer was garbled: not the
-        /// document's fault.
+        /// No helper could be started, or the pool was stopped under the
+        /// document: not the document's fault.
         case unavailable
     }
 
@@ -98,6 +99,11 @@ public actor ExtractorPool {
         let timeout = settings.timeout
         let (result, healthy) = await helper.extract(document, timeout: timeout, settings: settings)
         await checkIn(helper, healthy: healthy)
+        // Helpers stopped under a document (the daemon is stopping): not the
+        // document's fault, so it is not quarantined; the next start reads it.
+        if closed, case .failure = result, !healthy {
+            throw ExtractorFailure(.unavailable, "the extraction helpers were stopped")
+        }
         return try result.get()
     }
 
@@ -218,13 +224,19 @@ final class Helper: Sendable {
         do throws(SpawnError) {
             try child.writeBlocking(ExtractWire.request(document), deadline: deadline)
             let length = ExtractWire.length(try child.readBlocking(exactly: 4, deadline: deadline))
+            // The helper is not trusted either: an answer longer than any
+            // text it may produce is not buffered.
+            guard length <= max(settings.maxMemory, 64 << 20) else {
+                _ = child.terminateBlocking(grace: .milliseconds(100))
+                return (.failure(ExtractorFailure(.crashed, "extractor answered garbage (a \(length)-byte answer)")), false)
+            }
             let body = try child.readBlocking(exactly: length, deadline: deadline)
             let decoded: Result<ExtractedText, ExtractWire.Failure>
             do throws(ExtractWire.Malformed) {
                 decoded = try ExtractWire.decode(body)
             } catch {
                 _ = child.terminateBlocking(grace: .milliseconds(100))
-                return (.failure(ExtractorFailure(.unavailable, "the extraction helper answered garbage: \(error)")), false)
+                return (.failure(ExtractorFailure(.crashed, "extractor answered garbage (\(error))")), false)
             }
             switch decoded {
             case .success(let text):
@@ -257,6 +269,10 @@ final class Helper: Sendable {
             return ExtractorFailure(.timedOut, "extraction timed out (the helper's CPU limit, \(settings.cpuBudget)s)")
         case .signalled(let signal):
             return ExtractorFailure(.crashed, "extractor crashed (signal \(signal))")
+        case .exited(2):
+            // Status 2 is the helper's own refusal to start (bad arguments,
+            // the sandbox could not be entered), before any document.
+            return ExtractorFailure(.unavailable, "the extraction helper could not start (its reason is on its stderr, the daemon's log)")
         case .exited(let code):
             return ExtractorFailure(.crashed, "extractor exited with status \(code)")
         }

@@ -145,6 +145,17 @@ struct ExtractorPoolTests {
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
+    @Test func aHelperThatCannotStartIsNotTheDocumentsFault() async throws {
+        // Exit status 2 is the helper's refusal to start (as when it cannot enter its sandbox).
+        let dir = try TempDir("cfhelper")
+        let script = try dir.write("casefile-extract", "#!/bin/sh\necho 'casefile-extract: cannot enter the sandbox' >&2\nexit 2\n")
+        chmod(script.path, 0o755)
+        let pool = ExtractorPool(settings: SandboxSettings(workers: 1, helperPath: script.path))
+        defer { Task { await pool.shutdown() } }
+        let f = try #require(await failure(pool, Self.sample))
+        #expect(f.kind == .unavailable && !f.isDocumentsFault, "\(f)")
+    }
+
     @Test func aMissingHelperIsNotTheDocumentsFault() async throws {
         let pool = ExtractorPool(settings: SandboxSettings(workers: 1, helperPath: "/nonexistent/casefile-extract"))
         let f = try #require(await failure(pool, Self.sample))
