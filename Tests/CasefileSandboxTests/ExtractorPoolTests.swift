@@ -87,6 +87,12 @@ struct ExtractorPoolTests {
         #expect(environ.isEmpty)
         let limits = try String(contentsOfFile: "/proc/\(pids[0])/limits", encoding: .utf8)
         #expect(limits.contains("Max core file size        0"), "\(limits)")
+        #expect(limits.contains("Max file size             0"), "\(limits)")
+        // Ten documents' worth of the wall-clock limit, at least a minute; the hard limit a second on.
+        #expect(limits.contains("Max cpu time              60                   61"), "\(limits)")
+        let addressSpace = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max address space") })
+        let bytes = try #require(addressSpace.split(separator: " ").compactMap { Int($0) }.first)
+        #expect(bytes > 2 * 512_000_000 && bytes < 2 * 512_000_000 + (1 << 30), "\(addressSpace)")
         let started = ContinuousClock.now
         let timedOut = try #require(await spinning.value)
         #expect(timedOut == ExtractorFailure(.timedOut, "extraction timed out after 2s"))
@@ -131,6 +137,19 @@ struct ExtractorPoolTests {
         #expect(over.kind == .overPages)
         #expect(over.reason == "extraction refused: a PDF of 11 pages, over the limit of 10 (parse_max_pages)")
         #expect(try await pool.extract(TestPDF.pages(10)).text.contains("Page 10"))
+    }
+
+    @Test func newLimitsReplaceTheHelpers() async throws {
+        let pool = pool(maxPages: 10)
+        defer { Task { await pool.shutdown() } }
+        #expect(await failure(pool, TestPDF.pages(11))?.kind == .overPages)
+        let before = await pool.helperPIDs
+        var wider = await pool.currentSettings
+        wider.maxPages = 20
+        await pool.update(wider)
+        #expect(try await pool.extract(TestPDF.pages(11)).text.contains("Page 11"))
+        let after = await pool.helperPIDs
+        #expect(after.count == 1 && after != before, "a helper started with the new limits")
     }
 
     @Test func twoWorkersExtractAtOnce() async throws {
