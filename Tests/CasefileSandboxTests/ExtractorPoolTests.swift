@@ -96,7 +96,7 @@ struct ExtractorPoolTests {
         let started = ContinuousClock.now
         let timedOut = try #require(await spinning.value)
         #expect(timedOut == ExtractorFailure(.timedOut, "extraction timed out after 2s"))
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(6), "the spin runs for ever: only the timeout ends it (loose: the machine is shared)")
         #expect(!FileManager.default.fileExists(atPath: "/proc/\(pids[0])/status") || (try? String(contentsOfFile: "/proc/\(pids[0])/stat", encoding: .utf8))?.contains(") Z") == true)
         // The next document gets a fresh helper.
         #expect(try await pool.extract(Self.sample).text.contains("Second page"))
