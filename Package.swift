@@ -28,6 +28,7 @@ let package = Package(
     products: [
         .executable(name: "casefiled", targets: ["casefiled"]),
         .executable(name: "casefilectl", targets: ["casefilectl"]),
+        .executable(name: "casefile-extract", targets: ["casefile-extract"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +61,11 @@ let package = Package(
         .target(name: "PDFText", dependencies: ["CMuPDF"], linkerSettings: mupdfLibraries.map { .linkedLibrary($0) }),
         // libxml2: report pages, crawl listings (HTML) and feeds (XML).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // libseccomp from Debian's libseccomp-dev: the extraction helper's
+        // system-call filter (docs/SANDBOX.md). CSandbox sets the helper's
+        // limits and filter; prctl is variadic, so it is C.
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .target(name: "CSandbox", dependencies: ["CSeccomp"], linkerSettings: [.linkedLibrary("seccomp")]),
         // OpenSSL's libcrypto from Debian's libssl-dev (libcurl loads it anyway):
         // SHA-256 and HMAC-SHA256.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -77,6 +83,15 @@ let package = Package(
         .target(name: "CasefileParse", dependencies: ["CasefileModel", "CasefileDigest"], exclude: ["Data"]),
         // bytes → text (PDF through MuPDF, HTML through libxml2) → Report.
         .target(name: "CasefileExtract", dependencies: ["CasefileModel", "CasefileParse", "PDFText", "CLibXML2"]),
+        // The extraction helper's pipe protocol: framed requests and results.
+        .target(name: "CasefileExtractWire", dependencies: ["CasefileParse"]),
+        // The pool of sandboxed extraction helpers (casefile-extract): what
+        // casefiled and casefilectl extract with. No MuPDF here.
+        .target(name: "CasefileSandbox", dependencies: ["CasefileExtractWire", "CasefileModel", "CasefileParse", "CasefileSpawn"]),
+        // The helper: bytes in, text out, under limits and a seccomp filter.
+        .executableTarget(
+            name: "casefile-extract", dependencies: ["CasefileExtract", "CasefileExtractWire", "CasefileParse", "CSandbox"],
+            linkerSettings: programLinking),
         // (stored, new) → changes; pure.
         .target(name: "CasefileDiff", dependencies: ["CasefileModel"]),
         // A small libcurl client: one request, one response.
@@ -103,7 +118,7 @@ let package = Package(
         .target(name: "CasefileControl", dependencies: ["CasefileModel", "CasefileHTTP"]),
         // Config, services, scheduler, control server, systemd glue.
         .target(name: "CasefileDaemon", dependencies: [
-            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileExtract", "CasefileFetch", "CasefileStore",
+            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileSandbox", "CasefileFetch", "CasefileStore",
             "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP", "CasefileDigest", "CasefileDashboard",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -123,7 +138,7 @@ let package = Package(
         // socket: no store, fetch or daemon module here (parse aside, which
         // is offline). The dashboard module for `due`'s answer, its own type.
         .target(name: "CasefileCLI", dependencies: [
-            "CasefileControl", "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileHTTP", "CasefileDashboard",
+            "CasefileControl", "CasefileSandbox", "CasefileParse", "CasefileModel", "CasefileHTTP", "CasefileDashboard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "casefilectl", dependencies: ["CasefileCLI"], linkerSettings: programLinking),
@@ -135,7 +150,7 @@ let package = Package(
 
         // The parser benchmark (release builds): MuPDF extraction, parsing and
         // bare pdftotext side by side on a folder of PDFs.
-        .executableTarget(name: "casefile-bench", dependencies: ["CasefileExtract", "CasefileParse", "CasefileModel"]),
+        .executableTarget(name: "casefile-bench", dependencies: ["CasefileExtract", "CasefileSandbox", "CasefileParse", "CasefileModel"]),
         // The dashboard benchmark (release builds): the page for 153 authorities
         // and 2,000 synthetic reports, time, peak memory and size.
         .executableTarget(name: "casefile-dashboard-bench", dependencies: ["CasefileDashboard", "DashboardSamples"]),
@@ -185,6 +200,10 @@ let package = Package(
         ]),
         .testTarget(name: "CasefileEndToEndTests", dependencies: [
             "CasefileControl", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
+        ]),
+        // The helper and its pool: limits, the filter, crashes, replacement.
+        .testTarget(name: "CasefileSandboxTests", dependencies: [
+            "CasefileSandbox", "CasefileExtract", "CasefileExtractWire", "CasefileParse", "CasefileTestKit",
         ]),
     ]
 )

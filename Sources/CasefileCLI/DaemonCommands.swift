@@ -25,6 +25,9 @@ struct Status: CLICommand {
             next sync:      \(s.nextSync ?? "–")
 
             """
+        if let q = s.quarantined, q > 0 {
+            text += "quarantined:    \(q) document\(q == 1 ? "" : "s") (not read again until changed; see casefilectl sources)\n"
+        }
         if let config = s.config { text += "config:         \(config)\n" }
         if let error = s.reloadError { text += "last reload refused, previous config still running: \(error)\n" }
         if let p = s.publish {
@@ -65,6 +68,11 @@ struct Sources: CLICommand {
         }
         for s in r.sources {
             if let warning = s.warning { text += "\(s.name): \(warning)\n" }
+        }
+        for s in r.sources {
+            guard let q = s.quarantined, !q.isEmpty else { continue }
+            text += "\(s.name): \(q.count) quarantined (retry one with casefilectl reparse --document ID):\n"
+            for d in q { text += "  \(d.id)  \(d.since)  \(d.url): \(d.reason)\n" }
         }
         return text
     }

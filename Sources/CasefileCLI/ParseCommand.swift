@@ -1,9 +1,9 @@
 import ArgumentParser
 import CasefileControl
-import CasefileExtract
 import CasefileHTTP
 import CasefileModel
 import CasefileParse
+import CasefileSandbox
 import Foundation
 
 struct Parse: CLICommand {
@@ -30,10 +30,10 @@ struct Parse: CLICommand {
         }
         if text {
             // Saved to a .txt file, this text parses to the same report as the document.
-            do {
-                console.write(try DocumentText.text(from: try Self.bytes(of: input)))
-            } catch let error as ParseError {
-                throw CLIFailure("\(input): no text: \(error.reason)")
+            let bytes = try Self.bytes(of: input)
+            switch SandboxedReader.extractOnce(bytes, settings: SandboxSettings(workers: 1)) {
+            case .success(let extracted): console.write(extracted.text)
+            case .failure(let error): throw CLIFailure("\(input): no text: \(error.reason)")
             }
             return
         }
@@ -55,7 +55,10 @@ struct Parse: CLICommand {
     static func accuracy(folder: String, json: Bool, _ console: Console) throws {
         let report: AccuracyReport
         do {
-            report = try AccuracyReport.run(folder: URL(fileURLWithPath: folder))
+            report = try AccuracyReport.run(folder: URL(fileURLWithPath: folder)) { bytes in
+                // One sandboxed helper a document, with the default limits (docs/SANDBOX.md).
+                SandboxedReader.extractOnce(bytes, settings: SandboxSettings(workers: 1)).mapError { ParseError($0.reason) }
+            }
         } catch {
             throw CLIFailure("\(folder): cannot read the folder: \(error.localizedDescription)")
         }
@@ -66,12 +69,13 @@ struct Parse: CLICommand {
         }
     }
 
-    /// The one call into the parser: a document's bytes (PDF, HTML or text) → Report.
+    /// The one call into the parser: a document's bytes (PDF, HTML or text)
+    /// → Report, extracted by one sandboxed helper (docs/SANDBOX.md) with
+    /// the default limits.
     static func read(_ bytes: [UInt8], from input: String) throws -> Report {
-        do {
-            return try DocumentReader().read(bytes)
-        } catch {
-            throw CLIFailure("\(input): not parsed: \(error.reason)")
+        switch SandboxedReader.readOnce(bytes, settings: SandboxSettings(workers: 1)) {
+        case .success(let report): return report
+        case .failure(let error): throw CLIFailure("\(input): not parsed: \(error.reason)")
         }
     }
 

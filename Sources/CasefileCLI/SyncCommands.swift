@@ -45,12 +45,22 @@ struct Sync: CLICommand {
 
 struct Reparse: CLICommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-read stored reports that an older parser read, from their kept bytes (nothing is fetched).")
+        abstract: "Re-read stored reports that an older parser read, from their kept bytes (nothing is fetched).",
+        discussion: "With --document ID, retries one quarantined document (its id is in `casefilectl sources`) from its kept bytes.")
     @OptionGroup var options: GlobalOptions
+    @Option(help: "Retry this quarantined document (its id, as `sources` shows it).") var document: Int64?
 
     func run(_ console: Console) throws {
-        let reply = try options.client.post("/reparse", as: ReparseResponse.self)
-        console.show(reply, json: options.json, Self.render)
+        let path = document.map { "/reparse?document=\($0)" } ?? "/reparse"
+        let reply = try options.client.post(path, as: ReparseResponse.self)
+        if document != nil {
+            console.show(reply, json: options.json) { r in
+                r.reparsed > 0 ? "document \(document!): read, out of quarantine (\(r.revised) revised)\n"
+                    : "document \(document!): still quarantined\n"
+            }
+        } else {
+            console.show(reply, json: options.json, Self.render)
+        }
         if !options.json {
             for e in reply.value.errors { console.error("  \(e)\n") }
         }

@@ -10,6 +10,13 @@ public struct DaemonConfig: ConfigTable {
     public var logLevel: LogLevel = .info
     /// A group name as groupadd(8) takes it; whether it exists is checked per request.
     public var adminGroup: String? = nil
+    /// The sandboxed extraction helpers (docs/SANDBOX.md).
+    public var parseTimeout: Duration = .seconds(60)
+    /// Bytes.
+    public var parseMaxMemory = 512_000_000
+    public var parseMaxPages = 500
+    /// nil: one per core.
+    public var parseWorkers: Int? = nil
 
     /// The levels of `log_level`, lowest first.
     public enum LogLevel: String, Sendable, Equatable, CaseIterable {
@@ -32,6 +39,18 @@ public struct DaemonConfig: ConfigTable {
             "admin_group", .string(checkGroupName), \.adminGroup,
             doc: "members may act (sync, reload, pause, resume, reparse) besides root and the daemon's user; "
                 + "anyone who can open the socket may read"),
+        .init(
+            "parse_timeout", .duration(atLeast: .seconds(1)), \.parseTimeout,
+            doc: "one document's extraction is stopped after this (its helper killed) and the document quarantined"),
+        .init(
+            "parse_max_memory", .size, \.parseMaxMemory,
+            doc: "what one document's extraction may allocate; over it, the document is quarantined"),
+        .init(
+            "parse_max_pages", .integer(1...100_000), \.parseMaxPages,
+            doc: "a PDF with more pages is refused and quarantined"),
+        .init(
+            "parse_workers", .integer(1...64), \.parseWorkers, default: "the number of cores",
+            doc: "extraction helpers, each reading one document at a time"),
     ]
 
     @Sendable static func checkSocketPath(_ path: String) -> String? {

@@ -41,14 +41,18 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     /// The `[publish]` folder and how its last writing went; nil when the
     /// config publishes nothing.
     public var publish: PublishInfo?
+    /// Documents quarantined (see `sources` for which and why).
+    public var quarantined: Int?
 
     public init(
         version: String, uptime: Int, store: String, reports: Int, documents: Int, authorities: Int, changes: Int,
         lastSync: String?, nextSync: String?, paused: Bool, pendingNotifications: Int, config: String? = nil,
-        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil, incomplete: Int? = 0
+        reloadError: String? = nil, storeProblem: StoreProblemInfo? = nil, publish: PublishInfo? = nil, incomplete: Int? = 0,
+        quarantined: Int? = nil
     ) {
         self.incomplete = incomplete
         self.publish = publish
+        self.quarantined = quarantined
         self.config = config
         self.reloadError = reloadError
         self.storeProblem = storeProblem
@@ -114,12 +118,17 @@ public struct SourceInfo: Codable, Sendable, Equatable {
     /// What the last successful sync found odd but not wrong: a crawl that
     /// stopped at `max_depth` with links unread (how many, an example).
     public var warning: String?
+    /// The source's quarantined documents (absent when none): their
+    /// extraction or parse failed, and they are not fetched or read again
+    /// until their bytes or the parser change (docs/SANDBOX.md).
+    public var quarantined: [QuarantineInfo]?
 
     public init(
         name: String, kind: String, url: String, lastSuccess: String?, lastError: String?, lastErrorAt: String?,
-        consecutiveFailures: Int, documents: Int, nextDue: String?, warning: String? = nil
+        consecutiveFailures: Int, documents: Int, nextDue: String?, warning: String? = nil, quarantined: [QuarantineInfo]? = nil
     ) {
         self.warning = warning
+        self.quarantined = quarantined
         self.name = name
         self.kind = kind
         self.url = url
@@ -129,6 +138,27 @@ public struct SourceInfo: Codable, Sendable, Equatable {
         self.consecutiveFailures = consecutiveFailures
         self.documents = documents
         self.nextDue = nextDue
+    }
+}
+
+/// A quarantined document, in `sources`.
+public struct QuarantineInfo: Codable, Sendable, Equatable {
+    /// What `casefilectl reparse --document` takes.
+    public var id: Int64
+    public var url: String
+    /// Why: `extraction timed out after 60s`, `extractor crashed (signal 31)`, …
+    public var reason: String
+    /// Since when (ISO 8601 UTC).
+    public var since: String
+    /// The parser version it failed with: a newer parser tries it again.
+    public var parserVersion: Int
+
+    public init(id: Int64, url: String, reason: String, since: String, parserVersion: Int) {
+        self.id = id
+        self.url = url
+        self.reason = reason
+        self.since = since
+        self.parserVersion = parserVersion
     }
 }
 

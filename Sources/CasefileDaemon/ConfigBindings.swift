@@ -4,6 +4,7 @@ import CasefileHTTP
 import CasefileModel
 import CasefileNotify
 import CasefileParse
+import CasefileSandbox
 import CasefileSync
 import Foundation
 import Logging
@@ -20,7 +21,15 @@ extension CasefileConfig {
         SyncSettings(
             sources: sources.map { ScheduledSource(spec: Self.spec($0), interval: interval(for: $0)) },
             fetch: Self.fetchSettings(fetch), notifyInitialSync: daemon.notifyInitialSync,
-            announcer: Announcer(channels: notifiers.map(\.name), filters: channelFilters(authorities: directory)))
+            announcer: Announcer(channels: notifiers.map(\.name), filters: channelFilters(authorities: directory)),
+            readers: sandboxSettings().workers)
+    }
+
+    /// The extraction helpers' number and limits.
+    func sandboxSettings() -> SandboxSettings {
+        var settings = SandboxSettings(timeout: daemon.parseTimeout, maxMemory: daemon.parseMaxMemory, maxPages: daemon.parseMaxPages)
+        if let workers = daemon.parseWorkers { settings.workers = workers }
+        return settings
     }
 
     static func fetchSettings(_ f: FetchConfig) -> FetchSettings {

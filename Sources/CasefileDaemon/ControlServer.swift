@@ -156,8 +156,15 @@ struct ControlRoutes: Sendable {
             try await self.permissions.require(.act, "backup", context: context)
             return try self.backup()
         }
-        v1.post("reparse") { _, context in
+        v1.post("reparse") { request, context in
             try await self.permissions.require(.act, "reparse", context: context)
+            if let s = request.uri.queryParameters["document"] {
+                guard let id = Int64(String(s)) else { throw APIError.badRequest("document must be a document id (a number), got '\(s)'") }
+                guard let response = await self.sync.reparse(document: id) else {
+                    throw APIError.notFound("no quarantined document with id \(id) (see casefilectl sources)")
+                }
+                return Self.json(response)
+            }
             return Self.json(await self.sync.reparse())
         }
         v1.post("pause") { _, context in
@@ -192,6 +199,7 @@ struct ControlRoutes: Sendable {
                 advice: fault?.advice(folder: store.folder) ?? "see the journal", since: Timestamp.string(Date()))
         }
         let (c, pending) = counts
+        let quarantined = try? store.quarantinedCount()
         return Self.json(
             StatusResponse(
                 version: ControlAPI.version, uptime: Int(Date().timeIntervalSince(started)), store: storePath,
@@ -199,7 +207,7 @@ struct ControlRoutes: Sendable {
                 lastSync: schedule.lastSync.map(Timestamp.string), nextSync: schedule.nextSync.map(Timestamp.string),
                 paused: schedule.paused, pendingNotifications: pending, config: await reloader.config.file,
                 reloadError: await reloader.lastError, storeProblem: problem, publish: publisher.info(),
-                incomplete: c.incomplete))
+                incomplete: c.incomplete, quarantined: quarantined))
     }
 
     func changes(_ request: Request) throws -> Response {

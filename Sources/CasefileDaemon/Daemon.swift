@@ -4,6 +4,7 @@ import CasefileHTTP
 import CasefileModel
 import CasefileNotify
 import CasefileParse
+import CasefileSandbox
 import CasefileStore
 import CasefileSync
 import Foundation
@@ -91,14 +92,27 @@ public enum Daemon {
         let publisher = Publisher(settings: PublishSettings(config.publish), store: store, logger: logger)
         let metrics = DaemonMetrics(store: store, publishHealth: { publisher.health })
         let textfile = MetricsTextfile(settings: .init(config.metrics), metrics: metrics, logger: logger)
+        // Extraction runs in sandboxed helpers (docs/SANDBOX.md), never here.
+        let extractors = ExtractorPool(settings: config.sandboxSettings())
+        if let helper = config.sandboxSettings().helperPath ?? HelperLocation.find() {
+            logger.info("extraction helper: \(helper)")
+        } else {
+            let looked = HelperLocation.candidates().joined(separator: ", ")
+            logger.error("the extraction helper \(HelperLocation.name) is not installed (looked for \(looked)): no document can be read")
+        }
         let sync = SyncService(
-            settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
+            settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(pool: extractors), logger: logger,
             onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
             onSourceSynced: { metrics.sourceSynced($0, $1, duration: $2); textfile.wake() })
         let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
         let reloader = Reloader(
             config: config, path: config.file, sync: sync, outbox: outbox, permissions: permissions, logger: logger,
-            onReload: { publisher.update(PublishSettings($0.publish)); textfile.update(.init($0.metrics)) })
+            onReload: { new in
+                publisher.update(PublishSettings(new.publish))
+                textfile.update(.init(new.metrics))
+                let sandbox = new.sandboxSettings()
+                Task { await extractors.update(sandbox) }
+            })
         let router = Router(context: ControlContext.self)
         router.middlewares.add(JSONErrorMiddleware(logger: logger))
         ControlRoutes(
@@ -123,7 +137,8 @@ public enum Daemon {
             .init(service: HangupService(reloader: reloader)),
             .init(service: StopNotifier()),
         ]
-        let stall = Duration.seconds(max(120, 2 * config.fetch.timeout.timeInterval))
+        let stall = max(
+            Duration.seconds(max(120, 2 * config.fetch.timeout.timeInterval)), config.daemon.parseTimeout * 2)
         if let watchdog = WatchdogService.fromEnvironment(sync: sync, stall: stall, logger: logger) {
             services.append(.init(service: watchdog))
         }
@@ -133,8 +148,10 @@ public enum Daemon {
             try await group.run()
         } catch {
             logger.error("stopped with an error: \(error)")
+            await extractors.shutdown()
             return 1
         }
+        await extractors.shutdown()
         logger.info("stopped")
         return 0
     }

@@ -1,31 +1,30 @@
-import CasefileExtract
 import CasefileModel
 import CasefileParse
+import CasefileSandbox
 import CasefileSync
-import Foundation
 
-/// The daemon's document reader: extraction (PDF, HTML, text) and the
-/// parser, in this process, on Dispatch's threads: a read is CPU work of
-/// tens of milliseconds to seconds, and on the Swift concurrency pool (one
-/// thread a core) two of them would hold up the control socket's answers.
+/// The daemon's document reader: extraction (PDF, HTML, text) in the
+/// sandboxed helpers (CasefileSandbox's pool, docs/SANDBOX.md), then the
+/// parser here, off the concurrency pool.
 struct ParserReader: DocumentReading {
-    let parser = ReportParser()
+    let reader: SandboxedReader
     let authorities: AuthorityDirectory = .bundled
+
+    init(pool: ExtractorPool) {
+        reader = SandboxedReader(pool: pool)
+    }
 
     var parserVersion: Int { ReportParser.version }
 
     func read(_ bytes: [UInt8]) async throws(DocumentReadError) -> Report {
-        let parser = self.parser
-        let result: Result<Report, DocumentReadError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                do throws(ParseError) {
-                    continuation.resume(returning: .success(try DocumentReader(parser: parser).read(bytes)))
-                } catch {
-                    continuation.resume(returning: .failure(DocumentReadError(error.reason)))
-                }
-            }
+        do throws(SandboxedReader.Failure) {
+            return try await reader.read(bytes)
+        } catch {
+            // A helper that could not start is not the document's fault:
+            // such a failure is retried at the next sync.
+            if case .extraction(let e) = error, !e.isDocumentsFault { throw DocumentReadError(error.reason, quarantine: false) }
+            throw DocumentReadError(error.reason)
         }
-        return try result.get()
     }
 
     func authorityName(slug: String) -> String? {

@@ -17,21 +17,41 @@ public enum DocumentText {
     /// - anything else: UTF-8 text (a BOM is allowed); invalid UTF-8 → an
     ///   error naming the byte offset; whitespace only → "empty document".
     public static func extract(from bytes: [UInt8]) throws(ParseError) -> ExtractedText {
+        do throws(ExtractionFailure) {
+            return try extract(from: bytes, limits: nil)
+        } catch {
+            throw ParseError(error.reason)
+        }
+    }
+
+    /// Like `extract(from:)`, within `limits` (nil: none but the in-process
+    /// defaults); a failure says which kind it is. What the sandboxed helper
+    /// runs.
+    public static func extract(from bytes: [UInt8], limits: ExtractionLimits?) throws(ExtractionFailure) -> ExtractedText {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         let lead = body.prefix(1024).firstIndex { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C || $0 == 0x00) }
         if let lead, body[lead...].starts(with: Array("%PDF".utf8)) {
-            let pdf = try PDFExtraction.extract(Array(body[lead...]))
+            let pdf = try PDFExtraction.extract(Array(body[lead...]), limits: limits)
             return ExtractedText(format: .pdf, text: pdf.text, warnings: pdf.warnings)
         }
         if let lead, HTMLExtraction.looksLikeHTML(body[lead...]) {
-            let html = try HTMLExtraction.extract(body)
+            let html: HTMLExtraction.Output
+            do throws(ParseError) {
+                html = try HTMLExtraction.extract(body)
+            } catch {
+                throw ExtractionFailure(.refused, error.reason)
+            }
             return ExtractedText(format: .html, text: html.text, warnings: html.warnings)
         }
         if let offset = firstInvalidUTF8(body) {
-            throw ParseError("invalid UTF-8 at byte offset \(offset + (bytes.count - body.count))")
+            throw ExtractionFailure(.refused, "invalid UTF-8 at byte offset \(offset + (bytes.count - body.count))")
         }
-        return try ExtractedText.plainText(String(decoding: body, as: UTF8.self))
+        do throws(ParseError) {
+            return try ExtractedText.plainText(String(decoding: body, as: UTF8.self))
+        } catch {
+            throw ExtractionFailure(.refused, error.reason)
+        }
     }
 
     /// Offset of the first byte that does not belong to a valid UTF-8

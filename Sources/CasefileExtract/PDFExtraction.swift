@@ -27,22 +27,28 @@ enum PDFExtraction {
         var pages: Int
     }
 
-    /// Documents longer than this are cut, with a warning.
+    /// Documents longer than this are cut, with a warning (in-process reads;
+    /// the sandboxed helper refuses instead, see `ExtractionLimits`).
     static let maxPages: Int32 = 1000
 
-    static func extract(_ bytes: [UInt8]) throws(ParseError) -> Output {
+    /// Within `limits` (nil: the in-process defaults): over the memory
+    /// budget or the page limit is an `ExtractionFailure` of its own kind.
+    static func extract(_ bytes: [UInt8], limits: ExtractionLimits?) throws(ExtractionFailure) -> Output {
         // MuPDF would repair a file cut short and read what is left: half a
         // report, parsed as if whole. A PDF ends with %%EOF (readers look in
         // the last 1024 bytes, as this does).
         let eof = Array("%%EOF".utf8)
         let tail = bytes.suffix(1024)
         if !tail.indices.contains(where: { tail[$0...].starts(with: eof) }) {
-            throw ParseError("a damaged PDF: truncated (no %%EOF marker at its end; a download cut short?)")
+            throw ExtractionFailure(.refused, "a damaged PDF: truncated (no %%EOF marker at its end; a download cut short?)")
         }
         let raw: UnsafeMutablePointer<pdftext_result>? = bytes.withUnsafeBufferPointer { buf in
-            pdftext_extract(buf.baseAddress, buf.count, maxPages, 0)
+            guard let limits else { return pdftext_extract(buf.baseAddress, buf.count, maxPages, 0) }
+            return pdftext_extract_limited(
+                buf.baseAddress, buf.count, Int32(clamping: limits.maxPages), Int32(clamping: limits.maxCharacters),
+                limits.maxMemory, 1)
         }
-        guard let raw else { throw ParseError("a PDF that could not be read: out of memory") }
+        guard let raw else { throw ExtractionFailure(.overMemory, "a PDF that could not be read: out of memory") }
         defer { pdftext_free(raw) }
         let r = raw.pointee
         var warnings: [String] = []
@@ -56,11 +62,19 @@ enum PDFExtraction {
         case PDFTEXT_OK:
             break
         case PDFTEXT_ENCRYPTED:
-            throw ParseError("an encrypted PDF: it needs a password, so its text cannot be read")
+            throw ExtractionFailure(.refused, "an encrypted PDF: it needs a password, so its text cannot be read")
+        case PDFTEXT_TOO_LARGE where limits != nil:
+            // The character limit is derived from the memory budget.
+            throw ExtractionFailure(.overMemory, "a PDF too large to read: \(r.error.map(cString) ?? "out of memory")")
         case PDFTEXT_TOO_LARGE:
-            throw ParseError("a PDF too large to read: \(r.error.map(cString) ?? "out of memory")")
+            throw ExtractionFailure(.refused, "a PDF too large to read: \(r.error.map(cString) ?? "out of memory")")
+        case PDFTEXT_OVER_MEMORY:
+            throw ExtractionFailure(.overMemory, "a PDF that needs more memory than allowed")
+        case PDFTEXT_TOO_MANY_PAGES:
+            throw ExtractionFailure(
+                .overPages, "a PDF of \(r.document_pages) pages, over the limit of \(limits?.maxPages ?? Int(maxPages))")
         default:
-            throw ParseError("a damaged PDF: MuPDF cannot open it (\(r.error.map(cString) ?? "unknown error"))")
+            throw ExtractionFailure(.refused, "a damaged PDF: MuPDF cannot open it (\(r.error.map(cString) ?? "unknown error"))")
         }
         let pageCount = Int(r.page_count)
         let failed = (0..<pageCount).filter { r.pages[$0].failed != 0 }.count
@@ -84,15 +98,15 @@ enum PDFExtraction {
         // Page numbers stamped on a scan are not text to read.
         if !hasText {
             if failed > 0 || r.repaired != 0 {
-                throw ParseError("a damaged PDF: MuPDF repaired it but could read no text"
+                throw ExtractionFailure(.refused, "a damaged PDF: MuPDF repaired it but could read no text"
                     + (failed > 0 ? " (\(failed) of \(pageCount) pages unreadable)" : ""))
             }
-            throw ParseError("an image-only PDF: no text on any of its \(pageCount) page\(pageCount == 1 ? "" : "s") (a scan?)")
+            throw ExtractionFailure(.refused, "an image-only PDF: no text on any of its \(pageCount) page\(pageCount == 1 ? "" : "s") (a scan?)")
         }
         if failed > 0 {
             // Text with holes in it could lose a grade or a paragraph without
             // anyone knowing: nothing guessed.
-            throw ParseError("a damaged PDF: \(failed) of \(pageCount) pages could not be read")
+            throw ExtractionFailure(.refused, "a damaged PDF: \(failed) of \(pageCount) pages could not be read")
         }
         if r.repaired != 0 { warnings.append("PDF: the file was damaged and repaired by MuPDF") }
         if Int(r.document_pages) > pageCount {

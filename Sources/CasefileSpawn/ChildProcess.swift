@@ -34,29 +34,7 @@ public final class ChildProcess: Sendable {
     public static func start(_ command: Command, stderr: Stderr = .discard) async throws(SpawnError) -> ChildProcess {
         let outcome: Result<ChildProcess, SpawnError> = try await onOwnThread {
             do throws(SpawnError) {
-                let toChild = try makePipe(parentEnd: 1)
-                let fromChild: (read: Int32, write: Int32)
-                do throws(SpawnError) {
-                    fromChild = try makePipe(parentEnd: 0)
-                } catch {
-                    close(toChild.read)
-                    close(toChild.write)
-                    throw error
-                }
-                defer {
-                    close(toChild.read)
-                    close(fromChild.write)
-                }
-                do throws(SpawnError) {
-                    let started = try command.spawn(
-                        stdin: toChild.read, stdout: fromChild.write, stderr: stderr == .inherit ? CSPAWN_INHERIT : CSPAWN_DEVNULL)
-                    return .success(
-                        ChildProcess(pid: started.pid, pidfd: started.pidfd, input: toChild.write, output: fromChild.read))
-                } catch {
-                    close(toChild.write)
-                    close(fromChild.read)
-                    throw error
-                }
+                return .success(try startBlocking(command, stderr: stderr))
             } catch {
                 return .failure(error)
             }
@@ -64,27 +42,63 @@ public final class ChildProcess: Sendable {
         return try outcome.get()
     }
 
+    /// `start`, on the calling thread (a synchronous caller's: never one of
+    /// the concurrency pool's).
+    public static func startBlocking(_ command: Command, stderr: Stderr = .discard) throws(SpawnError) -> ChildProcess {
+        let toChild = try makePipe(parentEnd: 1)
+        let fromChild: (read: Int32, write: Int32)
+        do throws(SpawnError) {
+            fromChild = try makePipe(parentEnd: 0)
+        } catch {
+            close(toChild.read)
+            close(toChild.write)
+            throw error
+        }
+        defer {
+            close(toChild.read)
+            close(fromChild.write)
+        }
+        do throws(SpawnError) {
+            let started = try command.spawn(
+                stdin: toChild.read, stdout: fromChild.write, stderr: stderr == .inherit ? CSPAWN_INHERIT : CSPAWN_DEVNULL)
+            return ChildProcess(pid: started.pid, pidfd: started.pidfd, input: toChild.write, output: fromChild.read)
+        } catch {
+            close(toChild.write)
+            close(fromChild.read)
+            throw error
+        }
+    }
+
     /// Writes all of `bytes` to the child's stdin.
     public func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant) async throws(SpawnError) {
-        guard let fd = input.lease() else { throw SpawnError(.closed, "the child's input is closed") }
-        defer { input.release() }
         let failure: SpawnError? = try await onOwnThread {
-            var written = 0
-            while written < bytes.count {
-                var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
-                if pollUntil(&fds, deadline: deadline) == 0 { return SpawnError(.timedOut, "writing to the child timed out") }
-                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-                if n >= 0 {
-                    written += n
-                } else if errno == EPIPE {
-                    return SpawnError(.closed, "the child closed its input")
-                } else if errno != EAGAIN && errno != EINTR {
-                    return SpawnError(.failed, "writing to the child: \(errnoText(errno))")
-                }
+            do throws(SpawnError) {
+                try self.writeBlocking(bytes, deadline: deadline)
+                return nil
+            } catch {
+                return error
             }
-            return nil
         }
         if let failure { throw failure }
+    }
+
+    /// `write`, on the calling thread.
+    public func writeBlocking(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(SpawnError) {
+        guard let fd = input.lease() else { throw SpawnError(.closed, "the child's input is closed") }
+        defer { input.release() }
+        var written = 0
+        while written < bytes.count {
+            var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
+            if pollUntil(&fds, deadline: deadline) == 0 { throw SpawnError(.timedOut, "writing to the child timed out") }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n >= 0 {
+                written += n
+            } else if errno == EPIPE {
+                throw SpawnError(.closed, "the child closed its input")
+            } else if errno != EAGAIN && errno != EINTR {
+                throw SpawnError(.failed, "writing to the child: \(errnoText(errno))")
+            }
+        }
     }
 
     /// Closes the child's stdin: it reads the end of its input.
@@ -93,28 +107,50 @@ public final class ChildProcess: Sendable {
     /// Reads what the child has written, at most `maximum` bytes and at
     /// least one; an empty array at the end of its output.
     public func read(upTo maximum: Int, deadline: ContinuousClock.Instant) async throws(SpawnError) -> [UInt8] {
-        guard let fd = output.lease() else { return [] }
-        defer { output.release() }
         let outcome: Result<[UInt8], SpawnError> = try await onOwnThread {
-            var buffer = [UInt8](repeating: 0, count: max(1, maximum))
-            while true {
-                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-                if pollUntil(&fds, deadline: deadline) == 0 { return .failure(SpawnError(.timedOut, "reading from the child timed out")) }
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if n >= 0 { return .success(Array(buffer[0..<n])) }
-                if errno != EAGAIN && errno != EINTR {
-                    return .failure(SpawnError(.failed, "reading from the child: \(errnoText(errno))"))
-                }
+            do throws(SpawnError) {
+                return .success(try self.readBlocking(upTo: maximum, deadline: deadline))
+            } catch {
+                return .failure(error)
             }
         }
         return try outcome.get()
     }
 
+    /// `read(upTo:deadline:)`, on the calling thread.
+    public func readBlocking(upTo maximum: Int, deadline: ContinuousClock.Instant) throws(SpawnError) -> [UInt8] {
+        guard let fd = output.lease() else { return [] }
+        defer { output.release() }
+        var buffer = [UInt8](repeating: 0, count: max(1, maximum))
+        while true {
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            if pollUntil(&fds, deadline: deadline) == 0 { throw SpawnError(.timedOut, "reading from the child timed out") }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n >= 0 { return Array(buffer[0..<n]) }
+            if errno != EAGAIN && errno != EINTR {
+                throw SpawnError(.failed, "reading from the child: \(errnoText(errno))")
+            }
+        }
+    }
+
     /// Reads exactly `count` bytes; `.closed` if its output ends first.
     public func read(exactly count: Int, deadline: ContinuousClock.Instant) async throws(SpawnError) -> [UInt8] {
+        let outcome: Result<[UInt8], SpawnError> = try await onOwnThread {
+            do throws(SpawnError) {
+                return .success(try self.readBlocking(exactly: count, deadline: deadline))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// `read(exactly:deadline:)`, on the calling thread.
+    public func readBlocking(exactly count: Int, deadline: ContinuousClock.Instant) throws(SpawnError) -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
         while bytes.count < count {
-            let more = try await read(upTo: count - bytes.count, deadline: deadline)
+            let more = try readBlocking(upTo: min(count - bytes.count, 1 << 20), deadline: deadline)
             if more.isEmpty { throw SpawnError(.closed, "the child's output ended after \(bytes.count) of \(count) bytes") }
             bytes += more
         }
@@ -145,16 +181,23 @@ public final class ChildProcess: Sendable {
     /// Stops the child's process group: SIGTERM, and SIGKILL if it has not
     /// exited `grace` later. Returns how the child ended.
     public func terminate(grace: Duration = .seconds(2)) async -> Termination {
+        (try? await onOwnThread { self.terminateBlocking(grace: grace) }) ?? {
+            signalGroup(SIGKILL)
+            return reapOnce()
+        }()
+    }
+
+    /// `terminate`, on the calling thread.
+    public func terminateBlocking(grace: Duration = .seconds(2)) -> Termination {
+        if let done = ended.withLock({ $0 }) { return done }
         signalGroup(SIGTERM)
-        let pidfd = self.pidfd
-        let deadline = ContinuousClock.now + grace
-        _ = try? await onOwnThread {
-            var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
-            return pollUntil(&fds, deadline: deadline)
-        }
+        var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+        _ = pollUntil(&fds, deadline: ContinuousClock.now + grace)
         // Anything left in its group (a grandchild that ignored SIGTERM) goes too.
         signalGroup(SIGKILL)
-        return await wait()
+        var wait = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+        _ = pollUntil(&wait, deadline: nil)
+        return reapOnce()
     }
 
     private func reapOnce() -> Termination {

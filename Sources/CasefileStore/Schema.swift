@@ -71,6 +71,29 @@ enum Schema {
         migrator.registerMigration("v5-read-model") { db in
             try db.execute(sql: ReadModel.migration)
         }
+        // Quarantine: a document whose extraction or parse failed is not
+        // fetched or read again until its bytes (`quarantine_hash`, and the
+        // validators kept with it) or the parser (`quarantine_parser`)
+        // change; its bytes are kept (`quarantine_bytes`) for `casefilectl
+        // reparse --document ID` and for a new parser. A successful read
+        // clears all five. docs/SANDBOX.md.
+        migrator.registerMigration("v6-quarantine") { db in
+            try db.execute(sql: """
+                ALTER TABLE document ADD COLUMN quarantine_reason TEXT;
+                ALTER TABLE document ADD COLUMN quarantined_at TEXT CHECK (quarantined_at GLOB '????-??-??T??:??:??Z');
+                ALTER TABLE document ADD COLUMN quarantine_hash TEXT;
+                ALTER TABLE document ADD COLUMN quarantine_parser INTEGER;
+                ALTER TABLE document ADD COLUMN quarantine_bytes BLOB;
+                CREATE INDEX document_quarantined ON document(source) WHERE quarantine_reason IS NOT NULL;
+                CREATE TRIGGER document_out_of_quarantine AFTER UPDATE OF last_status ON document
+                WHEN NEW.last_status = 'ingested' AND NEW.quarantine_reason IS NOT NULL
+                BEGIN
+                    UPDATE document SET quarantine_reason = NULL, quarantined_at = NULL, quarantine_hash = NULL,
+                        quarantine_parser = NULL, quarantine_bytes = NULL
+                    WHERE rowid = NEW.rowid;
+                END;
+                """)
+        }
         // Whether each report is incomplete and which judgements it misses,
         // and the previous inspection's grades it states, kept as columns
         // and rows that the reads and the ingest use; the current grades

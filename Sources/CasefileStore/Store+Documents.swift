@@ -15,13 +15,15 @@ extension CasefileStore {
     public func documentStates(urls: [String]) throws -> [String: DocumentState] {
         try pool.read { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT etag, last_modified, bytes_hash, report_id, last_error FROM document WHERE url = ?
+                SELECT etag, last_modified, bytes_hash, report_id, last_error, quarantine_hash, quarantine_parser
+                FROM document WHERE url = ?
                 """)
             var states: [String: DocumentState] = [:]
             for url in urls where states[url] == nil {
                 guard let row = try Row.fetchOne(statement, arguments: [url]) else { continue }
                 states[url] = DocumentState(url: url, etag: row["etag"], lastModified: row["last_modified"],
-                                            bytesHash: row["bytes_hash"], reportID: row["report_id"], lastError: row["last_error"])
+                                            bytesHash: row["bytes_hash"], reportID: row["report_id"], lastError: row["last_error"],
+                                            quarantineHash: row["quarantine_hash"], quarantineParser: row["quarantine_parser"])
             }
             return states
         }
@@ -74,6 +76,78 @@ extension CasefileStore {
         }
     }
 
+    /// A document whose extraction or parse failed, quarantined: its bytes,
+    /// their hash and the validators they came with are kept, with the
+    /// reason and the parser version, so that the same bytes are not read
+    /// again by the same parser. A report the document gave before stays.
+    /// Validators not given are kept as they were.
+    public func quarantineDocument(
+        url: String, source: String, reason: String, bytes: [UInt8], bytesHash: String, etag: String?,
+        lastModified: String?, parserVersion: Int, at: Date
+    ) throws {
+        let now = Timestamp.string(at)
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO document (url, source, etag, last_modified, fetched_at, last_attempt_at, last_status, last_error,
+                                      quarantine_reason, quarantined_at, quarantine_hash, quarantine_parser, quarantine_bytes)
+                VALUES (?, ?, ?, ?, ?, ?, 'failed', ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (url) DO UPDATE SET
+                    source = excluded.source,
+                    etag = COALESCE(excluded.etag, etag),
+                    last_modified = COALESCE(excluded.last_modified, last_modified),
+                    fetched_at = excluded.fetched_at,
+                    last_attempt_at = excluded.last_attempt_at,
+                    last_status = 'failed',
+                    last_error = excluded.last_error,
+                    quarantine_reason = excluded.quarantine_reason,
+                    quarantined_at = excluded.quarantined_at,
+                    quarantine_hash = excluded.quarantine_hash,
+                    quarantine_parser = excluded.quarantine_parser,
+                    quarantine_bytes = excluded.quarantine_bytes
+                """, arguments: [url, source, etag, lastModified, now, now, reason, reason, now, bytesHash, parserVersion,
+                                  Data(bytes)])
+        }
+    }
+
+    /// How many documents are quarantined.
+    public func quarantinedCount() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM document WHERE quarantine_reason IS NOT NULL") ?? 0
+        }
+    }
+
+    /// The quarantined documents, by source then URL.
+    public func quarantinedDocuments() throws -> [QuarantinedDocument] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rowid, url, source, quarantine_reason, quarantined_at, quarantine_parser FROM document
+                WHERE quarantine_reason IS NOT NULL ORDER BY source, url
+                """).map {
+                QuarantinedDocument(
+                    id: $0["rowid"], url: $0["url"], source: $0["source"], reason: $0["quarantine_reason"],
+                    since: Timestamp.date($0["quarantined_at"]) ?? Date(timeIntervalSince1970: 0),
+                    parserVersion: $0["quarantine_parser"] ?? 0)
+            }
+        }
+    }
+
+    /// A quarantined document's kept bytes, by its id; nil when there is no
+    /// quarantined document of that id.
+    public func quarantinedBytes(id: Int64) throws -> (document: QuarantinedDocument, bytes: [UInt8])? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT rowid, url, source, quarantine_reason, quarantined_at, quarantine_parser, quarantine_bytes FROM document
+                WHERE rowid = ? AND quarantine_reason IS NOT NULL AND quarantine_bytes IS NOT NULL
+                """, arguments: [id]) else { return nil }
+            let doc = QuarantinedDocument(
+                id: row["rowid"], url: row["url"], source: row["source"], reason: row["quarantine_reason"],
+                since: Timestamp.date(row["quarantined_at"]) ?? Date(timeIntervalSince1970: 0),
+                parserVersion: row["quarantine_parser"] ?? 0)
+            let data: Data = row["quarantine_bytes"]
+            return (doc, [UInt8](data))
+        }
+    }
+
     /// Notes what a source lists now (only after a complete listing) and
     /// returns the documents it has not listed on two syncs in a row: the
     /// ones to record as withdrawn.
@@ -110,6 +184,15 @@ extension CasefileStore {
                 if count >= 2 { gone.append(url) }
             }
             return gone
+        }
+    }
+
+    /// The ids of documents quarantined by an older parser, for a new try.
+    public func quarantinedBefore(version: Int) throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT rowid FROM document WHERE quarantine_reason IS NOT NULL AND quarantine_parser < ? ORDER BY rowid
+                """, arguments: [version])
         }
     }
 

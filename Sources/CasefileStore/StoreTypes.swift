@@ -13,8 +13,17 @@ public struct DocumentState: Sendable, Hashable {
     public var reportID: Int64?
     /// Why the last fetch, extraction or parse failed; nil once one succeeds.
     public var lastError: String?
+    /// Set while the document is quarantined: the hash of the bytes that
+    /// failed and the parser version they failed with.
+    public var quarantineHash: String?
+    public var quarantineParser: Int?
 
-    public init(url: String, etag: String?, lastModified: String?, bytesHash: String?, reportID: Int64?, lastError: String?) {
+    public init(
+        url: String, etag: String?, lastModified: String?, bytesHash: String?, reportID: Int64?, lastError: String?,
+        quarantineHash: String? = nil, quarantineParser: Int? = nil
+    ) {
+        self.quarantineHash = quarantineHash
+        self.quarantineParser = quarantineParser
         self.url = url
         self.etag = etag
         self.lastModified = lastModified
@@ -244,4 +253,26 @@ public struct DeliveryInfo: Sendable, Hashable {
     public var lastAttemptAt: Date?
     public var lastError: String?
     public var deliveredAt: Date?
+}
+
+
+/// A quarantined document: its extraction or parse failed, and it is not
+/// read again until its bytes or the parser change (docs/SANDBOX.md).
+public struct QuarantinedDocument: Sendable, Equatable {
+    /// The document's row id: what `casefilectl reparse --document` takes.
+    public var id: Int64
+    public var url: String
+    public var source: String
+    public var reason: String
+    public var since: Date
+    public var parserVersion: Int
+
+    public init(id: Int64, url: String, source: String, reason: String, since: Date, parserVersion: Int) {
+        self.id = id
+        self.url = url
+        self.source = source
+        self.reason = reason
+        self.since = since
+        self.parserVersion = parserVersion
+    }
 }

@@ -26,7 +26,15 @@ public protocol DocumentReading: Sendable {
 /// Why a document's bytes gave no report: said in `sources` and the log.
 public struct DocumentReadError: Error, Sendable, CustomStringConvertible {
     public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// Whether the document is quarantined for it (not read again until its
+    /// bytes or the parser change): true for what the bytes caused (a
+    /// refusal, a timeout, a crash, a limit), false for what they did not
+    /// (no extraction helper could be started).
+    public var quarantine: Bool
+    public init(_ reason: String, quarantine: Bool = true) {
+        self.reason = reason
+        self.quarantine = quarantine
+    }
     public var description: String { reason }
 }
 

@@ -76,7 +76,7 @@ extension SyncService {
                     batch.append((doc, report))
                 case .read(let doc, .failure(let error)):
                     reading -= 1
-                    failed(doc, .read(error.reason), tally: tally)
+                    failed(doc, .read(error.reason, quarantine: error.quarantine), tally: tally)
                     finished()
                     await room.release()
                 case .fetched:
@@ -121,6 +121,13 @@ extension SyncService {
         case .fetched(let doc):
             tally.summary.fetched += 1
             let bytesHash = SHA256.tagged(doc.bytes)
+            if let state, state.quarantineHash == bytesHash, state.quarantineParser == reader.parserVersion {
+                // The bytes that failed before, and the same parser: not read
+                // again (docs/SANDBOX.md). The validators are kept current.
+                tally.summary.notModified += 1
+                recordNotModified(url: doc.url, source: source, state: state, etag: doc.etag, lastModified: doc.lastModified)
+                return nil
+            }
             if let state, state.bytesHash == bytesHash, state.lastError == nil {
                 // Same bytes as on file: no parse, no write beyond the validators.
                 tally.summary.notModified += 1
@@ -182,11 +189,21 @@ extension SyncService {
 
     /// A document that was fetched but is not stored: counted, logged, and
     /// recorded against its URL (unless the store itself is what failed).
-    private func failed(_ doc: IngestDocument, _ error: ReadOrStoreError, tally: Tally) {
+    func failed(_ doc: IngestDocument, _ error: ReadOrStoreError, tally: Tally) {
         tally.summary.failed += 1
         tally.summary.errors.append("\(doc.source): \(doc.url): \(error)")
         logger.error("source \(doc.source): \(doc.url): not stored: \(error)", metadata: ["source": "\(doc.source)"])
         if case .store = error, board.storeProblem != nil { return }  // nothing to record it in
+        if case .read(let reason, quarantine: true) = error {
+            logger.warning("source \(doc.source): \(doc.url): quarantined until its bytes or the parser change: \(reason)",
+                           metadata: ["source": "\(doc.source)"])
+            recordStore("the quarantine of \(doc.url)") {
+                try store.quarantineDocument(
+                    url: doc.url, source: doc.source, reason: reason, bytes: doc.bytes, bytesHash: doc.bytesHash, etag: doc.etag,
+                    lastModified: doc.lastModified, parserVersion: reader.parserVersion, at: clock.now())
+            }
+            return
+        }
         recordStore("the failure of \(doc.url)") {
             try store.recordDocumentFailure(url: doc.url, source: doc.source, reason: "\(error)", at: clock.now())
         }

@@ -165,7 +165,7 @@ extension SyncService {
             report = try await reader.read(doc.bytes)
         } catch {
             heartbeat.beat()
-            return .failure(.read(error.reason))
+            return .failure(.read(error.reason, quarantine: error.quarantine))
         }
         heartbeat.beat()
         if let why = report.unreadable {
@@ -239,6 +239,20 @@ extension SyncService {
                 response.errors.append("\(doc.url): \(error)")
             }
         }
+        // Quarantined by an older parser: the new one tries the kept bytes.
+        let quarantined = recordStore("the quarantined documents to retry (cannot list them)") {
+            try store.quarantinedBefore(version: reader.parserVersion)
+        } ?? []
+        for id in quarantined {
+            if stopping || board.storeProblem != nil { break }
+            heartbeat.beat()
+            guard let one = await retryQuarantined(id: id) else { continue }
+            response.documents += one.documents
+            response.reparsed += one.reparsed
+            response.revised += one.revised
+            response.failed += one.failed
+            response.errors += one.errors
+        }
         if response.documents > 0 {
             logger.notice(
                 "re-parse with parser version \(reader.parserVersion): \(response.documents) documents, \(response.revised) revised, \(response.failed) failed")
@@ -247,14 +261,60 @@ extension SyncService {
     }
 }
 
+extension SyncService {
+    /// Reads one quarantined document again from its kept bytes (`casefilectl
+    /// reparse --document ID`): stored if it now reads, quarantined again
+    /// (with the new reason) if not. Nil when no document of that id is
+    /// quarantined.
+    public func reparse(document id: Int64) async -> ReparseResponse? {
+        await acquire()
+        defer { release() }
+        return await retryQuarantined(id: id)
+    }
+
+    func retryQuarantined(id: Int64) async -> ReparseResponse? {
+        var response = ReparseResponse()
+        let found: (document: QuarantinedDocument, bytes: [UInt8])?
+        do {
+            found = try store.quarantinedBytes(id: id)
+        } catch {
+            if let fault = StoreFault.of(error) { storeFailed(fault) }
+            response.failed += 1
+            response.errors.append("document \(id): cannot read its kept bytes: \(error)")
+            return response
+        }
+        guard let (quarantined, bytes) = found else { return nil }
+        response.documents = 1
+        let doc = IngestDocument(url: quarantined.url, source: quarantined.source, bytes: bytes)
+        switch await process(doc, announcer: .silent, quiet: true) {
+        case .success(let changes):
+            response.reparsed = 1
+            response.revised = changes.filter { $0.kind == .reportRevised }.count
+            logger.notice("\(doc.url): out of quarantine: read by parser version \(reader.parserVersion)")
+        case .failure(let error):
+            response.failed = 1
+            response.errors.append("\(doc.url): \(error)")
+            if case .read(let reason, quarantine: true) = error {
+                recordStore("the quarantine of \(doc.url)") {
+                    try store.quarantineDocument(
+                        url: doc.url, source: doc.source, reason: reason, bytes: bytes, bytesHash: doc.bytesHash, etag: nil,
+                        lastModified: nil, parserVersion: reader.parserVersion, at: clock.now())
+                }
+            }
+        }
+        return response
+    }
+}
+
 /// Why a fetched document was not stored.
 enum ReadOrStoreError: Error, CustomStringConvertible {
-    case read(String)
+    /// Not read; `quarantine`: for a cause in its bytes.
+    case read(String, quarantine: Bool)
     case store(String)
 
     var description: String {
         switch self {
-        case .read(let why): return why
+        case .read(let why, _): return why
         case .store(let why): return "cannot store: \(why)"
         }
     }

@@ -54,6 +54,15 @@ extension SyncService {
             logger.error("cannot read the sources' records: \(error)")
             states = [:]
         }
+        var quarantine: [String: [QuarantineInfo]] = [:]
+        do {
+            for q in try store.quarantinedDocuments() {
+                quarantine[q.source, default: []].append(
+                    QuarantineInfo(id: q.id, url: q.url, reason: q.reason, since: Timestamp.string(q.since), parserVersion: q.parserVersion))
+            }
+        } catch {
+            logger.error("cannot read the quarantined documents: \(error)")
+        }
         return view.settings.sources.map { s in
             let st = states[s.name]
             return SourceInfo(
@@ -61,7 +70,7 @@ extension SyncService {
                 lastSuccess: st?.lastSuccess.map(Timestamp.string), lastError: st?.lastError,
                 lastErrorAt: st?.lastErrorAt.map(Timestamp.string), consecutiveFailures: st?.consecutiveFailures ?? 0,
                 documents: st?.documents ?? 0, nextDue: view.paused ? nil : view.nextDue[s.name].map(Timestamp.string),
-                warning: st?.lastWarning)
+                warning: st?.lastWarning, quarantined: quarantine[s.name])
         }
     }
 

@@ -5,13 +5,15 @@
 //     .build/release/casefile-bench [FOLDER] [--runs N] [--only parse|extract]
 //     .build/release/casefile-bench [FOLDER] --parse-only [--runs N]
 //     .build/release/casefile-bench [FOLDER] --dump OUT [--texts DIR]...
+//     .build/release/casefile-bench [FOLDER] --sandbox [--workers N] [--runs N]
 //
 // Each step runs N times over every file, the steps interleaved; the fastest
 // run of each counts (the machine is shared: the others are noise).
 // `--parse-only` extracts each PDF once and times `parse(extracted:)` alone,
 // fastest of N rounds. `--dump` writes every document's report and details
 // as JSON (or its refusal) to OUT, to compare parser changes byte for byte
-// (Dump.swift).
+// (Dump.swift). `--sandbox` compares extraction through the sandboxed
+// helpers with in-process MuPDF (Sandbox.swift).
 //
 // FOLDER defaults to ../shared/corpus/pdf beside the package (or
 // $CASEFILE_SHARED/corpus/pdf). Build in release: debug figures mean nothing.
@@ -31,6 +33,9 @@ struct Options {
     var dump: URL?
     /// Folders of `.txt` files to dump besides the PDFs.
     var texts: [URL] = []
+    /// Through the sandboxed helpers, against in-process (Sandbox.swift).
+    var sandbox = false
+    var workers = 2
 }
 
 func parseOptions() -> Options {
@@ -44,6 +49,11 @@ func parseOptions() -> Options {
         case "--only":
             guard let step = args.popFirst(), step == "parse" || step == "extract" else { fail("--only parse|extract") }
             o.only = step
+        case "--sandbox":
+            o.sandbox = true
+        case "--workers":
+            guard let n = args.popFirst().flatMap(Int.init), n > 0 else { fail("--workers needs a positive number") }
+            o.workers = n
         case "--parse-only":
             o.parseOnly = true
         case "--dump":
@@ -53,7 +63,7 @@ func parseOptions() -> Options {
             guard let dir = args.popFirst() else { fail("--texts needs a folder") }
             o.texts.append(URL(fileURLWithPath: dir))
         case "-h", "--help":
-            print("usage: casefile-bench [FOLDER] [--runs N] [--only parse|extract | --parse-only | --dump OUT [--texts DIR]...]")
+            print("usage: casefile-bench [FOLDER] [--runs N] [--only parse|extract | --parse-only | --dump OUT [--texts DIR]... | --sandbox [--workers N]]")
             exit(0)
         default:
             o.folder = URL(fileURLWithPath: a)
@@ -126,6 +136,10 @@ let clock = ContinuousClock()
 
 if let out = options.dump {
     dumpParses(files: files, texts: options.texts, to: out, parser: parser)
+    exit(0)
+}
+if options.sandbox {
+    await sandboxBenchmark(files: files, runs: options.runs, workers: options.workers, parser: parser)
     exit(0)
 }
 if options.parseOnly {

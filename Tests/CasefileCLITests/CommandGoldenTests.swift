@@ -99,6 +99,10 @@ struct CommandGoldenTests {
             "GET /v1/authorities/redbridge/history?limit=2&cursor=6", .json(Fixtures.historyPage), stderr: true),
         Case("reload", ["reload"], "POST /v1/reload", .json(Fixtures.reload)),
         Case("reparse", ["reparse"], "POST /v1/reparse", .json(Fixtures.reparse), stderr: true),
+        Case(
+            "reparse-document", ["reparse", "--document", "17"], "POST /v1/reparse?document=17",
+            .json(ReparseResponse(documents: 1, failed: 1, errors: ["https://files.ofsted.gov.uk/v1/file/50012345: extraction timed out after 60s"])),
+            stderr: true),
         Case("pause", ["pause"], "POST /v1/pause", .json(PauseResponse(paused: true))),
         Case("resume", ["resume"], "POST /v1/resume", .json(PauseResponse(paused: false))),
         Case("notifications", ["notifications"], "GET /v1/notifications?recent=20", .json(Fixtures.notifications)),

@@ -15,13 +15,21 @@ enum Fixtures {
         version: "0.1.0", uptime: 3725, store: "/var/lib/casefiled/casefile.sqlite", reports: 412, documents: 415, authorities: 152,
         changes: 1031, lastSync: "2026-11-27T09:00:04Z", nextSync: "2026-11-27T15:00:00Z", paused: true, pendingNotifications: 2,
         config: "/etc/casefiled/casefiled.toml", reloadError: "/etc/casefiled/casefiled.toml:4: interval: 'soon' is not a duration",
-        incomplete: 3)
+        incomplete: 3, quarantined: 2)
 
     static let sources = SourcesResponse(sources: [
         SourceInfo(
             name: "ofsted", kind: "crawl", url: "https://reports.ofsted.gov.uk/search?level_2_types=12",
             lastSuccess: "2026-11-27T09:00:04Z",
-            lastError: nil, lastErrorAt: nil, consecutiveFailures: 0, documents: 410, nextDue: "2026-11-27T15:00:00Z"),
+            lastError: nil, lastErrorAt: nil, consecutiveFailures: 0, documents: 410, nextDue: "2026-11-27T15:00:00Z",
+            quarantined: [
+                QuarantineInfo(
+                    id: 17, url: "https://files.ofsted.gov.uk/v1/file/50012345", reason: "extraction timed out after 60s",
+                    since: "2026-11-27T09:00:03Z", parserVersion: 14),
+                QuarantineInfo(
+                    id: 212, url: "https://files.ofsted.gov.uk/v1/file/50099999", reason: "extractor crashed (signal 31)",
+                    since: "2026-11-26T15:00:12Z", parserVersion: 14),
+            ]),
         SourceInfo(
             name: "team-share", kind: "directory", url: "sftp://casefile@files.example/reports/", lastSuccess: nil,
             lastError: "connection refused", lastErrorAt: "2026-11-27T09:00:02Z", consecutiveFailures: 3, documents: 0, nextDue: nil),

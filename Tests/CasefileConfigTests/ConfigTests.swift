@@ -237,7 +237,7 @@ struct ConfigErrorTests {
         Case(text: "[fetch]\n\"odd key\" = 1", line: 2, key: "fetch.\"odd key\"",
              reason: "unknown key '\"odd key\"' in [fetch] (known keys: timeout, connect_timeout, max_bytes, concurrency, per_host_concurrency, per_host_delay, user_agent, contact, max_redirects, retries, ca_bundle)"),
         Case(text: "[daemon]\n[daemon.extra]\nx = 1", line: 2, key: "daemon.extra",
-             reason: "unknown key 'extra' in [daemon] (known keys: state_dir, socket, interval, notify_initial_sync, log_level, admin_group)"),
+             reason: "unknown key 'extra' in [daemon] (known keys: state_dir, socket, interval, notify_initial_sync, log_level, admin_group, parse_timeout, parse_max_memory, parse_max_pages, parse_workers)"),
         Case(text: source + "urll = \"x\"", line: 5, key: "source[1].urll",
              reason: "unknown key 'urll' in [[source]] starting at line 1 (did you mean 'url'?)"),
         Case(text: source + "\n" + notify + "on_kinds = []", line: 10, key: "notify[1].on_kinds",

@@ -17,13 +17,13 @@ struct StoreTests {
     @Test("migrations run on a fresh file and are idempotent on reopen")
     func migrations() throws {
         let t = try TestStore()
-        #expect(try t.store.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v7-completeness"])
+        #expect(try t.store.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness"])
         #expect(try t.store.counts() == StoreCounts(reports: 0, documents: 0, authorities: 0, changes: 0))
         #expect(try t.store.lastSeq() == 0)
         try t.ingest(r2019, url: u2019)
         try t.store.close()
         let again = try t.reopen()
-        #expect(try again.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v7-completeness"])
+        #expect(try again.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness"])
         #expect(try again.counts().reports == 1)
     }
 

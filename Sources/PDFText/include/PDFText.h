@@ -25,6 +25,10 @@ typedef enum {
     PDFTEXT_ENCRYPTED = 2,
     /** Out of memory, or over the limits below. */
     PDFTEXT_TOO_LARGE = 3,
+    /** MuPDF's allocations (and the result's arrays) went over `max_bytes`. */
+    PDFTEXT_OVER_MEMORY = 4,
+    /** More pages than `max_pages`, with `refuse_over_pages` set: nothing read. */
+    PDFTEXT_TOO_MANY_PAGES = 5,
 } pdftext_status;
 
 typedef struct {
@@ -87,6 +91,16 @@ typedef struct {
  *  `max_chars` (> 0) bound the work; 0 means the defaults (2000 pages,
  *  20 million characters). Never returns NULL; free with pdftext_free. */
 pdftext_result *pdftext_extract(const uint8_t *data, size_t length, int32_t max_pages, int32_t max_chars);
+
+/** Like pdftext_extract, within a memory budget: every allocation MuPDF
+ *  makes goes through a counting allocator, and with the result's arrays it
+ *  may hold at most `max_bytes` (0: no budget) at once; going over ends the
+ *  extraction with PDFTEXT_OVER_MEMORY (a clean failure, before the process's
+ *  own limit would kill it). With `refuse_over_pages` a document of more than
+ *  `max_pages` pages is refused (PDFTEXT_TOO_MANY_PAGES, document_pages set)
+ *  instead of cut. */
+pdftext_result *pdftext_extract_limited(const uint8_t *data, size_t length, int32_t max_pages, int32_t max_chars,
+                                        size_t max_bytes, int32_t refuse_over_pages);
 
 void pdftext_free(pdftext_result *result);
 

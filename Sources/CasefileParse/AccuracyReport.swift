@@ -1,5 +1,4 @@
 import CasefileModel
-import CasefileParse
 import Foundation
 
 /// How well the parser reads a folder of documents, per framework: the
@@ -50,8 +49,13 @@ public struct AccuracyReport: Sendable, Equatable, Codable {
         self.frameworks = frameworks
     }
 
-    /// Reads every regular file under `folder` (hidden ones aside), in name order.
-    public static func run(folder: URL, reader: DocumentReader = DocumentReader()) throws -> AccuracyReport {
+    /// Reads every regular file under `folder` (hidden ones aside), in name
+    /// order. `extract` turns a document's bytes into text, or says why it
+    /// cannot: the sandboxed helper for `casefilectl parse FOLDER`, the
+    /// in-process extraction in the tests (docs/SANDBOX.md).
+    public static func run(
+        folder: URL, parser: ReportParser = ReportParser(), extract: ([UInt8]) -> Result<ExtractedText, ParseError>
+    ) throws -> AccuracyReport {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         guard fm.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -67,23 +71,23 @@ public struct AccuracyReport: Sendable, Equatable, Codable {
         files.sort { $0.path < $1.path }
         var report = AccuracyReport(source: folder.path)
         for url in files {
-            report.add(try [UInt8](Data(contentsOf: url)), reader: reader)
+            report.add(try [UInt8](Data(contentsOf: url)), parser: parser, extract: extract)
         }
         return report
     }
 
     /// Counts one document.
-    public mutating func add(_ bytes: [UInt8], reader: DocumentReader = DocumentReader()) {
+    public mutating func add(_ bytes: [UInt8], parser: ReportParser, extract: ([UInt8]) -> Result<ExtractedText, ParseError>) {
         documents += 1
         let extracted: ExtractedText
-        do {
-            extracted = try DocumentText.extract(from: bytes)
-        } catch {
+        switch extract(bytes) {
+        case .success(let text): extracted = text
+        case .failure(let error):
             frameworks[Self.notRecognised, default: Tally()].refused[Self.group(error.reason), default: 0] += 1
             return
         }
         do {
-            let r = try reader.parser.parse(extracted: extracted)
+            let r = try parser.parse(extracted: extracted)
             var t = frameworks[r.framework.rawValue, default: Tally()]
             t.reports += 1
             t.judgementsRead += r.judgements.count
@@ -93,7 +97,7 @@ public struct AccuracyReport: Sendable, Equatable, Codable {
             if !r.statedPrevious.isEmpty { t.statingPrevious += 1 }
             frameworks[r.framework.rawValue] = t
         } catch {
-            let label = reader.parser.recognise(text: extracted.text)?.rawValue ?? Self.notRecognised
+            let label = parser.recognise(text: extracted.text)?.rawValue ?? Self.notRecognised
             frameworks[label, default: Tally()].refused[Self.group(error.reason), default: 0] += 1
         }
     }
