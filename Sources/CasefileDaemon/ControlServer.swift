@@ -199,6 +199,8 @@ struct ControlRoutes: Sendable {
                 advice: fault?.advice(folder: store.folder) ?? "see the journal", since: Timestamp.string(Date()))
         }
         let (c, pending) = counts
+        // On purpose: a store that cannot count its quarantine has already
+        // said why in `storeProblem` above; status still answers without it.
         let quarantined = try? store.quarantinedCount()
         return Self.json(
             StatusResponse(
