@@ -186,5 +186,9 @@ let package = Package(
         .testTarget(name: "CasefileEndToEndTests", dependencies: [
             "CasefileControl", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
         ]),
+        // Faults injected into the built binaries from outside (docs/ARCHITECTURE.md).
+        .testTarget(name: "CasefileFaultTests", dependencies: [
+            "CasefileControl", "CasefileModel", "CasefileTestKit",
+        ]),
     ]
 )

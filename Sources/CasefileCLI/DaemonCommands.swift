@@ -65,6 +65,9 @@ struct Sources: CLICommand {
         for s in r.sources {
             if let warning = s.warning { text += "\(s.name): \(warning)\n" }
         }
+        if let problem = r.storeProblem {
+            text += "NOT SYNCING since \(problem.since): \(problem.message)\n  what to do: \(problem.advice)\n"
+        }
         return text
     }
 }

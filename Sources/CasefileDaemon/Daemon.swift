@@ -86,14 +86,25 @@ public enum Daemon {
             socket = .path(config.daemon.socket)
         }
 
+        // Whether the store takes writes, shared by the scheduler and the
+        // outbox; systemd's STATUS= says so whichever of them found out.
+        let health = StoreHealth()
+        health.onChange {
+            if let problem = health.problem {
+                SDNotify.send("STATUS=NOT SYNCING OR DELIVERING: \(problem.message); what to do: \(problem.advice)")
+            } else {
+                SDNotify.send("STATUS=the store takes writes again: syncing and deliveries resume")
+            }
+        }
         let outbox = OutboxWorker(
-            queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger)
+            queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger, health: health,
+            storeFolder: store.folder)
         let publisher = Publisher(settings: PublishSettings(config.publish), store: store, logger: logger)
         let metrics = DaemonMetrics(store: store, publishHealth: { publisher.health })
         let textfile = MetricsTextfile(settings: .init(config.metrics), metrics: metrics, logger: logger)
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
-            onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
+            health: health, onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
             onSourceSynced: { metrics.sourceSynced($0, $1, duration: $2); textfile.wake() })
         let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
         let reloader = Reloader(

@@ -15,7 +15,11 @@ public final class CasefileStore: Sendable {
     /// The page cache of each connection, in KiB, and the readers at most.
     static let cacheKiB = 512
     static let readers = 2
-    let pool: DatabasePool
+    /// The open connections; replaced by `reopen()` (a store that was
+    /// read-only when opened stays so on its connections).
+    private let current: PoolBox
+    var pool: DatabasePool { current.pool }
+    private let configuration: Configuration
 
     /// Opens the store at `path`, creating the file when it does not exist,
     /// and runs the migrations not yet applied. The folder must exist.
@@ -64,8 +68,10 @@ public final class CasefileStore: Sendable {
             }
         }
         self.path = path
+        self.configuration = config
+        let pool: DatabasePool
         do {
-            self.pool = try DatabasePool(path: path, configuration: config)
+            pool = try DatabasePool(path: path, configuration: config)
             if checkIntegrity {
                 let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
                 if problems != ["ok"] {
@@ -78,11 +84,22 @@ public final class CasefileStore: Sendable {
         } catch let error as StoreError where error.code == .damaged {
             throw StoreError(.damaged, error.message + "; " + StoreError.recovery(path: path))
         }
+        self.current = PoolBox(pool)
         if let migratingUpTo {
             try Schema.migrator.migrate(pool, upTo: migratingUpTo)
         } else {
             try Schema.migrator.migrate(pool)
         }
+    }
+
+    /// Opens the file again with new connections: SQLite keeps a connection
+    /// that opened a file it could not write (a read-only file or file
+    /// system) read-only for good, so a store that was made writable again
+    /// takes writes only on new ones. Work under way finishes on the old
+    /// connections, which close when it ends.
+    public func reopen() throws {
+        let fresh = try DatabasePool(path: path, configuration: configuration)
+        current.pool = fresh
     }
 
     /// Closes the database connections. Further calls throw.
@@ -136,5 +153,18 @@ public final class CasefileStore: Sendable {
     @_spi(Testing)
     public func rowsWrittenForTesting() throws -> Int {
         pool.writeWithoutTransaction { db in db.totalChangesCount }
+    }
+}
+
+/// The store's current connections, swapped whole by `reopen()`.
+final class PoolBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _pool: DatabasePool
+
+    init(_ pool: DatabasePool) { _pool = pool }
+
+    var pool: DatabasePool {
+        get { lock.withLock { _pool } }
+        set { lock.withLock { _pool = newValue } }
     }
 }

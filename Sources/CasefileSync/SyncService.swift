@@ -53,12 +53,12 @@ public actor SyncService: Service {
         sources makeSourceReader: @escaping @Sendable (FetchSettings, Heartbeat) -> any SourceReading = {
             Fetcher(settings: $0, heartbeat: $1)
         },
-        clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(),
+        clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(), health: StoreHealth = StoreHealth(),
         random: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         onChanges: @escaping @Sendable () -> Void = {}, onStatus: @escaping @Sendable (String) -> Void = { _ in },
         onSourceSynced: @escaping @Sendable (String, SyncResponse, Duration) -> Void = { _, _, _ in }
     ) {
-        self.board = SchedulerBoard(settings: settings)
+        self.board = SchedulerBoard(settings: settings, health: health)
         self.store = store
         self.ingestor = Ingestor(store: store)
         self.reader = reader
@@ -71,6 +71,8 @@ public actor SyncService: Service {
         self.onStatus = onStatus
         self.onSourceSynced = onSourceSynced
         board.replace(settings: settings, nextDue: Self.restoredSchedule(settings, store: store, now: clock.now(), logger: logger))
+        // A fault met elsewhere (the outbox recording a delivery) starts the probing at once.
+        health.onChange { [alarm] in alarm.wake() }
     }
 
     /// Each source's due time as the store kept it across a restart, when
@@ -113,13 +115,18 @@ public actor SyncService: Service {
     }
 
     private func loop() async {
+        // Whether the store takes writes at all (a read-only file, a full
+        // disk), found out on a thread of its own before anything is
+        // written: the control socket answers meanwhile, and `status` says
+        // what is wrong from the start.
+        await probeAtStart()
         // Reports read by an older parser are read again from their kept
         // bytes first, quietly; a manual sync meanwhile waits its turn.
-        _ = await reparse()
+        if board.storeProblem == nil { _ = await reparse() }
         var waiter = alarm.makeWaiter()
         repeat {
             if board.storeProblem != nil {
-                probeStore()
+                await probeStore()
                 continue
             }
             let view = board.view
@@ -152,17 +159,41 @@ public actor SyncService: Service {
     /// The store failed as a store (not over one document's data): stop
     /// syncing, say so, and probe until it takes writes again.
     func storeFailed(_ fault: StoreFault) {
-        let problem = StoreProblem(message: fault.description, advice: fault.advice(folder: store.folder), since: clock.now())
-        if board.storeProblem == nil {
-            logger.critical("syncing stops: \(problem.message); \(problem.advice)")
-            onStatus("syncing stopped: \(problem.message)")
+        if health.report(fault, folder: store.folder, at: clock.now()), let problem = board.storeProblem {
+            logger.critical("syncing stops: \(problem.message); what to do: \(problem.advice)")
+            onStatus("NOT SYNCING: \(problem.message); \(problem.advice)")
         }
-        board.storeProblem = problem
     }
 
-    private func probeStore() {
+    var health: StoreHealth { board.health }
+
+    private func probeAtStart() async {
         do {
-            try store.probeWrite()
+            try await StoreThread.run { [store] in try store.probeWrite() }
+        } catch {
+            if let fault = StoreFault.of(error) {
+                storeFailed(fault)
+            } else {
+                logger.error("the store's start-up probe failed: \(error)")
+            }
+        }
+    }
+
+    /// One probe of a failing store, on the probe's own thread: the only
+    /// write tried while the store fails. A store that was read-only (or
+    /// whose disk failed) is opened again first: SQLite keeps a connection
+    /// that could not write read-only for good.
+    private func probeStore() async {
+        do {
+            try await StoreThread.run { [store] in
+                do {
+                    try store.probeWrite()
+                } catch {
+                    guard let kind = StoreFault.of(error)?.kind, kind == .readOnly || kind == .io else { throw error }
+                    try store.reopen()
+                    try store.probeWrite()
+                }
+            }
         } catch {
             probes += 1
             if let fault = StoreFault.of(error) { storeFailed(fault) }
@@ -172,11 +203,11 @@ public actor SyncService: Service {
         logger.notice("the store takes writes again: syncing resumes")
         onStatus("the store takes writes again: syncing resumes")
         probes = 0
-        board.storeProblem = nil
         // What could not be stored is fetched and stored again now.
         let view = board.view
         let now = clock.now()
         board.replace(settings: view.settings, nextDue: view.nextDue.mapValues { min($0, now) })
+        board.storeProblem = nil
     }
 
     // MARK: One sync at a time
