@@ -146,6 +146,7 @@ public struct ControlListener: Service {
             // Stop accepting; give requests in flight a moment to finish, then
             // close what is left (an idle client must not hold up the stop).
             server.channel.close(promise: nil)
+            ControlListener.stopping.set()
             server.channel.eventLoop.scheduleTask(in: .seconds(2)) { active.closeAll(); turnedAway.closeAll() }
         }
         }
@@ -157,6 +158,18 @@ extension ControlListener {
     /// The control socket's own threads: two, so one slow request does not
     /// hold up the next.
     static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    /// Set when a graceful stop begins: endless answers (`changes/stream`)
+    /// end, rather than hold up the stop until systemd's timeout.
+    static let stopping = StopFlag()
+}
+
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 /// Runs a task's jobs on an event loop group's threads (Swift's task

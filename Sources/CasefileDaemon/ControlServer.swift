@@ -253,7 +253,7 @@ struct ControlRoutes: Sendable {
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var last = start
-            while !Task.isCancelled {
+            while !Task.isCancelled && !ControlListener.stopping.isSet {
                 let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
                 for change in batch {
                     var buffer = ByteBuffer()

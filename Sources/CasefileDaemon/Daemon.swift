@@ -67,7 +67,10 @@ public enum Daemon {
         do {
             store = try CasefileStore(path: storePath, checkIntegrity: true)
         } catch {
-            logger.critical("cannot open the store \(storePath): \(error)")
+            // A store that cannot even be opened (read-only when SQLite must
+            // set up its WAL, a full disk, a lock held at start): say what to do.
+            let advice = StoreFault.of(error).map { "; \($0.description); what to do: \($0.advice(folder: config.daemon.stateDir))" } ?? ""
+            logger.critical("cannot open the store \(storePath): \(error)\(advice)")
             return 1
         }
         // Socket activation: systemd holds the socket across restarts. Otherwise

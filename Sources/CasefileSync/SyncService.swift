@@ -144,7 +144,8 @@ public actor SyncService: Service {
     /// wakes the loop sooner); while the store fails, until the next probe.
     private func nextWait() -> Duration {
         if board.storeProblem != nil {
-            return .seconds(min(300, 5 << min(probes, 6)))
+            // 2, 4, 8 … s, a minute at most: back within a minute of the cause going.
+            return .seconds(min(60, 2 << min(probes, 5)))
         }
         let next = board.view.nextSync
         let wait = min(3600, next.map { $0.timeIntervalSince(clock.now()) } ?? 3600)

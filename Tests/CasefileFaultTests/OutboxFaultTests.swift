@@ -96,7 +96,7 @@ extension FaultTests {
             [[notify]]
             name = "hook"
             kind = "webhook"
-            url = "\(server.url("/__echo/services/\(token)?key=\(token)"))"
+            url = "\(server.url("/__echo?hook=services/\(token)&key=\(token)"))"
             headers_file = "headers"
             max_attempts = 2
             retry_delay = "200ms"
