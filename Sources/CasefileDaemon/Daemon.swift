@@ -65,13 +65,16 @@ public enum Daemon {
         let storePath = (config.daemon.stateDir as NSString).appendingPathComponent("casefile.sqlite")
         let store: CasefileStore
         do {
-            store = try CasefileStore(path: storePath, checkIntegrity: true)
+            store = try CasefileStore(path: storePath, checkIntegrity: true, readOnlyFallback: true)
         } catch {
             // A store that cannot even be opened (read-only when SQLite must
             // set up its WAL, a full disk, a lock held at start): say what to do.
             let advice = StoreFault.of(error).map { "; \($0.description); what to do: \($0.advice(folder: config.daemon.stateDir))" } ?? ""
             logger.critical("cannot open the store \(storePath): \(error)\(advice)")
             return 1
+        }
+        if store.openedReadOnly {
+            logger.critical("the store \(storePath) cannot be written: opened for reading only; syncing and deliveries wait until it can be")
         }
         // Socket activation: systemd holds the socket across restarts. Otherwise
         // bind it ourselves, after dialing any socket file already there.
@@ -98,6 +101,9 @@ public enum Daemon {
             } else {
                 SDNotify.send("STATUS=the store takes writes again: syncing and deliveries resume")
             }
+        }
+        if store.openedReadOnly {
+            health.report(StoreFault(kind: .readOnly, message: "opened for reading only"), folder: store.folder, at: Date())
         }
         let outbox = OutboxWorker(
             queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger, health: health,

@@ -13,6 +13,11 @@ public struct StoreFault: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite's own message.
     public var message: String
 
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
     /// What is wrong, for `status` and the journal.
     public var description: String {
         switch kind {
