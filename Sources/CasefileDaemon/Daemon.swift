@@ -105,6 +105,23 @@ public enum Daemon {
         if store.openedReadOnly {
             health.report(StoreFault(kind: .readOnly, message: "opened for reading only"), folder: store.folder, at: Date())
         }
+        // Whether the store takes writes at all (a full disk), found out at
+        // once by a probe on a thread of its own: nothing waits for it, and
+        // `status` says what is wrong from the start, not at the next sync.
+        Task.detached {
+            do {
+                try await StoreThread.run { try store.probeWrite() }
+            } catch {
+                guard let fault = StoreFault.of(error) else {
+                    logger.error("the store's start-up probe failed: \(error)")
+                    return
+                }
+                if health.report(fault, folder: store.folder, at: Date()) {
+                    logger.critical(
+                        "the store cannot take writes: syncing and deliveries wait until it can: \(fault.description); what to do: \(fault.advice(folder: store.folder))")
+                }
+            }
+        }
         let outbox = OutboxWorker(
             queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger, health: health,
             storeFolder: store.folder)

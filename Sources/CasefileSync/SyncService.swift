@@ -115,11 +115,6 @@ public actor SyncService: Service {
     }
 
     private func loop() async {
-        // Whether the store takes writes at all (a read-only file, a full
-        // disk), found out on a thread of its own before anything is
-        // written: the control socket answers meanwhile, and `status` says
-        // what is wrong from the start.
-        await probeAtStart()
         // Reports read by an older parser are read again from their kept
         // bytes first, quietly; a manual sync meanwhile waits its turn.
         if board.storeProblem == nil { _ = await reparse() }
@@ -167,18 +162,6 @@ public actor SyncService: Service {
     }
 
     var health: StoreHealth { board.health }
-
-    private func probeAtStart() async {
-        do {
-            try await StoreThread.run { [store] in try store.probeWrite() }
-        } catch {
-            if let fault = StoreFault.of(error) {
-                storeFailed(fault)
-            } else {
-                logger.error("the store's start-up probe failed: \(error)")
-            }
-        }
-    }
 
     /// One probe of a failing store, on the probe's own thread: the only
     /// write tried while the store fails. A store that was read-only (or
