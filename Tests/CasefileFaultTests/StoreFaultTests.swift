@@ -47,13 +47,28 @@ extension FaultTests {
         try rig.checkStore(exactlyOnce: true)
     }
 
-    /// Another process holds the store's write lock for 25 s while a sync
-    /// has reports to store and deliveries to record.
+    /// Another process holds the store's write lock for 25 s while
+    /// deliveries are under way (their outcomes cannot be recorded) and a
+    /// sync has reports to store: no delivery repeats, systemd's STATUS=
+    /// says what is wrong and then that it is over.
     @Test(.timeLimit(.minutes(3)))
     func aStoreHeldLockedStopsSyncingAndResumes() throws {
         let rig = try FaultRig("cflock")
-        try rig.writeConfig()
-        let d = try settled(rig, reports: 0..<3)
+        try rig.writeConfig(notifiers: """
+            [[notify]]
+            name = "log"
+            kind = "command"
+            command = ["/bin/sh", "-c", "sleep 0.3; echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.delivered.path)"]
+            """)
+        for k in 0..<3 { try rig.addReport(k) }
+        let notify = try NotifySocket(path: rig.dir.file("notify.sock").path)
+        defer { notify.stop() }
+        let d = try rig.start(environment: ["NOTIFY_SOCKET": notify.path])
+        #expect(try d.ctl(["sync", "--wait"], timeout: 120).status == 0)
+        #expect(try rig.waitForDeliveries(d), "\(d.log)")
+        // Reports stored, their deliveries (0.3 s each) starting: then the lock.
+        for k in 3..<8 { try rig.addReport(k) }
+        #expect(try d.ctl(["sync", "--wait"], timeout: 120).status == 0)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         holder.arguments = ["-c", """
@@ -69,13 +84,17 @@ extension FaultTests {
         try launch(holder)
         defer { if holder.isRunning { holder.terminate() } }
         #expect(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).contains("locked"))
-        for k in 3..<8 { try rig.addReport(k) }
+        let pendingWhenLocked = try rig.status(d).pendingNotifications
+        for k in 8..<11 { try rig.addReport(k) }
         #expect(try d.ctl(["sync"], timeout: 10).status == 0)
         let message = try waitForProblem(rig, d, containing: "locked")
         holder.waitUntilExit()
         try waitForRecovery(rig, d)
+        let statuses = notify.messages.map(\.text).filter { $0.contains("STATUS=") }
+        #expect(statuses.contains { $0.contains("NOT SYNCING") && $0.contains("what to do") }, "\(statuses)")
+        #expect(statuses.contains { $0.contains("takes writes again") }, "\(statuses)")
         #expect(d.signalAndWait(SIGTERM)?.status == 0)
-        summary("store locked 25 s: status said \"\(message)\"; recovered, \(rig.reportFiles) reports, each change announced once")
+        summary("store locked 25 s with \(pendingWhenLocked) deliveries pending: status and STATUS= said \"\(message)\"; recovered, \(rig.reportFiles) reports, each change announced once")
     }
 
     /// The store's file system fills up (a 12 MiB tmpfs and a file that

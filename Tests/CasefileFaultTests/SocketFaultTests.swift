@@ -1,0 +1,31 @@
+import CasefileControl
+import CasefileTestKit
+import Foundation
+import Testing
+
+extension FaultTests {
+    /// Every connection the socket serves held open by idle clients: the
+    /// next one is answered 503 with a JSON error it can read (not closed
+    /// without a word), and the socket serves again once they go.
+    @Test(.timeLimit(.minutes(2)))
+    func aConnectionOverTheCapIsAnswered503() throws {
+        let rig = try FaultRig("cfcap")
+        try rig.writeConfig()
+        let d = try rig.start()
+        // Root may act, so all 64 connections are open to it.
+        var idle: [RawUnixSocket] = []
+        for _ in 0..<64 { idle.append(try RawUnixSocket(path: d.socket)) }
+        var answer: SocketHTTPResponse?
+        #expect(waitFor(10, interval: 0.2) {
+            answer = try? socketGET(d.socket, "/v1/status", timeout: 5)
+            return answer?.status == 503
+        }, "last answer: \(answer.map { "\($0.status) \($0.text)" } ?? "none")")
+        let body = answer?.text ?? ""
+        #expect(body.contains("\"busy\"") && body.contains("too many connections"), "\(body)")
+        #expect(d.process.isRunning)
+        idle.removeAll()  // each closes as it goes
+        #expect(waitFor(10, interval: 0.2) { (try? socketGET(d.socket, "/v1/status", timeout: 5))?.status == 200 })
+        #expect(d.signalAndWait(SIGTERM)?.status == 0)
+        summary("connection cap: 64 idle connections held, the 65th answered 503 \(body.trimmingCharacters(in: .whitespacesAndNewlines)); served again once they closed")
+    }
+}
