@@ -72,6 +72,16 @@ extension CasefileStore {
         try pool.write { db in try db.execute(sql: "DELETE FROM store_probe") }
     }
 
+    /// SQLite's `PRAGMA quick_check`: throws a corrupt-database error (a
+    /// `.damaged` fault) naming what it found unless the file is sound. A
+    /// damaged store is not trusted again because one write went through.
+    public func checkQuickly() throws {
+        let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        guard problems == ["ok"] else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "quick_check: " + problems.joined(separator: "; "))
+        }
+    }
+
     /// The folder holding the store file.
     public var folder: String { URL(fileURLWithPath: path).deletingLastPathComponent().path }
 }

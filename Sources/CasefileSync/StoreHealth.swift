@@ -8,6 +8,7 @@ import Foundation
 public final class StoreHealth: @unchecked Sendable {
     private let lock = NSLock()
     private var _problem: StoreProblem?
+    private var _kind: StoreFault.Kind?
     private var listeners: [@Sendable () -> Void] = []
 
     public init() {}
@@ -16,6 +17,9 @@ public final class StoreHealth: @unchecked Sendable {
     public var problem: StoreProblem? { lock.withLock { _problem } }
 
     public var isFailing: Bool { problem != nil }
+
+    /// The kind of the last fault reported while failing.
+    public var faultKind: StoreFault.Kind? { lock.withLock { _kind } }
 
     /// Called (on the caller's thread) when the store starts or stops
     /// failing (not when only the message changes): the scheduler starts
@@ -30,6 +34,7 @@ public final class StoreHealth: @unchecked Sendable {
         let (wasHealthy, toCall) = lock.withLock { () -> (Bool, [@Sendable () -> Void]) in
             let before = _problem == nil
             _problem = problem
+            if problem == nil { _kind = nil }
             return (before, before != (problem == nil) ? listeners : [])
         }
         for listener in toCall { listener() }
@@ -40,6 +45,7 @@ public final class StoreHealth: @unchecked Sendable {
     @discardableResult
     public func report(_ fault: StoreFault, folder: String, at now: Date) -> Bool {
         let since = problem?.since ?? now
+        lock.withLock { _kind = fault.kind }
         return set(StoreProblem(message: fault.description, advice: fault.advice(folder: folder), since: since))
     }
 }

@@ -168,8 +168,12 @@ public actor SyncService: Service {
     /// whose disk failed) is opened again first: SQLite keeps a connection
     /// that could not write read-only for good.
     private func probeStore() async {
+        // A damaged store must pass SQLite's quick check too: a write that
+        // goes through proves nothing about the pages it did not touch.
+        let damaged = health.faultKind == .damaged
         do {
             try await StoreThread.run { [store] in
+                if damaged { try store.checkQuickly() }
                 do {
                     try store.probeWrite()
                 } catch {
