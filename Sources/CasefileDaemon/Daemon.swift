@@ -65,7 +65,7 @@ public enum Daemon {
         let storePath = (config.daemon.stateDir as NSString).appendingPathComponent("casefile.sqlite")
         let store: CasefileStore
         do {
-            store = try CasefileStore(path: storePath, checkIntegrity: true, readOnlyFallback: true)
+            store = try CasefileStore(path: storePath, checkIntegrity: false, readOnlyFallback: true)
         } catch {
             // A store that cannot even be opened (read-only when SQLite must
             // set up its WAL, a full disk, a lock held at start): say what to do.
@@ -93,33 +93,22 @@ public enum Daemon {
         }
 
         // Whether the store takes writes, shared by the scheduler and the
-        // outbox; systemd's STATUS= says so whichever of them found out.
+        // outbox. The store's integrity and whether it takes writes are
+        // checked beside the services, on a thread of their own: the socket
+        // answers meanwhile, and nothing writes until the check passes.
         let health = StoreHealth()
+        if store.openedReadOnly {
+            health.report(StoreFault(kind: .readOnly, message: "opened for reading only"), folder: store.folder, at: Date())
+        }
+        let check = StartupCheck()
+        check.begin(health: health)
+        // From here on systemd's STATUS= says what the store does, whichever
+        // part found out.
         health.onChange {
             if let problem = health.problem {
                 SDNotify.send("STATUS=NOT SYNCING OR DELIVERING: \(problem.message); what to do: \(problem.advice)")
             } else {
-                SDNotify.send("STATUS=the store takes writes again: syncing and deliveries resume")
-            }
-        }
-        if store.openedReadOnly {
-            health.report(StoreFault(kind: .readOnly, message: "opened for reading only"), folder: store.folder, at: Date())
-        }
-        // Whether the store takes writes at all (a full disk), found out at
-        // once by a probe on a thread of its own: nothing waits for it, and
-        // `status` says what is wrong from the start, not at the next sync.
-        Task.detached {
-            do {
-                try await StoreThread.run { try store.probeWrite() }
-            } catch {
-                guard let fault = StoreFault.of(error) else {
-                    logger.error("the store's start-up probe failed: \(error)")
-                    return
-                }
-                if health.report(fault, folder: store.folder, at: Date()) {
-                    logger.critical(
-                        "the store cannot take writes: syncing and deliveries wait until it can: \(fault.description); what to do: \(fault.advice(folder: store.folder))")
-                }
+                SDNotify.send("STATUS=the store takes writes: syncing and deliveries go on")
             }
         }
         let outbox = OutboxWorker(
@@ -130,7 +119,7 @@ public enum Daemon {
         let textfile = MetricsTextfile(settings: .init(config.metrics), metrics: metrics, logger: logger)
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(), logger: logger,
-            health: health, onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
+            health: health, startGate: { await check.wait() }, onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
             onSourceSynced: { metrics.sourceSynced($0, $1, duration: $2); textfile.wake() })
         let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
         let reloader = Reloader(
@@ -166,12 +155,17 @@ public enum Daemon {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let checking = Task.detached {
+            await check.run(store: store, health: health, logger: logger, stop: { await group.triggerGracefulShutdown() })
+        }
+        defer { checking.cancel() }
         do {
             try await group.run()
         } catch {
             logger.error("stopped with an error: \(error)")
             return 1
         }
+        if check.refused { return 1 }
         logger.info("stopped")
         return 0
     }

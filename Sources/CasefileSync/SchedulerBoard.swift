@@ -90,4 +90,10 @@ public struct StoreProblem: Sendable, Equatable {
     public var advice: String
     /// When it was first seen.
     public var since: Date
+
+    public init(message: String, advice: String, since: Date) {
+        self.message = message
+        self.advice = advice
+        self.since = since
+    }
 }

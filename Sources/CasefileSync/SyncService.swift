@@ -42,6 +42,8 @@ public actor SyncService: Service {
     let onSourceSynced: @Sendable (_ source: String, SyncResponse, Duration) -> Void
     let random: @Sendable () -> Double
 
+    /// Awaited before the first step (the daemon's start-up store check).
+    let startGate: @Sendable () async -> Void
     private var running = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     let alarm = LoopAlarm()
@@ -54,11 +56,13 @@ public actor SyncService: Service {
             Fetcher(settings: $0, heartbeat: $1)
         },
         clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(), health: StoreHealth = StoreHealth(),
+        startGate: @escaping @Sendable () async -> Void = {},
         random: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         onChanges: @escaping @Sendable () -> Void = {}, onStatus: @escaping @Sendable (String) -> Void = { _ in },
         onSourceSynced: @escaping @Sendable (String, SyncResponse, Duration) -> Void = { _, _, _ in }
     ) {
         self.board = SchedulerBoard(settings: settings, health: health)
+        self.startGate = startGate
         self.store = store
         self.ingestor = Ingestor(store: store)
         self.reader = reader
@@ -115,6 +119,7 @@ public actor SyncService: Service {
     }
 
     private func loop() async {
+        await startGate()
         // Reports read by an older parser are read again from their kept
         // bytes first, quietly; a manual sync meanwhile waits its turn.
         if board.storeProblem == nil { _ = await reparse() }
