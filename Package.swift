@@ -205,5 +205,9 @@ let package = Package(
         .testTarget(name: "CasefileSandboxTests", dependencies: [
             "CasefileSandbox", "CasefileExtract", "CasefileExtractWire", "CasefileParse", "CasefileTestKit",
         ]),
+        // Faults injected into the built binaries from outside (docs/ARCHITECTURE.md).
+        .testTarget(name: "CasefileFaultTests", dependencies: [
+            "CasefileControl", "CasefileModel", "CasefileTestKit",
+        ]),
     ]
 )

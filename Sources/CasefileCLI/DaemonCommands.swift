@@ -74,6 +74,9 @@ struct Sources: CLICommand {
             text += "\(s.name): \(q.count) quarantined (retry one with casefilectl reparse --document ID):\n"
             for d in q { text += "  \(d.id)  \(d.since)  \(d.url): \(d.reason)\n" }
         }
+        if let problem = r.storeProblem {
+            text += "NOT SYNCING since \(problem.since): \(problem.message)\n  what to do: \(problem.advice)\n"
+        }
         return text
     }
 }

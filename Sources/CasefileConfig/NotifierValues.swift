@@ -19,9 +19,14 @@ extension NotifierConfig {
     static var webhookURL: ValueType<String> {
         ValueType("string") { v, site throws(ConfigError) in
             let url = try site.string(v)
-            try checkURLText(url, v.line, site)
+            // A webhook URL is a secret (Slack's, Teams'): an error shows its
+            // scheme and host only, never its path or query.
+            let shown = quoted(Redaction.shownURL(url))
+            if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+                throw site.fail(v.line, "invalid webhook url \(shown): spaces and control characters must be percent-encoded (a space is %20)")
+            }
             guard let scheme = urlScheme(of: url), ["http", "https"].contains(scheme), url.count > scheme.count + 3 else {
-                throw site.fail(v.line, "invalid webhook url \(quoted(url)) (use http://… or https://…)")
+                throw site.fail(v.line, "invalid webhook url \(shown) (use http://… or https://…)")
             }
             return url
         }

@@ -165,7 +165,13 @@ public struct QuarantineInfo: Codable, Sendable, Equatable {
 /// `GET /v1/sources`
 public struct SourcesResponse: Codable, Sendable, Equatable {
     public var sources: [SourceInfo]
-    public init(sources: [SourceInfo]) { self.sources = sources }
+    /// Set while the store cannot take writes: no source is synced until it
+    /// can (the same as `status`'s).
+    public var storeProblem: StoreProblemInfo?
+    public init(sources: [SourceInfo], storeProblem: StoreProblemInfo? = nil) {
+        self.sources = sources
+        self.storeProblem = storeProblem
+    }
 }
 
 /// `GET /v1/changes?since=SEQ&limit=N&authority=SLUG&kind=KIND`

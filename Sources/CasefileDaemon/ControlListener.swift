@@ -79,7 +79,19 @@ public struct ControlListener: Service {
                     maxHeaderFieldSize: limits.maxHeaderFieldSize, maxHeaderListSize: limits.maxHeaderListSize,
                     maxHeaderFieldCount: limits.maxHeaderFieldCount)))
 
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // Turned away politely: a client over the cap gets a 503 it can
+        // read, not a connection closed without a word.
+        let refusing = HTTP1Channel(
+            responder: { _, responseWriter, _ in
+                var response = ControlRoutes.json(
+                    APIErrorBody(code: "busy", message: "the control socket has too many connections open; try again shortly"),
+                    status: .serviceUnavailable)
+                response.headers[.connection] = "close"
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            configuration: .init(idleTimeout: .seconds(2)))
+
+        let bootstrap = ServerBootstrap(group: Self.loops)
             .serverChannelOption(ChannelOptions.backlog, value: 128)
         let server: NIOAsyncChannel<HTTP1Channel.Value, Never>
         switch socket {
@@ -97,6 +109,11 @@ public struct ControlListener: Service {
         await onReady()
 
         let active = Connections()
+        let turnedAway = Connections()
+        // Everything the socket does runs on its own threads (the event
+        // loops'), never waiting for a thread of the Swift cooperative pool,
+        // which parsing and store writes may keep busy.
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(group: Self.loops)) {
         try await withGracefulShutdownHandler {
             try await server.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
@@ -105,8 +122,17 @@ public struct ControlListener: Service {
                         let limit = permissions.mayAct(peer) ? limits.maxConnections : limits.maxConnections - limits.keptForActing
                         guard active.enter(child.channel, limit: limit) else {
                             logger.warning(
-                                "control socket: \(limit) connections open, closing a new one from \(peer.map { "\($0)" } ?? "an unknown peer")")
-                            try? await child.channel.close()
+                                "control socket: \(limit) connections open, answering 503 to a new one from \(peer.map { "\($0)" } ?? "an unknown peer")")
+                            // At most a few answered at once, each for 2 s at most; beyond that, closed.
+                            guard turnedAway.enter(child.channel, limit: 16) else {
+                                try? await child.channel.close()
+                                continue
+                            }
+                            child.channel.eventLoop.scheduleTask(in: .seconds(2)) { child.channel.close(promise: nil) }
+                            group.addTask {
+                                await refusing.handle(value: child, logger: logger)
+                                turnedAway.leave(child.channel)
+                            }
                             continue
                         }
                         group.addTask {
@@ -120,9 +146,44 @@ public struct ControlListener: Service {
             // Stop accepting; give requests in flight a moment to finish, then
             // close what is left (an idle client must not hold up the stop).
             server.channel.close(promise: nil)
-            server.channel.eventLoop.scheduleTask(in: .seconds(2)) { active.closeAll() }
+            ControlListener.stopping.set()
+            server.channel.eventLoop.scheduleTask(in: .seconds(2)) { active.closeAll(); turnedAway.closeAll() }
+        }
         }
         if case .path(let path) = socket { unlink(path) }
+    }
+}
+
+extension ControlListener {
+    /// The control socket's own threads: two, so one slow request does not
+    /// hold up the next.
+    static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    /// Set when a graceful stop begins: endless answers (`changes/stream`)
+    /// end, rather than hold up the stop until systemd's timeout.
+    static let stopping = StopFlag()
+}
+
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+/// Runs a task's jobs on an event loop group's threads (Swift's task
+/// executor preference), so the control socket's handlers never queue
+/// behind CPU-heavy work on the cooperative pool.
+final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let group: MultiThreadedEventLoopGroup
+
+    init(group: MultiThreadedEventLoopGroup) { self.group = group }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        group.next().execute { job.runSynchronously(on: executor) }
     }
 }
 

@@ -82,7 +82,9 @@ struct ControlRoutes: Sendable {
         let v1 = router.group(RouterPath(ControlAPI.prefix))
         v1.get("status") { _, _ in try await self.status() }
         v1.get("sources") { _, _ in
-            Self.json(SourcesResponse(sources: self.sync.sourceInfos()))
+            Self.json(SourcesResponse(sources: self.sync.sourceInfos(), storeProblem: self.sync.schedule().storeProblem.map {
+                StoreProblemInfo(message: $0.message, advice: $0.advice, since: Timestamp.string($0.since))
+            }))
         }
         v1.get("changes") { request, _ in try self.changes(request) }
         v1.get("changes/stream") { request, _ in try self.changeStream(request) }
@@ -262,7 +264,7 @@ struct ControlRoutes: Sendable {
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var last = start
-            while !Task.isCancelled {
+            while !Task.isCancelled && !ControlListener.stopping.isSet {
                 let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
                 for change in batch {
                     var buffer = ByteBuffer()

@@ -66,10 +66,16 @@ public enum Daemon {
         let storePath = (config.daemon.stateDir as NSString).appendingPathComponent("casefile.sqlite")
         let store: CasefileStore
         do {
-            store = try CasefileStore(path: storePath, checkIntegrity: true)
+            store = try CasefileStore(path: storePath, checkIntegrity: false, readOnlyFallback: true)
         } catch {
-            logger.critical("cannot open the store \(storePath): \(error)")
+            // A store that cannot even be opened (read-only when SQLite must
+            // set up its WAL, a full disk, a lock held at start): say what to do.
+            let advice = StoreFault.of(error).map { "; \($0.description); what to do: \($0.advice(folder: config.daemon.stateDir))" } ?? ""
+            logger.critical("cannot open the store \(storePath): \(error)\(advice)")
             return 1
+        }
+        if store.openedReadOnly {
+            logger.critical("the store \(storePath) cannot be written: opened for reading only; syncing and deliveries wait until it can be")
         }
         // Socket activation: systemd holds the socket across restarts. Otherwise
         // bind it ourselves, after dialing any socket file already there.
@@ -87,8 +93,28 @@ public enum Daemon {
             socket = .path(config.daemon.socket)
         }
 
+        // Whether the store takes writes, shared by the scheduler and the
+        // outbox. The store's integrity and whether it takes writes are
+        // checked beside the services, on a thread of their own: the socket
+        // answers meanwhile, and nothing writes until the check passes.
+        let health = StoreHealth()
+        if store.openedReadOnly {
+            health.report(StoreFault(kind: .readOnly, message: "opened for reading only"), folder: store.folder, at: Date())
+        }
+        let check = StartupCheck()
+        check.begin(health: health)
+        // From here on systemd's STATUS= says what the store does, whichever
+        // part found out.
+        health.onChange {
+            if let problem = health.problem {
+                SDNotify.send("STATUS=NOT SYNCING OR DELIVERING: \(problem.message); what to do: \(problem.advice)")
+            } else {
+                SDNotify.send("STATUS=the store takes writes: syncing and deliveries go on")
+            }
+        }
         let outbox = OutboxWorker(
-            queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger)
+            queue: store, channels: config.channels(), policy: OutboxPolicy(), logger: logger, health: health,
+            storeFolder: store.folder)
         let publisher = Publisher(settings: PublishSettings(config.publish), store: store, logger: logger)
         let metrics = DaemonMetrics(store: store, publishHealth: { publisher.health })
         let textfile = MetricsTextfile(settings: .init(config.metrics), metrics: metrics, logger: logger)
@@ -102,7 +128,7 @@ public enum Daemon {
         }
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(pool: extractors), logger: logger,
-            onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
+            health: health, startGate: { await check.wait() }, onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
             onSourceSynced: { metrics.sourceSynced($0, $1, duration: $2); textfile.wake() })
         let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
         let reloader = Reloader(
@@ -144,6 +170,10 @@ public enum Daemon {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let checking = Task.detached {
+            await check.run(store: store, health: health, logger: logger, stop: { await group.triggerGracefulShutdown() })
+        }
+        defer { checking.cancel() }
         do {
             try await group.run()
         } catch {
@@ -152,6 +182,7 @@ public enum Daemon {
             return 1
         }
         await extractors.shutdown()
+        if check.refused { return 1 }
         logger.info("stopped")
         return 0
     }

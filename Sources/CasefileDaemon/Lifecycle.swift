@@ -114,20 +114,57 @@ struct WatchdogService: Service {
         return WatchdogService(sync: sync, interval: .microseconds(Int64(usec / 2)), stall: stall, logger: logger)
     }
 
+    /// The pings come from a thread of their own, not from the Swift
+    /// cooperative pool: parsing and store writes can keep every one of the
+    /// pool's threads (one per core) busy for seconds, which must not look
+    /// like a hang to systemd.
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await self.loop()
-        }
+        let pinger = WatchdogThread(sync: sync, interval: interval, stall: stall, logger: logger)
+        pinger.start()
+        try? await gracefulShutdown()
+        pinger.stop()
+    }
+}
+
+/// The watchdog's own thread: checks and pings every `interval`.
+final class WatchdogThread: @unchecked Sendable {
+    private let sync: SyncService
+    private let interval: Duration
+    private let stall: Duration
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var stopped = false
+
+    init(sync: SyncService, interval: Duration, stall: Duration, logger: Logger) {
+        self.sync = sync
+        self.interval = interval
+        self.stall = stall
+        self.logger = logger
     }
 
-    private func loop() async {
+    func start() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "casefiled-watchdog"
+        thread.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
         var warned = false
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                break
-            }
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        while true {
+            condition.lock()
+            let deadline = Date().addingTimeInterval(seconds)
+            while !stopped, condition.wait(until: deadline) {}
+            let done = stopped
+            condition.unlock()
+            if done { return }
             if sync.isHealthy(stall: stall) {
                 SDNotify.send("WATCHDOG=1")
                 warned = false

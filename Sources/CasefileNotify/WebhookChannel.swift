@@ -98,9 +98,16 @@ public struct WebhookChannel: NotificationChannel {
         var request = HTTPRequest(url: url, method: "POST", body: body)
         request.setHeader("Content-Type", "application/json")
         request.setHeader("Idempotency-Key", change.id)
-        for h in headers { request.setHeader(h.name, h.value) }
+        var headerValues: [String] = []
+        for h in headers {
+            request.setHeader(h.name, h.value)
+            headerValues.append(h.value)
+        }
         if let headersFile {
-            for h in try Self.readHeaders(headersFile) { request.setHeader(h.name, h.value) }
+            for h in try Self.readHeaders(headersFile) {
+                request.setHeader(h.name, h.value)
+                headerValues.append(h.value)
+            }
         }
         if let secretFile {
             request.setHeader(Self.signatureHeader, Self.signature(body: body, secret: try Self.readSecret(secretFile)))
@@ -113,14 +120,18 @@ public struct WebhookChannel: NotificationChannel {
         request.caBundle = caBundle
         let response: HTTPResponse
         let shown = Self.redacted(url)
+        // What may not be shown: the URL's secret parts, and header values
+        // (a receiver's error page may echo either).
+        let secrets = Redaction.secretParts(of: url) + headerValues
         do {
             response = try await HTTPClient.performAsync(request)
         } catch {
-            throw DeliveryError("POST \(shown): \(error.message.replacingOccurrences(of: url, with: shown))")
+            throw DeliveryError("POST \(shown): \(Redaction.scrub(error.message, secrets: secrets))")
         }
         guard (200..<300).contains(response.status) else {
-            let snippet = String(decoding: response.body.prefix(200), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            // Scrubbed before it is cut, so no secret survives in part.
+            let text = Redaction.scrub(String(decoding: response.body.prefix(4096), as: UTF8.self), secrets: secrets)
+            let snippet = String(text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
             throw DeliveryError("POST \(shown): HTTP \(response.status)\(snippet.isEmpty ? "" : ": " + snippet)")
         }
     }
@@ -130,12 +141,7 @@ public struct WebhookChannel: NotificationChannel {
     /// only. Slack's and Teams' webhook URLs are bearer secrets in their
     /// path; user info and the query go too.
     public static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return "(a webhook URL)" }
-        let rest = url[schemeEnd.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        let hidden = authority.count < rest.count ? "/…" : ""
-        return String(url[..<schemeEnd.upperBound]) + authority + hidden
+        Redaction.shownURL(url)
     }
 }
 

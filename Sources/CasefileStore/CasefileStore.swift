@@ -15,7 +15,15 @@ public final class CasefileStore: Sendable {
     /// The page cache of each connection, in KiB, and the readers at most.
     static let cacheKiB = 512
     static let readers = 2
-    let pool: DatabasePool
+    /// The open connections; replaced by `reopen()` (a store that was
+    /// read-only when opened stays so on its connections).
+    private let current: PoolBox
+    var pool: DatabasePool { current.pool }
+    private let configuration: Configuration
+    /// True when the file could not be opened for writing and was opened
+    /// for reading only (`readOnlyFallback`): every write fails until
+    /// `reopen()` succeeds.
+    public let openedReadOnly: Bool
 
     /// Opens the store at `path`, creating the file when it does not exist,
     /// and runs the migrations not yet applied. The folder must exist.
@@ -23,15 +31,21 @@ public final class CasefileStore: Sendable {
     /// With `checkIntegrity` (the daemon at start), the file must pass
     /// SQLite's `PRAGMA quick_check` first: a damaged store is refused with
     /// what to do, rather than written to.
-    public convenience init(path: String, checkIntegrity: Bool = false) throws {
-        try self.init(path: path, migratingUpTo: nil, trace: nil, checkIntegrity: checkIntegrity)
+    ///
+    /// With `readOnlyFallback` (the daemon), a store that cannot be written
+    /// but is fully migrated is opened for reading rather than refused.
+    public convenience init(path: String, checkIntegrity: Bool = false, readOnlyFallback: Bool = false) throws {
+        try self.init(path: path, migratingUpTo: nil, trace: nil, checkIntegrity: checkIntegrity, readOnlyFallback: readOnlyFallback)
     }
 
     /// For tests: a store migrated only up to `migratingUpTo` (a migration's
     /// name; nil for all), and `trace` given the SQL of every statement any
     /// connection runs, its arguments written in.
     @_spi(Testing)
-    public init(path: String, migratingUpTo: String?, trace: (@Sendable (String) -> Void)?, checkIntegrity: Bool = false) throws {
+    public init(
+        path: String, migratingUpTo: String?, trace: (@Sendable (String) -> Void)?, checkIntegrity: Bool = false,
+        readOnlyFallback: Bool = false
+    ) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -64,25 +78,63 @@ public final class CasefileStore: Sendable {
             }
         }
         self.path = path
+        self.configuration = config
+        var pool: DatabasePool
         do {
-            self.pool = try DatabasePool(path: path, configuration: config)
+            pool = try Self.openPool(path: path, configuration: config, checkIntegrity: checkIntegrity)
+            openedReadOnly = false
+        } catch let error where readOnlyFallback && StoreFault.of(error)?.kind == .readOnly {
+            // SQLite must write to open a WAL store for writing: a store that
+            // cannot be written (a read-only file) is opened for reading, so
+            // the daemon can answer and say what is wrong; its probe opens
+            // it again for writing once it can be.
+            var readOnly = config
+            readOnly.readonly = true
+            pool = try Self.openPool(path: path, configuration: readOnly, checkIntegrity: checkIntegrity)
+            openedReadOnly = true
+        }
+        self.current = PoolBox(pool)
+        if openedReadOnly {
+            guard try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_READONLY,
+                    message: "the store needs migrating to this version of casefiled and cannot be written")
+            }
+        } else if let migratingUpTo {
+            try Schema.migrator.migrate(pool, upTo: migratingUpTo)
+        } else {
+            try Schema.migrator.migrate(pool)
+        }
+    }
+
+    /// A pool on `path`, its integrity checked when asked; a damaged file
+    /// is a `StoreError(.damaged)` that says how to recover.
+    private static func openPool(path: String, configuration: Configuration, checkIntegrity: Bool) throws -> DatabasePool {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
             if checkIntegrity {
                 let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
                 if problems != ["ok"] {
                     throw StoreError(.damaged, "the store \(path) is damaged (quick_check: \(problems.joined(separator: "; ")))")
                 }
             }
+            return pool
         } catch let error as DatabaseError where StoreFault.of(error)?.kind == .damaged {
             throw StoreError(
                 .damaged, "the store \(path) is damaged (\(error.message ?? "\(error.resultCode)")); " + StoreError.recovery(path: path))
         } catch let error as StoreError where error.code == .damaged {
             throw StoreError(.damaged, error.message + "; " + StoreError.recovery(path: path))
         }
-        if let migratingUpTo {
-            try Schema.migrator.migrate(pool, upTo: migratingUpTo)
-        } else {
-            try Schema.migrator.migrate(pool)
-        }
+    }
+
+    /// Opens the file again with new connections: SQLite keeps a connection
+    /// that opened a file it could not write (a read-only file or file
+    /// system) read-only for good, so a store that was made writable again
+    /// takes writes only on new ones. Work under way finishes on the old
+    /// connections, which close when it ends.
+    public func reopen() throws {
+        let fresh = try DatabasePool(path: path, configuration: configuration)
+        current.pool = fresh
     }
 
     /// Closes the database connections. Further calls throw.
@@ -136,5 +188,18 @@ public final class CasefileStore: Sendable {
     @_spi(Testing)
     public func rowsWrittenForTesting() throws -> Int {
         pool.writeWithoutTransaction { db in db.totalChangesCount }
+    }
+}
+
+/// The store's current connections, swapped whole by `reopen()`.
+final class PoolBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _pool: DatabasePool
+
+    init(_ pool: DatabasePool) { _pool = pool }
+
+    var pool: DatabasePool {
+        get { lock.withLock { _pool } }
+        set { lock.withLock { _pool = newValue } }
     }
 }

@@ -13,6 +13,11 @@ public struct StoreFault: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite's own message.
     public var message: String
 
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
     /// What is wrong, for `status` and the journal.
     public var description: String {
         switch kind {
@@ -65,6 +70,16 @@ extension CasefileStore {
             try db.execute(sql: "INSERT INTO store_probe (filler) VALUES (zeroblob(262144))")
         }
         try pool.write { db in try db.execute(sql: "DELETE FROM store_probe") }
+    }
+
+    /// SQLite's `PRAGMA quick_check`: throws a corrupt-database error (a
+    /// `.damaged` fault) naming what it found unless the file is sound. A
+    /// damaged store is not trusted again because one write went through.
+    public func checkQuickly() throws {
+        let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        guard problems == ["ok"] else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "quick_check: " + problems.joined(separator: "; "))
+        }
     }
 
     /// The folder holding the store file.

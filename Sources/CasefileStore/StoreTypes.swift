@@ -221,6 +221,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// How to recover from a damaged store: what the README says too.
+    public static func damagedAdvice(path: String) -> String { recovery(path: path) }
+
     static func recovery(path: String) -> String {
         "stop casefiled; move \(path) (and its -wal and -shm files) aside; copy a backup made with "
             + "`casefilectl backup` in its place, or start with no store and let the next sync fetch every report "

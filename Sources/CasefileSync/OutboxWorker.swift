@@ -28,6 +28,10 @@ public actor OutboxWorker: Service {
     private let logger: Logger
     private let alarm = LoopAlarm()
     private let random: @Sendable () -> Double
+    /// Whether the store takes writes: while it does not, nothing is sent
+    /// (its outcome could not be recorded) and nothing is written.
+    private let health: StoreHealth
+    private let folder: String
 
     /// Channels with a batch under way.
     private var busy: Set<String> = []
@@ -38,9 +42,12 @@ public actor OutboxWorker: Service {
 
     public init(
         queue: any OutboxQueue, channels: [any NotificationChannel], policy: OutboxPolicy = OutboxPolicy(),
-        clock: any SyncClock = WallClock(), logger: Logger,
+        clock: any SyncClock = WallClock(), logger: Logger, health: StoreHealth = StoreHealth(), storeFolder: String = "",
         random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) {
+        self.health = health
+        self.folder = storeFolder
+        health.onChange { [alarm] in alarm.wake() }
         self.queue = queue
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.policy = policy
@@ -86,6 +93,8 @@ public actor OutboxWorker: Service {
     /// One round: records held-back outcomes, parks orphans, and starts a
     /// batch for each channel that has deliveries due and none under way.
     func deliverDue(in group: inout DiscardingTaskGroup) {
+        // The scheduler's probe finds out when the store takes writes again, and wakes us.
+        guard !health.isFailing else { return }
         let now = clock.now()
         recordHeldBack(now: now)
         let serving = servable()
@@ -101,8 +110,9 @@ public actor OutboxWorker: Service {
                 let due = try queue.dueDeliveries(channel: name, now: now, limit: policy.batchPerChannel)
                 guard !due.isEmpty else { continue }
                 busy.insert(name)
-                group.addTask { [policy, clock, random] in
+                group.addTask { [policy, clock, random, health] in
                     for delivery in due {
+                        if health.isFailing { break }
                         let outcome = await Self.attempt(delivery, on: channel, policy: policy, clock: clock, random: random)
                         guard await self.record(outcome, of: delivery, on: channel) else { break }
                     }
@@ -112,6 +122,7 @@ public actor OutboxWorker: Service {
             readFailures = 0
         } catch {
             readFailures += 1
+            if let fault = StoreFault.of(error) { health.report(fault, folder: folder, at: now) }
             logger.error("outbox: cannot read the queue (\(readFailures) times in a row): \(error)")
         }
     }
@@ -124,6 +135,7 @@ public actor OutboxWorker: Service {
     /// How long the loop sleeps: until the next delivery or held-back
     /// outcome is due, a minute at most; longer while the queue cannot be read.
     private func nextWait() -> Duration {
+        if health.isFailing { return .seconds(60) }
         if readFailures > 0 { return .seconds(min(60, 1 << min(readFailures, 6))) }
         var wait = 60.0
         let now = clock.now()
@@ -205,6 +217,10 @@ public actor OutboxWorker: Service {
             try store(outcome, id: delivery.id)
             return true
         } catch {
+            if let fault = StoreFault.of(error), health.report(fault, folder: folder, at: clock.now()) {
+                logger.critical(
+                    "the store cannot take writes: deliveries and syncing stop until it does: \(fault.description); what to do: \(fault.advice(folder: folder))")
+            }
             logger.error(
                 "outbox: cannot record the outcome of change \(change.id) to \(channel.name) (\(outcome.delivered ? "delivered" : "failed")): \(error); holding it, and this channel's deliveries, until the store takes it")
             unrecorded[delivery.id] = Unrecorded(
@@ -226,11 +242,13 @@ public actor OutboxWorker: Service {
     /// (1 s doubling to 5 min).
     private func recordHeldBack(now: Date) {
         for (id, held) in unrecorded where held.retryAt <= now {
+            if health.isFailing { break }
             do {
                 try store(held.outcome, id: id)
                 unrecorded[id] = nil
                 logger.notice("outbox: recorded the held-back outcome of delivery \(id) to \(held.channel)")
             } catch {
+                if let fault = StoreFault.of(error) { health.report(fault, folder: folder, at: now) }
                 var next = held
                 next.tries += 1
                 next.retryAt = now.addingTimeInterval(min(300, pow(2, Double(min(next.tries, 10)))))

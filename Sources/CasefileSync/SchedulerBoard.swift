@@ -12,16 +12,19 @@ final class SchedulerBoard: @unchecked Sendable {
     private var _paused = false
     private var _lastSync: Date?
     private var _busy = false
-    private var _storeProblem: StoreProblem?
+    /// Whether the store takes writes (shared with the outbox).
+    let health: StoreHealth
 
-    init(settings: SyncSettings) {
+    init(settings: SyncSettings, health: StoreHealth = StoreHealth()) {
         _settings = settings
+        self.health = health
     }
 
     func read<T>(_ body: (SchedulerBoard.View) -> T) -> T {
-        lock.withLock {
+        let problem = health.problem
+        return lock.withLock {
             body(View(settings: _settings, nextDue: _nextDue, paused: _paused, lastSync: _lastSync, busy: _busy,
-                      storeProblem: _storeProblem))
+                      storeProblem: problem))
         }
     }
 
@@ -61,8 +64,8 @@ final class SchedulerBoard: @unchecked Sendable {
     }
 
     var storeProblem: StoreProblem? {
-        get { lock.withLock { _storeProblem } }
-        set { lock.withLock { _storeProblem = newValue } }
+        get { health.problem }
+        set { health.set(newValue) }
     }
 
     func nextDue(_ source: String) -> Date? { lock.withLock { _nextDue[source] } }
@@ -87,4 +90,10 @@ public struct StoreProblem: Sendable, Equatable {
     public var advice: String
     /// When it was first seen.
     public var since: Date
+
+    public init(message: String, advice: String, since: Date) {
+        self.message = message
+        self.advice = advice
+        self.since = since
+    }
 }

@@ -193,6 +193,9 @@ extension SyncService {
     /// its failure fails the document.)
     @discardableResult
     func recordStore<T>(_ what: String, _ body: () throws -> T) -> T? {
+        // While the store fails, only the probe writes; what is not
+        // recorded now is synced again once it recovers.
+        guard board.storeProblem == nil else { return nil }
         do {
             let value = try body()
             heartbeat.beat()

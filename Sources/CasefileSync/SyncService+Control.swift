@@ -21,6 +21,8 @@ extension SyncService {
         } else {
             chosen = all
         }
+        // A manual sync right after the start waits for the store's check.
+        await startGate()
         if let problem = board.storeProblem {
             var refused = SyncResponse(failed: chosen.count)
             refused.errors = ["not syncing: \(problem.message); \(problem.advice)"]

@@ -42,6 +42,8 @@ public actor SyncService: Service {
     let onSourceSynced: @Sendable (_ source: String, SyncResponse, Duration) -> Void
     let random: @Sendable () -> Double
 
+    /// Awaited before the first step (the daemon's start-up store check).
+    let startGate: @Sendable () async -> Void
     private var running = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     let alarm = LoopAlarm()
@@ -53,12 +55,14 @@ public actor SyncService: Service {
         sources makeSourceReader: @escaping @Sendable (FetchSettings, Heartbeat) -> any SourceReading = {
             Fetcher(settings: $0, heartbeat: $1)
         },
-        clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(),
+        clock: any SyncClock = WallClock(), logger: Logger, heartbeat: Heartbeat = Heartbeat(), health: StoreHealth = StoreHealth(),
+        startGate: @escaping @Sendable () async -> Void = {},
         random: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         onChanges: @escaping @Sendable () -> Void = {}, onStatus: @escaping @Sendable (String) -> Void = { _ in },
         onSourceSynced: @escaping @Sendable (String, SyncResponse, Duration) -> Void = { _, _, _ in }
     ) {
-        self.board = SchedulerBoard(settings: settings)
+        self.board = SchedulerBoard(settings: settings, health: health)
+        self.startGate = startGate
         self.store = store
         self.ingestor = Ingestor(store: store)
         self.reader = reader
@@ -71,6 +75,8 @@ public actor SyncService: Service {
         self.onStatus = onStatus
         self.onSourceSynced = onSourceSynced
         board.replace(settings: settings, nextDue: Self.restoredSchedule(settings, store: store, now: clock.now(), logger: logger))
+        // A fault met elsewhere (the outbox recording a delivery) starts the probing at once.
+        health.onChange { [alarm] in alarm.wake() }
     }
 
     /// Each source's due time as the store kept it across a restart, when
@@ -113,13 +119,14 @@ public actor SyncService: Service {
     }
 
     private func loop() async {
+        await startGate()
         // Reports read by an older parser are read again from their kept
         // bytes first, quietly; a manual sync meanwhile waits its turn.
-        _ = await reparse()
+        if board.storeProblem == nil { _ = await reparse() }
         var waiter = alarm.makeWaiter()
         repeat {
             if board.storeProblem != nil {
-                probeStore()
+                await probeStore()
                 continue
             }
             let view = board.view
@@ -137,7 +144,8 @@ public actor SyncService: Service {
     /// wakes the loop sooner); while the store fails, until the next probe.
     private func nextWait() -> Duration {
         if board.storeProblem != nil {
-            return .seconds(min(300, 5 << min(probes, 6)))
+            // 2, 4, 8 … s, a minute at most: back within a minute of the cause going.
+            return .seconds(min(60, 2 << min(probes, 5)))
         }
         let next = board.view.nextSync
         let wait = min(3600, next.map { $0.timeIntervalSince(clock.now()) } ?? 3600)
@@ -152,17 +160,33 @@ public actor SyncService: Service {
     /// The store failed as a store (not over one document's data): stop
     /// syncing, say so, and probe until it takes writes again.
     func storeFailed(_ fault: StoreFault) {
-        let problem = StoreProblem(message: fault.description, advice: fault.advice(folder: store.folder), since: clock.now())
-        if board.storeProblem == nil {
-            logger.critical("syncing stops: \(problem.message); \(problem.advice)")
-            onStatus("syncing stopped: \(problem.message)")
+        if health.report(fault, folder: store.folder, at: clock.now()), let problem = board.storeProblem {
+            logger.critical("syncing stops: \(problem.message); what to do: \(problem.advice)")
+            onStatus("NOT SYNCING: \(problem.message); \(problem.advice)")
         }
-        board.storeProblem = problem
     }
 
-    private func probeStore() {
+    var health: StoreHealth { board.health }
+
+    /// One probe of a failing store, on the probe's own thread: the only
+    /// write tried while the store fails. A store that was read-only (or
+    /// whose disk failed) is opened again first: SQLite keeps a connection
+    /// that could not write read-only for good.
+    private func probeStore() async {
+        // A damaged store must pass SQLite's quick check too: a write that
+        // goes through proves nothing about the pages it did not touch.
+        let damaged = health.faultKind == .damaged
         do {
-            try store.probeWrite()
+            try await StoreThread.run { [store] in
+                if damaged { try store.checkQuickly() }
+                do {
+                    try store.probeWrite()
+                } catch {
+                    guard let kind = StoreFault.of(error)?.kind, kind == .readOnly || kind == .io else { throw error }
+                    try store.reopen()
+                    try store.probeWrite()
+                }
+            }
         } catch {
             probes += 1
             if let fault = StoreFault.of(error) { storeFailed(fault) }
@@ -172,11 +196,11 @@ public actor SyncService: Service {
         logger.notice("the store takes writes again: syncing resumes")
         onStatus("the store takes writes again: syncing resumes")
         probes = 0
-        board.storeProblem = nil
         // What could not be stored is fetched and stored again now.
         let view = board.view
         let now = clock.now()
         board.replace(settings: view.settings, nextDue: view.nextDue.mapValues { min($0, now) })
+        board.storeProblem = nil
     }
 
     // MARK: One sync at a time

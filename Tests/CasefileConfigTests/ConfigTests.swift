@@ -366,7 +366,7 @@ struct ConfigErrorTests {
         Case(text: source.replacing("\"document\"", with: "\"rss\""), line: 3, key: "source[1].kind",
              reason: "invalid source kind \"rss\" (supported: document, directory, crawl, feed)"),
         Case(text: "[[notify]]\nname = \"team\"\nkind = \"webhook\"\nurl = \"ftp://hooks.example.org/casefile\"\non = [\"grade_changed\"]",
-             line: 4, key: "notify[1].url", reason: "invalid webhook url \"ftp://hooks.example.org/casefile\" (use http://… or https://…)"),
+             line: 4, key: "notify[1].url", reason: "invalid webhook url \"ftp://hooks.example.org/…\" (use http://… or https://…)"),
         Case(text: notify.replacing("\"command\"", with: "\"email\""), line: 4, key: "notify[1].command",
              reason: "command is for \"command\" notifiers, not \"email\""),
         Case(text: notify.replacing("\"command\"", with: "\"slack\""), line: 3, key: "notify[1].kind",

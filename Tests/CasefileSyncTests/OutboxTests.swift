@@ -124,4 +124,29 @@ struct OutboxWorkerTests {
             #expect(team.delivered == ["change-1", "change-2"], "each change once")
         }
     }
+
+    @Test func whileTheStoreFailsNothingIsSentUntilItRecovers() async throws {
+        let queue = FakeQueue()
+        queue.add(seq: 1, channel: "team", due: instant())
+        queue.add(seq: 2, channel: "team", due: instant())
+        let team = FakeChannel("team")
+        let health = StoreHealth()
+        health.set(StoreProblem(message: "the store's disk is full", advice: "free space", since: instant()))
+        let w = OutboxWorker(
+            queue: queue, channels: [team], policy: OutboxPolicy(), clock: ClockTime(clock, epoch: instant()),
+            logger: Logger(label: "test"), health: health, random: { 0.5 })
+        try await running(w) {
+            for _ in 0..<10 {
+                await clock.advance(by: .seconds(60))
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // Its outcome could not be recorded: nothing is sent, nothing written.
+            #expect(team.attempts == 0)
+            #expect(queue.snapshot().allSatisfy { $0.state == "pending" && $0.delivery.attempts == 0 })
+            // Recovery wakes the worker at once, without waiting for the clock.
+            health.set(nil)
+            #expect(await eventually { queue.snapshot().allSatisfy { $0.state == "delivered" } })
+            #expect(team.delivered == ["change-1", "change-2"])
+        }
+    }
 }

@@ -24,6 +24,9 @@ Test routes (all under /__, never files):
                            a webhook receiver: the first N posts with that
                            key answer 503, then 200 "ok"; every post's
                            headers and body are in /__stats
+  POST /__echo             a webhook receiver that fails with 500 and
+                           echoes the request's path and query (and its
+                           Authorization header) in its body
   GET  /__loop?n=I         a redirect to /__loop?n=I+1, for ever
   GET  /__truncated?n=N&send=M
                            Content-Length: N, then M bytes, then the
@@ -369,6 +372,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, "receiver failing on purpose\n")
         else:
             self.send_text(HTTPStatus.OK, "ok\n")
+
+    @route("POST", "/__echo")
+    def echo(self):
+        # A receiver whose error page echoes the request line, secrets and all.
+        self.read_body()
+        self.send_text(HTTPStatus.INTERNAL_SERVER_ERROR, "cannot handle POST %s (Authorization: %s)\n"
+                       % (self.path, self.headers.get("Authorization", "")))
 
     @route("GET", "/__loop")
     def loop(self):
