@@ -233,13 +233,13 @@ public struct HistoryReport: Codable, Sendable, Equatable {
     public var url: String?
     /// Grades of an earlier inspection that this report's text states and
     /// that no report on file gives (no graded report of that year with that
-    /// area): stated, not inspected here. Empty when there are none.
-    /// Always sent; optional so that a newer client still reads an older daemon.
+    /// area): stated, not inspected here. Absent when there are none (a
+    /// history page of a large authority is mostly such reports).
     public var statedPrevious: [StatedGrade]?
 
     public init(
         id: Int64, framework: Framework, kind: InspectionKind?, inspection: DateSpan, grades: [String: Grade], url: String?,
-        statedPrevious: [StatedGrade]? = []
+        statedPrevious: [StatedGrade]? = nil
     ) {
         self.statedPrevious = statedPrevious
         self.id = id

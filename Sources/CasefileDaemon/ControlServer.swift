@@ -344,7 +344,7 @@ struct ControlRoutes: Sendable {
                 reports: page.reports.map {
                     HistoryReport(
                         id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url,
-                        statedPrevious: $0.statedPrevious)
+                        statedPrevious: $0.statedPrevious.isEmpty ? nil : $0.statedPrevious)
                 },
                 next: page.next.map(String.init)))
     }
