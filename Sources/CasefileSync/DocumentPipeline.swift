@@ -146,7 +146,14 @@ extension SyncService {
             for (doc, _) in batch { failed(doc, .store("the store cannot take writes"), tally: tally) }
             return
         }
-        let items = batch.map { doc, report in
+        // Oldest inspection first: reads end in any order, and an
+        // authority's history that arrives in one batch is then announced
+        // as it happened (the grade changes between its reports), the same
+        // whichever read finished first.
+        let ordered = batch.enumerated().sorted {
+            ($0.element.1.inspection.start, $0.offset) < ($1.element.1.inspection.start, $1.offset)
+        }.map(\.element)
+        let items = ordered.map { doc, report in
             BatchItem(document: doc, report: report, authorityName: reader.authorityName(slug: report.authority.slug) ?? report.authority.name)
         }
         for item in items {

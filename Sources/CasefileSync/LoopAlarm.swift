@@ -53,9 +53,16 @@ public final class LoopAlarm: Sendable {
         /// Waits up to `duration` on `clock`, less if woken. False once the
         /// alarm is stopped.
         public mutating func wait(for duration: Duration, on clock: any SyncClock) async -> Bool {
+            await wait(until: clock.now().addingTimeInterval(duration.timeInterval), on: clock)
+        }
+
+        /// Waits until `deadline` on `clock`, less if woken. The caller
+        /// computes the deadline where it computes its due times, so a clock
+        /// that moves before the timer starts cannot make it wait too long.
+        public mutating func wait(until deadline: Date, on clock: any SyncClock) async -> Bool {
             let timer = Task { [continuation] in
                 do {
-                    try await clock.sleep(for: duration)
+                    try await clock.sleep(until: deadline)
                     continuation.yield()
                 } catch {}
             }

@@ -82,7 +82,7 @@ public actor OutboxWorker: Service {
                 var waiter = alarm.makeWaiter()
                 repeat {
                     self.deliverDue(in: &group)
-                } while await waiter.wait(for: self.nextWait(), on: self.clock)
+                } while await waiter.wait(until: self.clock.now().addingTimeInterval(self.nextWait().timeInterval), on: self.clock)
             }
         } onGracefulShutdown: { [alarm] in
             alarm.stop()

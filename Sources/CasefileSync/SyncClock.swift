@@ -9,6 +9,10 @@ public protocol SyncClock: Sendable {
     func now() -> Date
     /// Waits `duration`; throws when the task is cancelled.
     func sleep(for duration: Duration) async throws
+    /// Waits until `date` (at once when it has passed); throws when the
+    /// task is cancelled. The loops wait this way: a deadline computed with
+    /// the due times cannot drift if the clock moves before the wait begins.
+    func sleep(until date: Date) async throws
 }
 
 /// The system's wall time, and Swift's continuous clock for waits.
@@ -17,6 +21,9 @@ public struct WallClock: SyncClock {
     public func now() -> Date { Date() }
     public func sleep(for duration: Duration) async throws {
         try await Task.sleep(for: duration)
+    }
+    public func sleep(until date: Date) async throws {
+        try await Task.sleep(for: .seconds(clamping: date.timeIntervalSinceNow))
     }
 }
 
@@ -40,6 +47,13 @@ public struct ClockTime<C: Clock>: SyncClock where C.Duration == Duration {
 
     public func sleep(for duration: Duration) async throws {
         try await clock.sleep(until: clock.now.advanced(by: duration), tolerance: nil)
+    }
+
+    /// To the millisecond, so that a due time of whole seconds is reached
+    /// exactly when the clock is moved onto it.
+    public func sleep(until date: Date) async throws {
+        let offset = Duration.milliseconds(Int64((date.timeIntervalSince(epoch) * 1000).rounded()))
+        try await clock.sleep(until: start.advanced(by: offset), tolerance: nil)
     }
 }
 

@@ -137,7 +137,7 @@ public actor SyncService: Service {
                     _ = await syncSources(due)
                 }
             }
-        } while await waiter.wait(for: nextWait(), on: clock)
+        } while await waiter.wait(until: clock.now().addingTimeInterval(nextWait().timeInterval), on: clock)
     }
 
     /// Until the next source is due, an hour at most (a reload or a resume

@@ -2,6 +2,7 @@ import CasefileModel
 import CasefileNotify
 import CasefileStore
 import CasefileSync
+import Clocks
 import Foundation
 
 // In-memory stand-ins for the store and the channels, so that each rule is
@@ -244,6 +245,20 @@ final class FakeChannel: NotificationChannel, @unchecked Sendable {
 /// Waits (in real time) until `condition` holds; false after `seconds`. The
 /// limit is generous: the whole suite runs in parallel on two cores, and
 /// tests that block a thread of the cooperative pool can hold these up.
+/// `eventually`, moving `clock` on 50 ms a poll. A service loop plans its
+/// next round at least 50 ms ahead (so that a real clock never spins it);
+/// on a test clock those 50 ms pass only when the test moves it, and a
+/// round planned after the test's last move would otherwise never come.
+func eventually(ticking clock: TestClock<Duration>, _ seconds: Double = 180, _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        await clock.advance(by: .milliseconds(50))
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return await condition()
+}
+
 func eventually(_ seconds: Double = 180, _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {

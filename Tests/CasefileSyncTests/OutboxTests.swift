@@ -48,15 +48,15 @@ struct OutboxWorkerTests {
         team.failing = true
         let w = worker(queue, [team])
         try await running(w) {
-            #expect(await eventually { team.attempts == 1 })
-            #expect(await eventually { queue.snapshot()[0].delivery.attempts == 1 })
+            #expect(await eventually(ticking: clock) { team.attempts == 1 })
+            #expect(await eventually(ticking: clock) { queue.snapshot()[0].delivery.attempts == 1 })
             team.failing = false
             await clock.advance(by: .seconds(1))
             try await Task.sleep(for: .milliseconds(50))
             #expect(team.attempts == 1, "not before its 2 s backoff")
             await clock.advance(by: .seconds(1))
-            #expect(await eventually { team.delivered == ["change-1"] })
-            #expect(await eventually { queue.snapshot()[0].state == "delivered" })
+            #expect(await eventually(ticking: clock) { team.delivered == ["change-1"] })
+            #expect(await eventually(ticking: clock) { queue.snapshot()[0].state == "delivered" })
         }
     }
 
@@ -66,10 +66,10 @@ struct OutboxWorkerTests {
         let team = FakeChannel("team", maxAttempts: 2)
         team.failing = true
         try await running(worker(queue, [team])) {
-            #expect(await eventually { team.attempts == 1 })
-            #expect(await eventually { queue.snapshot()[0].delivery.attempts == 1 })
+            #expect(await eventually(ticking: clock) { team.attempts == 1 })
+            #expect(await eventually(ticking: clock) { queue.snapshot()[0].delivery.attempts == 1 })
             await clock.advance(by: .seconds(2))
-            #expect(await eventually { queue.snapshot()[0].state == "failed" })
+            #expect(await eventually(ticking: clock) { queue.snapshot()[0].state == "failed" })
             await clock.advance(by: .seconds(7200))
             try await Task.sleep(for: .milliseconds(50))
             #expect(team.attempts == 2)
@@ -83,11 +83,11 @@ struct OutboxWorkerTests {
         let team = FakeChannel("team")
         let w = worker(queue, [team])
         try await running(w) {
-            #expect(await eventually { team.delivered == ["change-31"] }, "the orphans do not block the others")
-            #expect(await eventually { queue.snapshot().filter { $0.state == "orphaned" }.count == 30 })
+            #expect(await eventually(ticking: clock) { team.delivered == ["change-31"] }, "the orphans do not block the others")
+            #expect(await eventually(ticking: clock) { queue.snapshot().filter { $0.state == "orphaned" }.count == 30 })
             let renamed = FakeChannel("renamed")
             await w.replaceChannels([team, renamed])
-            #expect(await eventually { renamed.delivered.count == 30 })
+            #expect(await eventually(ticking: clock) { renamed.delivered.count == 30 })
         }
     }
 
@@ -98,8 +98,8 @@ struct OutboxWorkerTests {
         let busy = FakeChannel("busy")
         let quiet = FakeChannel("quiet")
         try await running(worker(queue, [busy, quiet])) {
-            #expect(await eventually { quiet.delivered == ["change-501"] })
-            #expect(await eventually { busy.delivered.count == 500 })
+            #expect(await eventually(ticking: clock) { quiet.delivered == ["change-501"] })
+            #expect(await eventually(ticking: clock) { busy.delivered.count == 500 })
         }
     }
 
@@ -110,7 +110,7 @@ struct OutboxWorkerTests {
         let team = FakeChannel("team")
         queue.failRecords = true
         try await running(worker(queue, [team])) {
-            #expect(await eventually { team.delivered == ["change-1"] })
+            #expect(await eventually(ticking: clock) { team.delivered == ["change-1"] })
             // The store is failing: change 1's row still looks due, but it is
             // not sent again, and the channel waits rather than going on.
             for _ in 0..<20 {
@@ -119,8 +119,14 @@ struct OutboxWorkerTests {
             }
             #expect(team.delivered == ["change-1"])
             queue.failRecords = false
-            await clock.advance(by: .seconds(300))
-            #expect(await eventually { queue.snapshot().allSatisfy { $0.state == "delivered" } })
+            // Time moves a second at a time: one jump of minutes would also
+            // pass the deadline (timeout + 5 s) of the delivery that the
+            // recovery starts, and a timed-out attempt is sent again.
+            for _ in 0..<400 where !queue.snapshot().allSatisfy({ $0.state == "delivered" }) {
+                await clock.advance(by: .seconds(1))
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            #expect(await eventually(ticking: clock) { queue.snapshot().allSatisfy { $0.state == "delivered" } })
             #expect(team.delivered == ["change-1", "change-2"], "each change once")
         }
     }
@@ -145,7 +151,7 @@ struct OutboxWorkerTests {
             #expect(queue.snapshot().allSatisfy { $0.state == "pending" && $0.delivery.attempts == 0 })
             // Recovery wakes the worker at once, without waiting for the clock.
             health.set(nil)
-            #expect(await eventually { queue.snapshot().allSatisfy { $0.state == "delivered" } })
+            #expect(await eventually(ticking: clock) { queue.snapshot().allSatisfy { $0.state == "delivered" } })
             #expect(team.delivered == ["change-1", "change-2"])
         }
     }

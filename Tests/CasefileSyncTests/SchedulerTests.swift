@@ -78,6 +78,18 @@ struct SchedulerTests {
             clock: ClockTime(clock, epoch: instant()), logger: Logger(label: "test"), random: { 0 })
     }
 
+    /// True once no sync is under way and every source's next sync is
+    /// planned after the clock's now: only then does moving the clock test
+    /// the schedule (moved earlier, a sync still running would plan its
+    /// next one from the moved time).
+    func settled(_ service: SyncService) async -> Bool {
+        await eventually(ticking: clock) {
+            let board = await service.board
+            let now = ClockTime(clock, epoch: instant()).now()
+            return !board.busy && board.view.settings.sources.allSatisfy { (board.nextDue($0.name) ?? now) > now }
+        }
+    }
+
     func running(_ service: SyncService, _ body: () async throws -> Void) async throws {
         let task = Task { try await service.run() }
         defer { task.cancel() }
@@ -88,13 +100,15 @@ struct SchedulerTests {
         sources.set("a", ["https://example.org/r1": "2019-04-29 2019-05-03 good"])
         let sync = service(settings(["a"]))
         try await running(sync) {
-            #expect(await eventually { sources.listings == ["a"] })
-            #expect(await eventually { try! store.counts().reports == 1 })
+            #expect(await eventually(ticking: clock) { sources.listings == ["a"] })
+            #expect(await eventually(ticking: clock) { try! store.counts().reports == 1 })
+            #expect(await settled(sync))
             await clock.advance(by: .seconds(3599))
             try await Task.sleep(for: .milliseconds(50))
             #expect(sources.listings == ["a"], "not before its interval")
+            #expect(await settled(sync))
             await clock.advance(by: .seconds(1))
-            #expect(await eventually { sources.listings == ["a", "a"] })
+            #expect(await eventually(ticking: clock) { sources.listings == ["a", "a"] })
         }
     }
 
@@ -120,19 +134,23 @@ struct SchedulerTests {
         sources.fail("a")
         let sync = service(settings(["a"]))
         try await running(sync) {
-            #expect(await eventually { sources.listings.count == 1 })
+            #expect(await eventually(ticking: clock) { sources.listings.count == 1 })
+            #expect(await settled(sync))
             await clock.advance(by: .seconds(3600))
-            #expect(await eventually { sources.listings.count == 2 })
+            #expect(await eventually(ticking: clock) { sources.listings.count == 2 })
             // Two failures in a row: twice the interval.
+            #expect(await settled(sync))
             await clock.advance(by: .seconds(3600))
             try await Task.sleep(for: .milliseconds(50))
             #expect(sources.listings.count == 2)
             sources.fail("a", false)
+            #expect(await settled(sync))
             await clock.advance(by: .seconds(3600))
-            #expect(await eventually { sources.listings.count == 3 })
-            #expect(await eventually { (try? store.sourceState(name: "a"))??.consecutiveFailures == 0 })
+            #expect(await eventually(ticking: clock) { sources.listings.count == 3 })
+            #expect(await eventually(ticking: clock) { (try? store.sourceState(name: "a"))??.consecutiveFailures == 0 })
+            #expect(await settled(sync))
             await clock.advance(by: .seconds(3600))
-            #expect(await eventually { sources.listings.count == 4 }, "back to its interval")
+            #expect(await eventually(ticking: clock) { sources.listings.count == 4 }, "back to its interval")
         }
     }
 
@@ -145,18 +163,18 @@ struct SchedulerTests {
             #expect(sources.listings.isEmpty)
             #expect(sync.schedule().nextSync == nil)
             sync.setPaused(false)
-            #expect(await eventually { sources.listings == ["a"] })
+            #expect(await eventually(ticking: clock) { sources.listings == ["a"] })
         }
     }
 
     @Test func aReloadKeepsTheDueTimeOfUnchangedSourcesAndSyncsNewOnesSoon() async throws {
         let sync = service(settings(["a"]))
         try await running(sync) {
-            #expect(await eventually { sources.listings == ["a"] })
+            #expect(await eventually(ticking: clock) { sources.listings == ["a"] })
             sync.apply(settings(["a", "b"]))
-            #expect(await eventually { sources.listings == ["a", "b"] })
+            #expect(await eventually(ticking: clock) { sources.listings == ["a", "b"] })
             sync.requestSync(source: "a")
-            #expect(await eventually { sources.listings == ["a", "b", "a"] })
+            #expect(await eventually(ticking: clock) { sources.listings == ["a", "b", "a"] })
             #expect(sync.hasSource("b"))
             #expect(await sync.hasSource("c") == false)
         }
