@@ -43,9 +43,12 @@ demo: build
 	mkdir -p .casefile
 	.build/debug/casefiled --config Config/demo.toml
 
-# The module graph and file sizes of docs/ARCHITECTURE.md.
+# The module graph and file sizes of docs/ARCHITECTURE.md, and the code's
+# format (.swift-format; `swift format format -i -r Sources Tests Package.swift`
+# fixes what the lint finds).
 check:
 	python3 .ci/check-architecture
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 
 # One test framework (Swift Testing): XCTest is switched off so its empty
 # summary cannot hide a failure.

@@ -18,8 +18,9 @@ let mupdfLibraries = [
 // (release, static Swift runtime), 42.4 MiB resident before, 35.5 after.
 // Nothing loads code that would look symbols up in the executable.
 let programLinking: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
-                 .when(platforms: [.linux])),
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+        .when(platforms: [.linux]))
 ]
 
 let package = Package(
@@ -101,46 +102,56 @@ let package = Package(
         // Sources and fetching.
         .target(name: "CasefileFetch", dependencies: ["CasefileModel", "CasefileHTTP", "CLibXML2"]),
         // SQLite through GRDB (on the system libsqlite3).
-        .target(name: "CasefileStore", dependencies: [
-            "CasefileModel", "CasefileDigest",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "CasefileStore",
+            dependencies: [
+                "CasefileModel", "CasefileDigest",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // The notification channels: command, webhook, email.
         .target(name: "CasefileNotify", dependencies: ["CasefileModel", "CasefileHTTP", "CasefileDigest", "CasefileSpawn"]),
         // The rules: ingest, announcements, the outbox's delivery policy and
         // the scheduler, over the store, the fetcher and the channels.
-        .target(name: "CasefileSync", dependencies: [
-            "CasefileModel", "CasefileDiff", "CasefileDigest", "CasefileStore", "CasefileFetch", "CasefileNotify", "CasefileControl",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "CasefileSync",
+            dependencies: [
+                "CasefileModel", "CasefileDiff", "CasefileDigest", "CasefileStore", "CasefileFetch", "CasefileNotify", "CasefileControl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Control API types shared by server and client, and the client.
         .target(name: "CasefileControl", dependencies: ["CasefileModel", "CasefileHTTP"]),
         // Config, services, scheduler, control server, systemd glue.
-        .target(name: "CasefileDaemon", dependencies: [
-            "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileSandbox", "CasefileFetch", "CasefileStore",
-            "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP", "CasefileDigest", "CasefileDashboard",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "CoreMetrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "casefiled", dependencies: [
-            "CasefileDaemon",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: programLinking),
+        .target(
+            name: "CasefileDaemon",
+            dependencies: [
+                "CasefileModel", "CasefileConfig", "CasefileParse", "CasefileSandbox", "CasefileFetch", "CasefileStore",
+                "CasefileNotify", "CasefileSync", "CasefileControl", "CasefileHTTP", "CasefileDigest", "CasefileDashboard",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "casefiled",
+            dependencies: [
+                "CasefileDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], linkerSettings: programLinking),
         // casefilectl's commands. The CLI knows the daemon only through the
         // socket: no store, fetch or daemon module here (parse aside, which
         // is offline). The dashboard module for `due`'s answer, its own type.
-        .target(name: "CasefileCLI", dependencies: [
-            "CasefileControl", "CasefileSandbox", "CasefileParse", "CasefileModel", "CasefileHTTP", "CasefileDashboard",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "CasefileCLI",
+            dependencies: [
+                "CasefileControl", "CasefileSandbox", "CasefileParse", "CasefileModel", "CasefileHTTP", "CasefileDashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "casefilectl", dependencies: ["CasefileCLI"], linkerSettings: programLinking),
 
         // The dashboard page (one self-contained HTML file) and the due-window
@@ -157,7 +168,8 @@ let package = Package(
         // The scale benchmark's store builder (release builds): synthetic
         // reports through the ingest rules' own write path, and the SQL each
         // read endpoint runs (Tests/Benchmarks/scale_benchmark.py).
-        .executableTarget(name: "casefile-scale", dependencies: ["CasefileSync", "CasefileStore", "CasefileDigest", "CasefileModel", "CasefileParse"]),
+        .executableTarget(
+            name: "casefile-scale", dependencies: ["CasefileSync", "CasefileStore", "CasefileDigest", "CasefileModel", "CasefileParse"]),
 
         // Test helpers: temp folders, fixtures, a real HTTP server on 127.0.0.1.
         .target(name: "CasefileTestKit", dependencies: ["CasefileModel"], path: "Tests/CasefileTestKit"),
@@ -167,47 +179,67 @@ let package = Package(
         .testTarget(name: "CasefileNotifyTests", dependencies: ["CasefileNotify", "CasefileModel", "CasefileTestKit"]),
         .testTarget(name: "CasefileParseTests", dependencies: ["CasefileParse", "CasefileModel", "CasefileTestKit"]),
         // Extraction (hand-made PDFs and HTML) and the real-PDF corpus.
-        .testTarget(name: "CasefileExtractTests", dependencies: [
-            "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileTestKit",
-        ]),
+        .testTarget(
+            name: "CasefileExtractTests",
+            dependencies: [
+                "CasefileExtract", "CasefileParse", "CasefileModel", "CasefileTestKit",
+            ]),
         // The store through the ingest rules' own write path, and the differ.
-        .testTarget(name: "CasefileStoreTests", dependencies: [
-            "CasefileStore", "CasefileSync", "CasefileDiff", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
-        ]),
-        .testTarget(name: "CasefileSyncTests", dependencies: [
-            "CasefileSync", "CasefileStore", "CasefileDiff", "CasefileFetch", "CasefileNotify", "CasefileControl",
-            "CasefileModel", "CasefileTestKit",
-            .product(name: "Clocks", package: "swift-clocks"),
-        ]),
+        .testTarget(
+            name: "CasefileStoreTests",
+            dependencies: [
+                "CasefileStore", "CasefileSync", "CasefileDiff", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
+            ]),
+        .testTarget(
+            name: "CasefileSyncTests",
+            dependencies: [
+                "CasefileSync", "CasefileStore", "CasefileDiff", "CasefileFetch", "CasefileNotify", "CasefileControl",
+                "CasefileModel", "CasefileTestKit",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ]),
         .testTarget(name: "CasefileConfigTests", dependencies: ["CasefileConfig", "CasefileModel", "CasefileTestKit"]),
-        .testTarget(name: "CasefileFetchTests", dependencies: [
-            "CasefileFetch", "CasefileHTTP", "CasefileDigest", "CasefileModel", "CasefileTestKit",
-        ]),
-        .testTarget(name: "CasefileDaemonTests", dependencies: [
-            "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit", "CasefileStore", "CasefileSync",
-            "CasefileDashboard", "CasefileConfig", "CasefileParse",
-        ]),
+        .testTarget(
+            name: "CasefileFetchTests",
+            dependencies: [
+                "CasefileFetch", "CasefileHTTP", "CasefileDigest", "CasefileModel", "CasefileTestKit",
+            ]),
+        .testTarget(
+            name: "CasefileDaemonTests",
+            dependencies: [
+                "CasefileDaemon", "CasefileControl", "CasefileModel", "CasefileTestKit", "CasefileStore", "CasefileSync",
+                "CasefileDashboard", "CasefileConfig", "CasefileParse",
+            ]),
         // Golden files (Tests/CasefileCLITests/Golden) for every command's
         // table, --json and --help; CASEFILE_RECORD_GOLDEN=1 rewrites them.
-        .testTarget(name: "CasefileCLITests", dependencies: [
-            "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit", "CasefileDashboard",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], exclude: ["Golden"]),
+        .testTarget(
+            name: "CasefileCLITests",
+            dependencies: [
+                "CasefileCLI", "CasefileControl", "CasefileModel", "CasefileTestKit", "CasefileDashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], exclude: ["Golden"]),
         // Synthetic dashboard snapshots for the dashboard's tests and benchmark.
         .target(name: "DashboardSamples", dependencies: ["CasefileDashboard", "CasefileModel"], path: "Tests/DashboardSamples"),
-        .testTarget(name: "CasefileDashboardTests", dependencies: [
-            "CasefileDashboard", "CasefileModel", "CasefileTestKit", "DashboardSamples",
-        ]),
-        .testTarget(name: "CasefileEndToEndTests", dependencies: [
-            "CasefileControl", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
-        ]),
+        .testTarget(
+            name: "CasefileDashboardTests",
+            dependencies: [
+                "CasefileDashboard", "CasefileModel", "CasefileTestKit", "DashboardSamples",
+            ]),
+        .testTarget(
+            name: "CasefileEndToEndTests",
+            dependencies: [
+                "CasefileControl", "CasefileDigest", "CasefileModel", "CasefileParse", "CasefileTestKit",
+            ]),
         // The helper and its pool: limits, the filter, crashes, replacement.
-        .testTarget(name: "CasefileSandboxTests", dependencies: [
-            "CasefileSandbox", "CasefileExtract", "CasefileExtractWire", "CasefileParse", "CasefileTestKit",
-        ]),
+        .testTarget(
+            name: "CasefileSandboxTests",
+            dependencies: [
+                "CasefileSandbox", "CasefileExtract", "CasefileExtractWire", "CasefileParse", "CasefileTestKit",
+            ]),
         // Faults injected into the built binaries from outside (docs/ARCHITECTURE.md).
-        .testTarget(name: "CasefileFaultTests", dependencies: [
-            "CasefileControl", "CasefileModel", "CasefileTestKit",
-        ]),
+        .testTarget(
+            name: "CasefileFaultTests",
+            dependencies: [
+                "CasefileControl", "CasefileModel", "CasefileTestKit",
+            ]),
     ]
 )

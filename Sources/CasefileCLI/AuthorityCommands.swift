@@ -20,7 +20,9 @@ struct Grades: CLICommand {
             r.authorities.map { a in
                 [a.name, Render.framework(a.framework), Render.span(a.inspection)]
                     + areas.map { (a.missing ?? []).contains($0.rawValue) ? Render.missing : Render.grade(a.grades[$0.rawValue]) }
-            }) + (r.authorities.contains { !($0.missing ?? []).isEmpty } ? "\n\(Render.missing) a judgement the report should give and does not (incomplete: see casefilectl show SLUG)\n" : "\n")
+            })
+            + (r.authorities.contains { !($0.missing ?? []).isEmpty }
+                ? "\n\(Render.missing) a judgement the report should give and does not (incomplete: see casefilectl show SLUG)\n" : "\n")
     }
 }
 
@@ -99,7 +101,8 @@ struct History: CLICommand {
         guard all else {
             console.show(first, json: options.json, Self.render)
             if !options.json, let next = first.value.next {
-                console.error("more reports follow: casefilectl history \(slug)\(limit.map { " --limit \($0)" } ?? "") --cursor \(next) (or --all)\n")
+                console.error(
+                    "more reports follow: casefilectl history \(slug)\(limit.map { " --limit \($0)" } ?? "") --cursor \(next) (or --all)\n")
             }
             return
         }

@@ -58,9 +58,10 @@ struct Due: CLICommand {
             case .notYet: state = "in \(e.daysToOpen) days"
             case .unknown: state = "–"
             }
-            let last = w.from.map { b in
-                "\(Render.framework(b.framework)) \(b.inspection.start) \(b.grade.map(Render.grade) ?? "–")"
-            } ?? "–"
+            let last =
+                w.from.map { b in
+                    "\(Render.framework(b.framework)) \(b.inspection.start) \(b.grade.map(Render.grade) ?? "–")"
+                } ?? "–"
             let span = "\(w.earliest.map { "\($0)" } ?? "?")…\(w.latest.map { "\($0)" } ?? "?")"
             return [e.name, e.region, state, span, w.next ?? "–", last]
         }

@@ -55,7 +55,8 @@ struct Reparse: CLICommand {
         let reply = try options.client.post(path, as: ReparseResponse.self)
         if document != nil {
             console.show(reply, json: options.json) { r in
-                r.reparsed > 0 ? "document \(document!): read, out of quarantine (\(r.revised) revised)\n"
+                r.reparsed > 0
+                    ? "document \(document!): read, out of quarantine (\(r.revised) revised)\n"
                     : "document \(document!): still quarantined\n"
             }
         } else {

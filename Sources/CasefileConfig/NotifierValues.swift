@@ -23,7 +23,8 @@ extension NotifierConfig {
             // scheme and host only, never its path or query.
             let shown = quoted(Redaction.shownURL(url))
             if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
-                throw site.fail(v.line, "invalid webhook url \(shown): spaces and control characters must be percent-encoded (a space is %20)")
+                throw site.fail(
+                    v.line, "invalid webhook url \(shown): spaces and control characters must be percent-encoded (a space is %20)")
             }
             guard let scheme = urlScheme(of: url), ["http", "https"].contains(scheme), url.count > scheme.count + 3 else {
                 throw site.fail(v.line, "invalid webhook url \(shown) (use http://… or https://…)")

@@ -88,7 +88,8 @@ struct TOMLParser {
             case .tableArray(let elements):
                 table = elements[elements.count - 1]
             case .value(let v, let at):
-                throw TOMLError(position: start, message: "cannot use '\(path)' as a table: it already holds \(v.typeName) (line \(at.line))")
+                throw TOMLError(
+                    position: start, message: "cannot use '\(path)' as a table: it already holds \(v.typeName) (line \(at.line))")
             }
         }
 
@@ -102,9 +103,11 @@ struct TOMLParser {
                 elements.append(element)
                 table.items[last] = .tableArray(elements)
             case .table(let t):
-                throw TOMLError(position: start, message: "cannot define [[\(name)]]: '\(name)' is already a table (line \(t.position.line))")
+                throw TOMLError(
+                    position: start, message: "cannot define [[\(name)]]: '\(name)' is already a table (line \(t.position.line))")
             case .value(let v, let at):
-                throw TOMLError(position: start, message: "cannot define [[\(name)]]: '\(name)' already holds \(v.typeName) (line \(at.line))")
+                throw TOMLError(
+                    position: start, message: "cannot define [[\(name)]]: '\(name)' already holds \(v.typeName) (line \(at.line))")
             }
             return element
         }
@@ -126,7 +129,9 @@ struct TOMLParser {
                 throw TOMLError(position: start, message: "table [\(name)] is defined twice (first at line \(t.position.line))")
             }
         case .tableArray(let elements):
-            throw TOMLError(position: start, message: "cannot define [\(name)]: '\(name)' is already an array of tables (line \(elements[0].position.line))")
+            throw TOMLError(
+                position: start,
+                message: "cannot define [\(name)]: '\(name)' is already an array of tables (line \(elements[0].position.line))")
         case .value(let v, let at):
             throw TOMLError(position: start, message: "cannot define [\(name)]: '\(name)' already holds \(v.typeName) (line \(at.line))")
         }
@@ -154,11 +159,16 @@ struct TOMLParser {
             case .table(let t) where t.origin == .dotted:
                 target = t
             case .table(let t):
-                throw TOMLError(position: part.position, message: "cannot add to the table '\(path)' with a dotted key: it is defined at line \(t.position.line)")
+                throw TOMLError(
+                    position: part.position,
+                    message: "cannot add to the table '\(path)' with a dotted key: it is defined at line \(t.position.line)")
             case .tableArray(let elements):
-                throw TOMLError(position: part.position, message: "cannot add to '\(path)' with a dotted key: it is an array of tables (line \(elements[0].position.line))")
+                throw TOMLError(
+                    position: part.position,
+                    message: "cannot add to '\(path)' with a dotted key: it is an array of tables (line \(elements[0].position.line))")
             case .value(let old, let at):
-                throw TOMLError(position: part.position, message: "cannot use '\(path)' as a table: it already holds \(old.typeName) (line \(at.line))")
+                throw TOMLError(
+                    position: part.position, message: "cannot use '\(path)' as a table: it already holds \(old.typeName) (line \(at.line))")
             }
         }
         let last = parts[parts.count - 1]

@@ -162,7 +162,9 @@ final class TableBuilder {
                     return .init(key: key, keyPosition: t.position, value: TOMLValue(storage: .table(t.freeze()), position: t.position))
                 case .tableArray(let elements):
                     let values = elements.map { TOMLValue(storage: .table($0.freeze()), position: $0.position) }
-                    return .init(key: key, keyPosition: elements[0].position, value: TOMLValue(storage: .array(values), position: elements[0].position))
+                    return .init(
+                        key: key, keyPosition: elements[0].position,
+                        value: TOMLValue(storage: .array(values), position: elements[0].position))
                 }
             },
             position: position)

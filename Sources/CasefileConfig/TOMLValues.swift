@@ -54,7 +54,8 @@ extension TOMLParser {
             throw fail("dates and times are not supported here; write '\(token)' as a quoted string if you meant text")
         }
         let first = token.utf8.first!
-        let startsLikeNumber = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        let startsLikeNumber =
+            (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
             || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
         guard startsLikeNumber else {
             throw fail("expected a value, found '\(token)' (a string needs quotes: \"\(token)\")")
@@ -225,8 +226,10 @@ extension TOMLParser {
         var out: [UInt8] = []
         while true {
             guard let c = peek() else {
-                throw TOMLError(position: start, message: basic
-                    ? "unterminated string (no closing '\"')" : "unterminated string (no closing \"'\")")
+                throw TOMLError(
+                    position: start,
+                    message: basic
+                        ? "unterminated string (no closing '\"')" : "unterminated string (no closing \"'\")")
             }
             switch c {
             case quote:
@@ -235,9 +238,10 @@ extension TOMLParser {
             case UInt8(ascii: "\\") where basic:
                 try escape(into: &out)
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                throw error(basic
-                    ? "unterminated string: a \"…\" string cannot span lines (use \"\"\"…\"\"\" for text on several lines)"
-                    : "unterminated string: a '…' string cannot span lines (use '''…''' for text on several lines)")
+                throw error(
+                    basic
+                        ? "unterminated string: a \"…\" string cannot span lines (use \"\"\"…\"\"\" for text on several lines)"
+                        : "unterminated string: a '…' string cannot span lines (use '''…''' for text on several lines)")
             default:
                 try checkStringByte(c)
                 out.append(c)
@@ -257,8 +261,10 @@ extension TOMLParser {
         var out: [UInt8] = []
         while true {
             guard let c = peek() else {
-                throw TOMLError(position: start, message: basic
-                    ? "unterminated multi-line string (no closing '\"\"\"')" : "unterminated multi-line string (no closing \"'''\")")
+                throw TOMLError(
+                    position: start,
+                    message: basic
+                        ? "unterminated multi-line string (no closing '\"\"\"')" : "unterminated multi-line string (no closing \"'''\")")
             }
             switch c {
             case quote:
@@ -278,7 +284,9 @@ extension TOMLParser {
                 if peek(look) == UInt8(ascii: "\n") || (peek(look) == UInt8(ascii: "\r") && peek(look + 1) == UInt8(ascii: "\n")) {
                     // Line-ending backslash: drop it and all whitespace after it.
                     advance(look)
-                    while let w = peek(), w == UInt8(ascii: " ") || w == UInt8(ascii: "\t") || w == UInt8(ascii: "\n") || w == UInt8(ascii: "\r") {
+                    while let w = peek(),
+                        w == UInt8(ascii: " ") || w == UInt8(ascii: "\t") || w == UInt8(ascii: "\n") || w == UInt8(ascii: "\r")
+                    {
                         if w == UInt8(ascii: "\r") { try newline() } else { advance() }
                     }
                 } else {
@@ -322,7 +330,8 @@ extension TOMLParser {
         case UInt8(ascii: "U"): digits = 8
         default:
             let shown = c < 0x80 && c >= 0x20 ? String(Character(UnicodeScalar(c))) : String(controlByte: c)
-            throw TOMLError(position: at, message: "invalid escape sequence '\\\(shown)' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)")
+            throw TOMLError(
+                position: at, message: "invalid escape sequence '\\\(shown)' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)")
         }
         var value: UInt32 = 0
         for _ in 0..<digits {
@@ -334,7 +343,11 @@ extension TOMLParser {
         }
         guard let scalar = UnicodeScalar(value) else {
             let hex = String(value, radix: 16, uppercase: true)
-            throw TOMLError(position: at, message: "\\\(Character(UnicodeScalar(c)))\(String(repeating: "0", count: max(0, digits - hex.count)))\(hex) is not a Unicode scalar value")
+            throw TOMLError(
+                position: at,
+                message:
+                    "\\\(Character(UnicodeScalar(c)))\(String(repeating: "0", count: max(0, digits - hex.count)))\(hex) is not a Unicode scalar value"
+            )
         }
         out.append(contentsOf: String(Character(scalar)).utf8)
     }

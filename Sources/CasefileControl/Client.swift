@@ -121,10 +121,13 @@ public struct ControlClient: Sendable {
     /// Returns the bytes written.
     public func download(_ path: String, to file: String) throws(ControlClientError) -> Int {
         let part = file + ".part"
-        guard let out = FileHandle(forWritingAtPath: part) ?? {
-            FileManager.default.createFile(atPath: part, contents: nil, attributes: [.posixPermissions: 0o600])
-                ? FileHandle(forWritingAtPath: part) : nil
-        }() else {
+        guard
+            let out = FileHandle(forWritingAtPath: part)
+                ?? {
+                    FileManager.default.createFile(atPath: part, contents: nil, attributes: [.posixPermissions: 0o600])
+                        ? FileHandle(forWritingAtPath: part) : nil
+                }()
+        else {
             throw .badResponse("cannot write \(part)")
         }
         let sink = DownloadSink(out)

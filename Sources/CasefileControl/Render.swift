@@ -71,16 +71,18 @@ public enum Render {
         if r.judgements.isEmpty && r.missing.isEmpty {
             lines.append("no grades")
         } else {
-            lines.append(table(
-                ["area", "grade", "judgement"],
-                r.judgements.map { [$0.area.rawValue, $0.grade.words, $0.title] }
-                    + r.missing.map { [$0.area.rawValue, missing, "missing: \($0.reason)"] }))
+            lines.append(
+                table(
+                    ["area", "grade", "judgement"],
+                    r.judgements.map { [$0.area.rawValue, $0.grade.words, $0.title] }
+                        + r.missing.map { [$0.area.rawValue, missing, "missing: \($0.reason)"] }))
         }
         if r.incomplete || !r.missing.isEmpty {
             lines.append("")
-            lines.append("INCOMPLETE: \(r.missing.count) judgement\(r.missing.count == 1 ? "" : "s") this report should give "
-                + "(by its framework and dates) \(r.missing.count == 1 ? "is" : "are") missing: "
-                + r.missing.map(\.area.rawValue).joined(separator: ", "))
+            lines.append(
+                "INCOMPLETE: \(r.missing.count) judgement\(r.missing.count == 1 ? "" : "s") this report should give "
+                    + "(by its framework and dates) \(r.missing.count == 1 ? "is" : "are") missing: "
+                    + r.missing.map(\.area.rawValue).joined(separator: ", "))
         }
         if !r.improvements.isEmpty {
             lines.append("")

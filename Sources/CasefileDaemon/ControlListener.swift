@@ -114,41 +114,44 @@ public struct ControlListener: Service {
         // loops'), never waiting for a thread of the Swift cooperative pool,
         // which parsing and store writes may keep busy.
         try await withTaskExecutorPreference(EventLoopTaskExecutor(group: Self.loops)) {
-        try await withGracefulShutdownHandler {
-            try await server.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await child in inbound {
-                        let peer = await PeerCredentials.of(child.channel)
-                        let limit = permissions.mayAct(peer) ? limits.maxConnections : limits.maxConnections - limits.keptForActing
-                        guard active.enter(child.channel, limit: limit) else {
-                            logger.warning(
-                                "control socket: \(limit) connections open, answering 503 to a new one from \(peer.map { "\($0)" } ?? "an unknown peer")")
-                            // At most a few answered at once, each for 2 s at most; beyond that, closed.
-                            guard turnedAway.enter(child.channel, limit: 16) else {
-                                try? await child.channel.close()
+            try await withGracefulShutdownHandler {
+                try await server.executeThenClose { inbound in
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await child in inbound {
+                            let peer = await PeerCredentials.of(child.channel)
+                            let limit = permissions.mayAct(peer) ? limits.maxConnections : limits.maxConnections - limits.keptForActing
+                            guard active.enter(child.channel, limit: limit) else {
+                                logger.warning(
+                                    "control socket: \(limit) connections open, answering 503 to a new one from \(peer.map { "\($0)" } ?? "an unknown peer")"
+                                )
+                                // At most a few answered at once, each for 2 s at most; beyond that, closed.
+                                guard turnedAway.enter(child.channel, limit: 16) else {
+                                    try? await child.channel.close()
+                                    continue
+                                }
+                                child.channel.eventLoop.scheduleTask(in: .seconds(2)) { child.channel.close(promise: nil) }
+                                group.addTask {
+                                    await refusing.handle(value: child, logger: logger)
+                                    turnedAway.leave(child.channel)
+                                }
                                 continue
                             }
-                            child.channel.eventLoop.scheduleTask(in: .seconds(2)) { child.channel.close(promise: nil) }
                             group.addTask {
-                                await refusing.handle(value: child, logger: logger)
-                                turnedAway.leave(child.channel)
+                                await http1.handle(value: child, logger: logger)
+                                active.leave(child.channel)
                             }
-                            continue
-                        }
-                        group.addTask {
-                            await http1.handle(value: child, logger: logger)
-                            active.leave(child.channel)
                         }
                     }
                 }
+            } onGracefulShutdown: {
+                // Stop accepting; give requests in flight a moment to finish, then
+                // close what is left (an idle client must not hold up the stop).
+                server.channel.close(promise: nil)
+                ControlListener.stopping.set()
+                server.channel.eventLoop.scheduleTask(in: .seconds(2)) {
+                    active.closeAll(); turnedAway.closeAll()
+                }
             }
-        } onGracefulShutdown: {
-            // Stop accepting; give requests in flight a moment to finish, then
-            // close what is left (an idle client must not hold up the stop).
-            server.channel.close(promise: nil)
-            ControlListener.stopping.set()
-            server.channel.eventLoop.scheduleTask(in: .seconds(2)) { active.closeAll(); turnedAway.closeAll() }
-        }
         }
         if case .path(let path) = socket { unlink(path) }
     }
@@ -228,4 +231,3 @@ final class Connections: @unchecked Sendable {
         for channel in all { channel.close(promise: nil) }
     }
 }
-

@@ -39,7 +39,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = ControlContext
     let logger: Logger
 
-    func handle(_ request: Request, context: ControlContext, next: (Request, ControlContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: ControlContext, next: (Request, ControlContext) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -52,7 +54,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
             case .contentTooLarge: code = "too_large"
             default: code = error.status.code < 500 ? "bad_request" : "internal"
             }
-            let message = error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)" : (error.body ?? "\(error.status)")
+            let message =
+                error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)" : (error.body ?? "\(error.status)")
             return ControlRoutes.json(APIErrorBody(code: code, message: message), status: error.status)
         } catch {
             logger.error("control API: \(request.method) \(request.uri.path): \(error)")
@@ -82,9 +85,12 @@ struct ControlRoutes: Sendable {
         let v1 = router.group(RouterPath(ControlAPI.prefix))
         v1.get("status") { _, _ in try await self.status() }
         v1.get("sources") { _, _ in
-            Self.json(SourcesResponse(sources: self.sync.sourceInfos(), storeProblem: self.sync.schedule().storeProblem.map {
-                StoreProblemInfo(message: $0.message, advice: $0.advice, since: Timestamp.string($0.since))
-            }))
+            Self.json(
+                SourcesResponse(
+                    sources: self.sync.sourceInfos(),
+                    storeProblem: self.sync.schedule().storeProblem.map {
+                        StoreProblemInfo(message: $0.message, advice: $0.advice, since: Timestamp.string($0.since))
+                    }))
         }
         v1.get("changes") { request, _ in try self.changes(request) }
         v1.get("changes/stream") { request, _ in try self.changeStream(request) }
@@ -93,7 +99,9 @@ struct ControlRoutes: Sendable {
         v1.get("changes.atom") { request, _ in
             var limit = 100
             if let s = request.uri.queryParameters["limit"] {
-                guard let v = Int(String(s)), (1...10_000).contains(v) else { throw APIError.badRequest("limit must be 1…10000, got '\(s)'") }
+                guard let v = Int(String(s)), (1...10_000).contains(v) else {
+                    throw APIError.badRequest("limit must be 1…10000, got '\(s)'")
+                }
                 limit = v
             }
             let last = try self.store.lastSeq()
@@ -130,13 +138,15 @@ struct ControlRoutes: Sendable {
                 recent = v
             }
             let rows = try self.store.deliveries(recent: recent)
-            return Self.json(NotificationsResponse(deliveries: rows.map {
-                DeliveryEntry(
-                    id: $0.id, channel: $0.channel, state: $0.state, attempts: $0.attempts, change: $0.changeID, seq: $0.changeSeq,
-                    kind: $0.kind, authority: $0.authority, nextAttempt: $0.nextAttemptAt.map(Timestamp.string),
-                    lastAttempt: $0.lastAttemptAt.map(Timestamp.string), lastError: $0.lastError,
-                    delivered: $0.deliveredAt.map(Timestamp.string))
-            }))
+            return Self.json(
+                NotificationsResponse(
+                    deliveries: rows.map {
+                        DeliveryEntry(
+                            id: $0.id, channel: $0.channel, state: $0.state, attempts: $0.attempts, change: $0.changeID, seq: $0.changeSeq,
+                            kind: $0.kind, authority: $0.authority, nextAttempt: $0.nextAttemptAt.map(Timestamp.string),
+                            lastAttempt: $0.lastAttemptAt.map(Timestamp.string), lastError: $0.lastError,
+                            delivered: $0.deliveredAt.map(Timestamp.string))
+                    }))
         }
         v1.post("notifications/retry") { request, context in
             try await self.permissions.require(.act, "retry", context: context)
@@ -196,9 +206,11 @@ struct ControlRoutes: Sendable {
             lastCounts.value = counts
         } catch {
             let fault = StoreFault.of(error)
-            problem = problem ?? StoreProblemInfo(
-                message: fault?.description ?? "cannot read the store: \(error)",
-                advice: fault?.advice(folder: store.folder) ?? "see the journal", since: Timestamp.string(Date()))
+            problem =
+                problem
+                ?? StoreProblemInfo(
+                    message: fault?.description ?? "cannot read the store: \(error)",
+                    advice: fault?.advice(folder: store.folder) ?? "see the journal", since: Timestamp.string(Date()))
         }
         let (c, pending) = counts
         // On purpose: a store that cannot count its quarantine has already
@@ -229,7 +241,8 @@ struct ControlRoutes: Sendable {
         var kind: ChangeKind?
         if let s = q["kind"] {
             guard let k = ChangeKind(rawValue: String(s)) else {
-                throw APIError.badRequest("unknown change kind '\(s)' (one of \(ChangeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw APIError.badRequest(
+                    "unknown change kind '\(s)' (one of \(ChangeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             kind = k
         }
@@ -262,21 +275,23 @@ struct ControlRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var last = start
-            while !Task.isCancelled && !ControlListener.stopping.isSet {
-                let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
-                for change in batch {
-                    var buffer = ByteBuffer()
-                    buffer.writeBytes(try CasefileJSON.encode(change))
-                    buffer.writeString("\n")
-                    try await writer.write(buffer)
-                    last = change.seq
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                var last = start
+                while !Task.isCancelled && !ControlListener.stopping.isSet {
+                    let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
+                    for change in batch {
+                        var buffer = ByteBuffer()
+                        buffer.writeBytes(try CasefileJSON.encode(change))
+                        buffer.writeString("\n")
+                        try await writer.write(buffer)
+                        last = change.seq
+                    }
+                    if batch.count < 500 { try await Task.sleep(for: .milliseconds(250)) }
                 }
-                if batch.count < 500 { try await Task.sleep(for: .milliseconds(250)) }
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     /// `grades` is asked often and changes only when a sync writes: the
@@ -371,28 +386,31 @@ struct ControlRoutes: Sendable {
             let sync = self.sync
             var headers = HTTPFields()
             headers[.contentType] = "application/x-ndjson"
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                let (lines, continuation) = AsyncStream.makeStream(of: SyncStreamLine.self)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        do throws(SyncRequestError) {
-                            let result = try await sync.syncNow(source: source, progress: { continuation.yield(SyncStreamLine(progress: $0)) })
-                            continuation.yield(SyncStreamLine(result: result))
-                        } catch {
-                            continuation.yield(SyncStreamLine(error: .init(code: "not_found", message: error.message)))
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    let (lines, continuation) = AsyncStream.makeStream(of: SyncStreamLine.self)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            do throws(SyncRequestError) {
+                                let result = try await sync.syncNow(
+                                    source: source, progress: { continuation.yield(SyncStreamLine(progress: $0)) })
+                                continuation.yield(SyncStreamLine(result: result))
+                            } catch {
+                                continuation.yield(SyncStreamLine(error: .init(code: "not_found", message: error.message)))
+                            }
+                            continuation.finish()
                         }
-                        continuation.finish()
+                        for await line in lines {
+                            var buffer = ByteBuffer()
+                            buffer.writeBytes(try CasefileJSON.encode(line))
+                            buffer.writeString("\n")
+                            try await writer.write(buffer)
+                        }
+                        try await group.waitForAll()
                     }
-                    for await line in lines {
-                        var buffer = ByteBuffer()
-                        buffer.writeBytes(try CasefileJSON.encode(line))
-                        buffer.writeString("\n")
-                        try await writer.write(buffer)
-                    }
-                    try await group.waitForAll()
-                }
-                try await writer.finish(nil)
-            })
+                    try await writer.finish(nil)
+                })
         }
         if wait {
             do {
@@ -424,16 +442,18 @@ struct ControlRoutes: Sendable {
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.sqlite3"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer {
-                try? input.close()
-                unlink(copy)
-            }
-            while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
-                try await writer.write(ByteBuffer(bytes: chunk))
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                defer {
+                    try? input.close()
+                    unlink(copy)
+                }
+                while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
     }
 
     // MARK: Encoding

@@ -9,8 +9,8 @@ import CasefileStore
 import CasefileSync
 import Foundation
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `casefiled`: load the config, open the store (migrations run before
@@ -75,7 +75,8 @@ public enum Daemon {
             return 1
         }
         if store.openedReadOnly {
-            logger.critical("the store \(storePath) cannot be written: opened for reading only; syncing and deliveries wait until it can be")
+            logger.critical(
+                "the store \(storePath) cannot be written: opened for reading only; syncing and deliveries wait until it can be")
         }
         // Socket activation: systemd holds the socket across restarts. Otherwise
         // bind it ourselves, after dialing any socket file already there.
@@ -128,8 +129,13 @@ public enum Daemon {
         }
         let sync = SyncService(
             settings: config.syncSettings(authorities: .bundled), store: store, reader: ParserReader(pool: extractors), logger: logger,
-            health: health, startGate: { await check.wait() }, onChanges: { outbox.wake(); publisher.wake() }, onStatus: { SDNotify.send("STATUS=\($0)") },
-            onSourceSynced: { metrics.sourceSynced($0, $1, duration: $2); textfile.wake() })
+            health: health, startGate: { await check.wait() },
+            onChanges: {
+                outbox.wake(); publisher.wake()
+            }, onStatus: { SDNotify.send("STATUS=\($0)") },
+            onSourceSynced: {
+                metrics.sourceSynced($0, $1, duration: $2); textfile.wake()
+            })
         let permissions = PermissionCheck(policy: AccessPolicy(adminGroup: config.daemon.adminGroup), logger: logger)
         let reloader = Reloader(
             config: config, path: config.file, sync: sync, outbox: outbox, permissions: permissions, logger: logger,
@@ -150,7 +156,8 @@ public enum Daemon {
         let listener = ControlListener(
             responder: router.buildResponder(), socket: socket, limits: ControlLimits(), permissions: permissions, logger: logger,
             onReady: {
-                logger.info("casefiled \(ControlAPI.version) listening on \(socketPath), store \(storePath), \(config.sources.count) sources")
+                logger.info(
+                    "casefiled \(ControlAPI.version) listening on \(socketPath), store \(storePath), \(config.sources.count) sources")
                 SDNotify.send("READY=1\nSTATUS=listening on \(socketPath)\nMAINPID=\(getpid())")
             })
 

@@ -39,15 +39,17 @@ enum DashboardSnapshot {
             let reports = byAuthority[entry.slug] ?? []
             if entry.former && reports.isEmpty { continue }
             listed.insert(entry.slug)
-            authorities.append(DashboardAuthority(
-                slug: entry.slug, name: entry.name, region: entry.region, code: entry.dfeCode, former: entry.former,
-                reports: reports.map(report)))
+            authorities.append(
+                DashboardAuthority(
+                    slug: entry.slug, name: entry.name, region: entry.region, code: entry.dfeCode, former: entry.former,
+                    reports: reports.map(report)))
         }
         // A slug the list does not know (a store older than the list): shown
         // with the name on file, in no region, rather than dropped.
         for (slug, reports) in byAuthority where !listed.contains(slug) {
-            authorities.append(DashboardAuthority(
-                slug: slug, name: reports[0].authority.name, region: "", reports: reports.map(report)))
+            authorities.append(
+                DashboardAuthority(
+                    slug: slug, name: reports[0].authority.name, region: "", reports: reports.map(report)))
         }
         return DashboardData(
             asOf: asOf, version: version, authorities: authorities, changes: records.changes, changeLimit: changeLimit)

@@ -41,7 +41,8 @@ public actor Reloader {
         } catch {
             lastError = "\(error)"
             logger.error("reload (\(trigger)) refused, still running the previous config: \(error)")
-            return ReloadResponse(reloaded: false, file: path, sources: config.sources.count, notifiers: config.notifiers.count, message: "\(error)")
+            return ReloadResponse(
+                reloaded: false, file: path, sources: config.sources.count, notifiers: config.notifiers.count, message: "\(error)")
         }
         SDNotify.send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
         var notes: [String] = []
@@ -68,11 +69,13 @@ public actor Reloader {
         onReload(applied)
         config = applied
         lastError = nil
-        let message = "reloaded \(path): \(applied.sources.count) sources, \(applied.notifiers.count) notifiers"
+        let message =
+            "reloaded \(path): \(applied.sources.count) sources, \(applied.notifiers.count) notifiers"
             + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))
         logger.notice("\(message) (\(trigger))")
         SDNotify.send("READY=1\nSTATUS=\(message)")
-        return ReloadResponse(reloaded: true, file: path, sources: applied.sources.count, notifiers: applied.notifiers.count, message: message)
+        return ReloadResponse(
+            reloaded: true, file: path, sources: applied.sources.count, notifiers: applied.notifiers.count, message: message)
     }
 
     static func monotonicMicroseconds() -> UInt64 {

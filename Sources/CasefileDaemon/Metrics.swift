@@ -59,8 +59,10 @@ final class DaemonMetrics: Sendable {
         ]
         for (outcome, n) in outcomes {
             // Every outcome is counted, 0 too, so each series exists from the first sync.
-            CoreMetrics.Counter(label: "casefile_documents_total", dimensions: [("source", source), ("outcome", outcome)], factory: factory)
-                .increment(by: n)
+            CoreMetrics.Counter(
+                label: "casefile_documents_total", dimensions: [("source", source), ("outcome", outcome)], factory: factory
+            )
+            .increment(by: n)
         }
     }
 

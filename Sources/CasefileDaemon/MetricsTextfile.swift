@@ -67,13 +67,17 @@ final class MetricsTextfile: Service, Sendable {
         guard let path = settings.value.path else { return true }
         do {
             try AtomicFile.write(metrics.render(), to: path, mode: 0o644)
-            if lastError.update({ e -> Bool in defer { e = nil }; return e != nil }) {
+            if lastError.update({ e -> Bool in
+                defer { e = nil }; return e != nil
+            }) {
                 logger.notice("metrics: writing \(path) works again")
             }
             return true
         } catch {
             let message = "\(error)"
-            if lastError.update({ e -> Bool in defer { e = message }; return e != message }) {
+            if lastError.update({ e -> Bool in
+                defer { e = message }; return e != message
+            }) {
                 logger.error("metrics: cannot write the textfile: \(message)")
             }
             return false

@@ -1,11 +1,12 @@
 import CasefileControl
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Hummingbird
 import Logging
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The peer on the other end of the control socket, from SO_PEERCRED.
 public struct PeerCredentials: Sendable, Hashable, CustomStringConvertible {
@@ -127,7 +128,9 @@ struct PermissionCheck: Sendable {
     func require(_ permission: Permission, _ action: String, context: ControlContext) async throws {
         guard permission == .act else { return }
         guard let peer = await context.peerCredentials() else {
-            throw APIError(status: .forbidden, code: "forbidden", message: "\(action) needs the 'act' permission, and the peer's credentials cannot be read")
+            throw APIError(
+                status: .forbidden, code: "forbidden",
+                message: "\(action) needs the 'act' permission, and the peer's credentials cannot be read")
         }
         if let why = policy.refusal(for: peer) {
             logger.warning("refused \(action) for \(peer): \(why)")

@@ -167,11 +167,13 @@ final class Publisher: Service, Sendable {
     /// kept for `status` and logged.
     @discardableResult
     func publish() -> Bool {
-        guard let settings = state.update({ s -> PublishSettings? in
-            s.dirty = false
-            if s.settings != nil { s.attempts += 1 }
-            return s.settings
-        }) else { return true }
+        guard
+            let settings = state.update({ s -> PublishSettings? in
+                s.dirty = false
+                if s.settings != nil { s.attempts += 1 }
+                return s.settings
+            })
+        else { return true }
         let started = ContinuousClock.now
         do {
             let (asOf, bytes) = try write(settings)

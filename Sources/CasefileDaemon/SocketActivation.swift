@@ -16,11 +16,12 @@ enum SocketActivation {
             unsetenv("LISTEN_FDNAMES")
         }
         guard let pidText = environment["LISTEN_PID"], let pid = Int32(pidText), pid == getpid(),
-              let countText = environment["LISTEN_FDS"], let count = Int32(countText), count >= 1
+            let countText = environment["LISTEN_FDS"], let count = Int32(countText), count >= 1
         else { return nil }
         var index: Int32 = 0
         if let names = environment["LISTEN_FDNAMES"]?.split(separator: ":", omittingEmptySubsequences: false),
-           let i = names.firstIndex(of: "control") {
+            let i = names.firstIndex(of: "control")
+        {
             index = Int32(i)
         }
         guard index < count else { return nil }

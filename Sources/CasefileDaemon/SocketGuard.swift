@@ -14,7 +14,8 @@ enum SocketGuard {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+                try FileManager.default.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
             } catch {
                 throw Refusal(description: "cannot create the socket's folder \(dir): \(error.localizedDescription)")
             }

@@ -41,9 +41,10 @@ final class StartupCheck: @unchecked Sendable {
     /// Marks the store as being checked; call before the services start.
     func begin(health: StoreHealth) {
         if health.problem == nil {
-            health.set(StoreProblem(
-                message: "checking the store (PRAGMA quick_check) before anything is written",
-                advice: "wait: a large store takes a few seconds", since: Date()))
+            health.set(
+                StoreProblem(
+                    message: "checking the store (PRAGMA quick_check) before anything is written",
+                    advice: "wait: a large store takes a few seconds", since: Date()))
         }
     }
 
@@ -56,7 +57,8 @@ final class StartupCheck: @unchecked Sendable {
             if StoreFault.of(error)?.kind == .damaged {
                 lock.withLock { refused = true }
                 logger.critical(
-                    "refusing to go on: the store \(store.path) is damaged (\(error)); what to do: \(StoreError.damagedAdvice(path: store.path))")
+                    "refusing to go on: the store \(store.path) is damaged (\(error)); what to do: \(StoreError.damagedAdvice(path: store.path))"
+                )
                 await stop()
                 return
             }
@@ -73,7 +75,8 @@ final class StartupCheck: @unchecked Sendable {
             }
             health.report(fault, folder: store.folder, at: Date())
             logger.critical(
-                "the store cannot take writes: syncing and deliveries wait until it can: \(fault.description); what to do: \(fault.advice(folder: store.folder))")
+                "the store cannot take writes: syncing and deliveries wait until it can: \(fault.description); what to do: \(fault.advice(folder: store.folder))"
+            )
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One daemon per state folder: an exclusive `flock` on `casefiled.lock` in

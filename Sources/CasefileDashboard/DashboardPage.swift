@@ -94,8 +94,9 @@ public enum DashboardPage {
         let revised = changes.filter { $0.kind == .reportRevised }.count
         let withdrawn = changes.filter { $0.kind == .reportWithdrawn }.count
         var parts = [Words.count(added, "new report")]
-        parts.append("\(Words.count(moved.count, "grade change")) (\(Words.count(moves.count, "judgement")) moved: "
-            + "\(improved) improved, \(declined) declined)")
+        parts.append(
+            "\(Words.count(moved.count, "grade change")) (\(Words.count(moves.count, "judgement")) moved: "
+                + "\(improved) improved, \(declined) declined)")
         if revised > 0 { parts.append("\(Words.count(revised, "report")) revised") }
         if withdrawn > 0 { parts.append("\(Words.count(withdrawn, "report")) withdrawn") }
         return parts.joined(separator: "; ") + "."

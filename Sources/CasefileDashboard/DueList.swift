@@ -54,9 +54,10 @@ extension DueWindows {
             let w = window(reports: a.reports, asOf: data.asOf)
             guard let earliest = w.earliest, w.status != .unknown else { continue }
             guard w.status != .notYet || earliest <= horizon else { continue }
-            entries.append(DueEntry(
-                slug: a.slug, name: a.name, region: a.region, window: w,
-                daysToOpen: earliest.dayNumber - data.asOf.dayNumber))
+            entries.append(
+                DueEntry(
+                    slug: a.slug, name: a.name, region: a.region, window: w,
+                    daysToOpen: earliest.dayNumber - data.asOf.dayNumber))
         }
         func rank(_ s: DueStatus) -> Int { s == .overdue ? 0 : s == .open ? 1 : 2 }
         entries.sort {

@@ -110,8 +110,11 @@ public enum Differ {
             return .added(changes: changes)
         }
 
-        var changes = [PendingChange(kind: .reportRevised, previousReportID: match.id,
-                                     fields: differingFields(old: match.report, new: new))]
+        var changes = [
+            PendingChange(
+                kind: .reportRevised, previousReportID: match.id,
+                fields: differingFields(old: match.report, new: new))
+        ]
         let others = existing.filter { $0.id != match.id }
         if new.isGraded, new.grades != match.grades, isLatestGraded(new.inspection, among: others) {
             if match.isGraded {

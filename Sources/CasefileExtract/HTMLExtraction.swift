@@ -35,8 +35,9 @@ enum HTMLExtraction {
     static func extract(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> Output {
         _ = initialised
         guard bytes.count < Int(Int32.max) else { throw ParseError("an HTML page too large to read") }
-        let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-            | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        let options = Int32(
+            HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
+                | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
                 htmlReadMemory($0, Int32(buf.count), nil, nil, options)
@@ -200,11 +201,17 @@ enum HTMLExtraction {
 
         func hidden(_ node: xmlNodePtr) -> Bool {
             if let role = HTMLExtraction.attribute(node, "role")?.lowercased(),
-               ["navigation", "banner", "contentinfo", "search", "complementary"].contains(role) { return true }
+                ["navigation", "banner", "contentinfo", "search", "complementary"].contains(role)
+            {
+                return true
+            }
             if HTMLExtraction.attribute(node, "aria-hidden")?.lowercased() == "true" { return true }
             if HTMLExtraction.attribute(node, "hidden") != nil { return true }
             if let cls = HTMLExtraction.attribute(node, "class")?.lowercased(),
-               cls.contains("breadcrumb") || cls.contains("skip-link") || cls.contains("cookie") { return true }
+                cls.contains("breadcrumb") || cls.contains("skip-link") || cls.contains("cookie")
+            {
+                return true
+            }
             return false
         }
 

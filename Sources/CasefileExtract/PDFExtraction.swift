@@ -98,10 +98,13 @@ enum PDFExtraction {
         // Page numbers stamped on a scan are not text to read.
         if !hasText {
             if failed > 0 || r.repaired != 0 {
-                throw ExtractionFailure(.refused, "a damaged PDF: MuPDF repaired it but could read no text"
-                    + (failed > 0 ? " (\(failed) of \(pageCount) pages unreadable)" : ""))
+                throw ExtractionFailure(
+                    .refused,
+                    "a damaged PDF: MuPDF repaired it but could read no text"
+                        + (failed > 0 ? " (\(failed) of \(pageCount) pages unreadable)" : ""))
             }
-            throw ExtractionFailure(.refused, "an image-only PDF: no text on any of its \(pageCount) page\(pageCount == 1 ? "" : "s") (a scan?)")
+            throw ExtractionFailure(
+                .refused, "an image-only PDF: no text on any of its \(pageCount) page\(pageCount == 1 ? "" : "s") (a scan?)")
         }
         if failed > 0 {
             // Text with holes in it could lose a grade or a paragraph without

@@ -77,7 +77,8 @@ struct Crawler {
             throw FetchError(url: source.url, reason: "a crawl source needs a documents pattern")
         }
         guard let start = HTMLLinks.resolve(source.url, against: source.url),
-              ["http", "https"].contains(Fetcher.scheme(of: start) ?? "") else {
+            ["http", "https"].contains(Fetcher.scheme(of: start) ?? "")
+        else {
             throw FetchError(url: source.url, reason: "a crawl starts from an http:// or https:// URL")
         }
 
@@ -152,10 +153,14 @@ struct Crawler {
             depth += 1
         }
         guard !order.isEmpty else {
-            var reason = "the crawl found no documents: \(pagesRead) page\(pagesRead == 1 ? "" : "s") read, no link matched documents = '\(source.documents ?? "")'"
-            if !failures.isEmpty { reason += "; \(failures.count) page\(failures.count == 1 ? "" : "s") could not be read (first: \(failures[0]))" }
+            var reason =
+                "the crawl found no documents: \(pagesRead) page\(pagesRead == 1 ? "" : "s") read, no link matched documents = '\(source.documents ?? "")'"
+            if !failures.isEmpty {
+                reason += "; \(failures.count) page\(failures.count == 1 ? "" : "s") could not be read (first: \(failures[0]))"
+            }
             if let first = notFollowed.first {
-                reason += "; \(notFollowed.count) link\(notFollowed.count == 1 ? "" : "s") not followed, deeper than max_depth \(source.maxDepth) (e.g. \(first))"
+                reason +=
+                    "; \(notFollowed.count) link\(notFollowed.count == 1 ? "" : "s") not followed, deeper than max_depth \(source.maxDepth) (e.g. \(first))"
             }
             throw FetchError(url: source.url, reason: reason)
         }
@@ -164,7 +169,11 @@ struct Crawler {
             return patterns.keeps(label: label) ? ListedDocument(url: url, label: label, protocols: ["http", "https"]) : nil
         }
         guard !documents.isEmpty else {
-            throw FetchError(url: source.url, reason: "the crawl found \(order.count) document link\(order.count == 1 ? "" : "s") but label_include/label_exclude kept none of them")
+            throw FetchError(
+                url: source.url,
+                reason:
+                    "the crawl found \(order.count) document link\(order.count == 1 ? "" : "s") but label_include/label_exclude kept none of them"
+            )
         }
         return SourceListing(documents: documents, pageFailures: failures, pagesRead: pagesRead, notFollowed: notFollowed)
     }
@@ -179,7 +188,7 @@ enum Pagination {
     /// queries (and in a fragment).
     static func sameListing(_ a: String, _ b: String) -> Bool {
         guard a != b, let x = URLComponents(string: a), let y = URLComponents(string: b),
-              x.scheme == y.scheme, x.host == y.host, x.port == y.port, x.path == y.path
+            x.scheme == y.scheme, x.host == y.host, x.port == y.port, x.path == y.path
         else { return false }
         func rest(_ c: URLComponents) -> [String: [String]] {
             var out: [String: [String]] = [:]

@@ -34,7 +34,7 @@ public enum FeedReader {
         if format == .auto {
             switch first {
             case UInt8(ascii: "["), UInt8(ascii: "{"): format = .json
-            case UInt8(ascii: "<"): format = .atom   // atom or rss: told by the root element below
+            case UInt8(ascii: "<"): format = .atom  // atom or rss: told by the root element below
             default: throw ParseError(description: "not a feed: neither XML (Atom, RSS) nor a JSON list")
             }
             if format == .atom { return try xml(Array(body), feedURL: feedURL, expected: nil) }
@@ -72,9 +72,12 @@ public enum FeedReader {
             documents.append(ListedDocument(url: entry.url, label: entry.title, protocols: protocols))
         }
         guard !documents.isEmpty else {
-            throw FetchError(url: source.url, reason: entries.isEmpty
-                ? "the feed lists no documents"
-                : "the feed lists \(entries.count) entr\(entries.count == 1 ? "y" : "ies") but the documents/label patterns kept none of them")
+            throw FetchError(
+                url: source.url,
+                reason: entries.isEmpty
+                    ? "the feed lists no documents"
+                    : "the feed lists \(entries.count) entr\(entries.count == 1 ? "y" : "ies") but the documents/label patterns kept none of them"
+            )
         }
         return SourceListing(documents: documents, pagesRead: 1)
     }
@@ -116,7 +119,8 @@ public enum FeedReader {
         _ = LibXML.ready
         // No XML_PARSE_NOENT (entities stay unexpanded: no XXE), no DTD
         // loading, no network.
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         let doc: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), feedURL, nil, options) }
         }
@@ -131,7 +135,8 @@ public enum FeedReader {
         default: throw ParseError(description: "not an Atom or RSS 2.0 feed (the root element is <\(rootName)>)")
         }
         if let expected, expected != found {
-            throw ParseError(description: "expected an \(expected == .atom ? "Atom" : "RSS") feed, found \(found == .atom ? "Atom" : "RSS")")
+            throw ParseError(
+                description: "expected an \(expected == .atom ? "Atom" : "RSS") feed, found \(found == .atom ? "Atom" : "RSS")")
         }
         var entries: [FeedEntry] = []
         if found == .atom {

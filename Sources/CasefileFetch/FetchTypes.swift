@@ -31,11 +31,13 @@ public struct FetchSettings: Sendable, Hashable {
     /// document fails for this sync, and the source's own backoff takes over.
     public var maxRetryAfter: Double
 
-    public init(timeout: Double = 30, connectTimeout: Double = 10, maxBytes: Int = 50_000_000,
-                maxRedirects: Int = 5, userAgent: String = "casefiled/0.1", contact: String? = nil,
-                caBundle: String? = nil, concurrency: Int = 8, perHostConcurrency: Int = 2,
-                perHostDelay: Double = 0.5, retries: Int = 3, retryBaseDelay: Double = 1,
-                retryMaxDelay: Double = 60, maxRetryAfter: Double = 120) {
+    public init(
+        timeout: Double = 30, connectTimeout: Double = 10, maxBytes: Int = 50_000_000,
+        maxRedirects: Int = 5, userAgent: String = "casefiled/0.1", contact: String? = nil,
+        caBundle: String? = nil, concurrency: Int = 8, perHostConcurrency: Int = 2,
+        perHostDelay: Double = 0.5, retries: Int = 3, retryBaseDelay: Double = 1,
+        retryMaxDelay: Double = 60, maxRetryAfter: Double = 120
+    ) {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxBytes = maxBytes
@@ -88,8 +90,10 @@ public struct FetchRequest: Sendable, Hashable {
     /// For sftp:// URLs: the known_hosts file and an optional login key.
     public var ssh: SSHSettings
 
-    public init(url: String, validators: Validators? = nil, protocols: [String]? = nil, credentialsFile: String? = nil,
-                ssh: SSHSettings = SSHSettings()) {
+    public init(
+        url: String, validators: Validators? = nil, protocols: [String]? = nil, credentialsFile: String? = nil,
+        ssh: SSHSettings = SSHSettings()
+    ) {
         self.url = url
         self.validators = validators
         self.protocols = protocols
@@ -116,8 +120,10 @@ public struct FetchedDocument: Sendable {
     /// Transfers it took (1 when the first one succeeded).
     public var attempts: Int
 
-    public init(url: String, bytes: [UInt8], contentType: String? = nil, etag: String? = nil,
-                lastModified: String? = nil, status: Int, effectiveURL: String? = nil, attempts: Int = 1) {
+    public init(
+        url: String, bytes: [UInt8], contentType: String? = nil, etag: String? = nil,
+        lastModified: String? = nil, status: Int, effectiveURL: String? = nil, attempts: Int = 1
+    ) {
         self.url = url
         self.bytes = bytes
         self.contentType = contentType
@@ -223,8 +229,10 @@ public struct ListedDocument: Sendable, Hashable {
     public var credentialsFile: String?
     public var ssh: SSHSettings
 
-    public init(url: String, label: String? = nil, protocols: [String]? = nil, credentialsFile: String? = nil,
-                ssh: SSHSettings = SSHSettings()) {
+    public init(
+        url: String, label: String? = nil, protocols: [String]? = nil, credentialsFile: String? = nil,
+        ssh: SSHSettings = SSHSettings()
+    ) {
         self.url = url
         self.label = label
         self.protocols = protocols

@@ -21,9 +21,10 @@ public struct Fetcher: Sendable {
     public init(settings: FetchSettings = FetchSettings(), heartbeat: Heartbeat = Heartbeat()) {
         self.settings = settings
         self.heartbeat = heartbeat
-        pool = HTTPPool(limits: HTTPPoolLimits(
-            concurrency: settings.concurrency, perHostConcurrency: settings.perHostConcurrency,
-            perHostDelay: settings.perHostDelay))
+        pool = HTTPPool(
+            limits: HTTPPoolLimits(
+                concurrency: settings.concurrency, perHostConcurrency: settings.perHostConcurrency,
+                perHostDelay: settings.perHostDelay))
     }
 
     // MARK: Listing
@@ -100,7 +101,8 @@ public struct Fetcher: Sendable {
             if let after = retry.retryAfter {
                 guard after <= settings.maxRetryAfter else {
                     guard case .failed(var failure) = outcome else { return outcome }
-                    failure.reason += "; the server asked to wait \(Self.seconds(after)) s, longer than the \(Self.seconds(settings.maxRetryAfter)) s a sync waits"
+                    failure.reason +=
+                        "; the server asked to wait \(Self.seconds(after)) s, longer than the \(Self.seconds(settings.maxRetryAfter)) s a sync waits"
                     return .failed(failure)
                 }
                 wait = max(wait, after)
@@ -141,8 +143,10 @@ public struct Fetcher: Sendable {
 
     /// Every request at once (within the limits); the outcomes in the order
     /// of `requests`. `progress` sees each as it completes.
-    public func fetchAll(_ requests: [FetchRequest],
-                         progress: @escaping @Sendable (FetchOutcome) -> Void = { _ in }) async -> [FetchOutcome] {
+    public func fetchAll(
+        _ requests: [FetchRequest],
+        progress: @escaping @Sendable (FetchOutcome) -> Void = { _ in }
+    ) async -> [FetchOutcome] {
         let results = OutcomeCollector(count: requests.count)
         let indexed = Array(requests.enumerated())
         await withTaskGroup(of: (Int, FetchOutcome).self) { group in
@@ -178,8 +182,10 @@ public struct Fetcher: Sendable {
     func fetchOnce(_ request: FetchRequest, attempt: Int) async -> (FetchOutcome, Retry?) {
         let url = request.url
         func failure(_ reason: String, _ kind: FetchFailure.Kind, status: Int? = nil) -> FetchOutcome {
-            .failed(FetchFailure(url: url, reason: attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason,
-                                 kind: kind, status: status, attempts: attempt))
+            .failed(
+                FetchFailure(
+                    url: url, reason: attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason,
+                    kind: kind, status: status, attempts: attempt))
         }
         guard let scheme = Self.scheme(of: url) else {
             return (failure("not a URL", .configuration), nil)
@@ -187,7 +193,10 @@ public struct Fetcher: Sendable {
         let isHTTP = scheme == "http" || scheme == "https"
         let protocols = request.protocols ?? Self.defaultProtocols(scheme)
         guard protocols.contains(scheme) else {
-            return (failure("\(scheme):// is not allowed for this source (allowed: \(protocols.joined(separator: ", ")))", .protocolNotAllowed), nil)
+            return (
+                failure("\(scheme):// is not allowed for this source (allowed: \(protocols.joined(separator: ", ")))", .protocolNotAllowed),
+                nil
+            )
         }
 
         var http = HTTPRequest(url: url)
@@ -213,7 +222,11 @@ public struct Fetcher: Sendable {
             let knownHosts = request.ssh.effectiveKnownHosts
             guard access(knownHosts, R_OK) == 0 else {
                 let why = String(cString: strerror(errno))
-                return (failure("cannot read the known_hosts file \(knownHosts) (\(why)), so the server's SSH host key cannot be checked; make it with ssh-keyscan -p PORT HOST > \(knownHosts), after checking the key's fingerprint", .configuration), nil)
+                return (
+                    failure(
+                        "cannot read the known_hosts file \(knownHosts) (\(why)), so the server's SSH host key cannot be checked; make it with ssh-keyscan -p PORT HOST > \(knownHosts), after checking the key's fingerprint",
+                        .configuration), nil
+                )
             }
             http.sshKnownHosts = knownHosts
             if let key = request.ssh.keyFile {
@@ -245,27 +258,36 @@ public struct Fetcher: Sendable {
 
         guard isHTTP else {
             // No status outside HTTP: a completed transfer is the document.
-            return (.fetched(FetchedDocument(url: url, bytes: response.body, status: response.status,
-                                             effectiveURL: response.effectiveURL, attempts: attempt)), nil)
+            return (
+                .fetched(
+                    FetchedDocument(
+                        url: url, bytes: response.body, status: response.status,
+                        effectiveURL: response.effectiveURL, attempts: attempt)), nil
+            )
         }
         switch response.status {
         case 304:
-            return (.notModified(
-                url: url,
-                etag: response.header("ETag") ?? request.validators?.etag,
-                lastModified: response.header("Last-Modified") ?? request.validators?.lastModified
-            ), nil)
+            return (
+                .notModified(
+                    url: url,
+                    etag: response.header("ETag") ?? request.validators?.etag,
+                    lastModified: response.header("Last-Modified") ?? request.validators?.lastModified
+                ), nil
+            )
         case 200..<300:
-            return (.fetched(FetchedDocument(
-                url: url,
-                bytes: response.body,
-                contentType: response.header("Content-Type"),
-                etag: response.header("ETag"),
-                lastModified: response.header("Last-Modified"),
-                status: response.status,
-                effectiveURL: response.effectiveURL,
-                attempts: attempt
-            )), nil)
+            return (
+                .fetched(
+                    FetchedDocument(
+                        url: url,
+                        bytes: response.body,
+                        contentType: response.header("Content-Type"),
+                        etag: response.header("ETag"),
+                        lastModified: response.header("Last-Modified"),
+                        status: response.status,
+                        effectiveURL: response.effectiveURL,
+                        attempts: attempt
+                    )), nil
+            )
         default:
             let reasonPhrase = response.reason.isEmpty ? "" : " \(response.reason)"
             let outcome = failure("HTTP \(response.status)\(reasonPhrase)", .httpStatus, status: response.status)
@@ -285,18 +307,26 @@ public struct Fetcher: Sendable {
             return ("too many redirects (more than \(settings.maxRedirects))", .tooManyRedirects)
         case HTTPError.unsupportedProtocol:
             if let target = error.redirectURL {
-                return ("redirected to \(target), which this source may not reach (allowed: \(allowed.joined(separator: ", ")))", .protocolNotAllowed)
+                return (
+                    "redirected to \(target), which this source may not reach (allowed: \(allowed.joined(separator: ", ")))",
+                    .protocolNotAllowed
+                )
             }
-            return ("protocol not allowed for this source (allowed: \(allowed.joined(separator: ", "))): \(error.message)", .protocolNotAllowed)
+            return (
+                "protocol not allowed for this source (allowed: \(allowed.joined(separator: ", "))): \(error.message)", .protocolNotAllowed
+            )
         case HTTPError.partialFile:
             return ("incomplete response: \(error.message)", .incomplete)
         case HTTPError.peerFailedVerification where knownHosts != nil:
             let file = knownHosts ?? ""
-            return ("the server's SSH host key is not in \(file), or differs from the one there; check its fingerprint with the server's administrator, then add it (ssh-keyscan -p PORT HOST >> \(file))", .other)
+            return (
+                "the server's SSH host key is not in \(file), or differs from the one there; check its fingerprint with the server's administrator, then add it (ssh-keyscan -p PORT HOST >> \(file))",
+                .other
+            )
         case HTTPError.loginDenied:
             return ("login denied: \(error.message)", .other)
         case HTTPError.couldNotResolveHost, HTTPError.couldNotConnect, HTTPError.gotNothing,
-             HTTPError.sendError, HTTPError.receiveError, 16 /* HTTP/2 framing */, 35 /* TLS handshake */, 92 /* HTTP/2 stream */:
+            HTTPError.sendError, HTTPError.receiveError, 16 /* HTTP/2 framing */, 35 /* TLS handshake */, 92 /* HTTP/2 stream */:
             return (error.message, .connection)
         default:
             return (error.message, .other)
@@ -320,7 +350,8 @@ public struct Fetcher: Sendable {
         guard let colon = url.firstIndex(of: ":") else { return nil }
         let scheme = url[..<colon].lowercased()
         guard let first = scheme.first, first.isLetter,
-              scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else { return nil }
+            scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else { return nil }
         return scheme
     }
 
@@ -348,7 +379,8 @@ public struct Fetcher: Sendable {
             throw FetchError(url: folder.absoluteString, reason: "cannot list \(path): \(error.localizedDescription)")
         }
         let base = URL(fileURLWithPath: path, isDirectory: true)
-        return names
+        return
+            names
             .filter { !$0.hasPrefix(".") && isRegularFile(base.appendingPathComponent($0).path) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             .map { ($0, base.appendingPathComponent($0, isDirectory: false).absoluteString) }
@@ -394,7 +426,9 @@ enum Credentials {
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw FetchError(url: path, reason: "the \(what) \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
+            throw FetchError(
+                url: path,
+                reason: "the \(what) \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
         }
     }
 

@@ -33,8 +33,9 @@ public enum HTMLLinks {
         _ = LibXML.ready
         guard !html.isEmpty else { return [] }
         let encoding = charset(contentType) ?? (String(validating: html, as: UTF8.self) != nil ? "UTF-8" : nil)
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        let options = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let doc: htmlDocPtr? = html.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 htmlReadMemory(chars.baseAddress, Int32(chars.count), pageURL, encoding, options)
@@ -45,7 +46,8 @@ public enum HTMLLinks {
 
         var base = pageURL
         if let href = evaluate(doc, "//base[@href][1]").first.flatMap({ attribute($0, "href") }),
-           let resolved = resolve(href, against: pageURL) {
+            let resolved = resolve(href, against: pageURL)
+        {
             base = resolved
         }
         var links: [PageLink] = []

@@ -10,7 +10,7 @@ enum RemoteFolder {
         guard let scheme = Fetcher.scheme(of: source.url) else { throw FetchError(url: source.url, reason: "not a URL") }
         let folder = source.url.hasSuffix("/") ? source.url : source.url + "/"
         if let file = source.credentialsFile {
-            _ = try Credentials.read(file)   // a clear error before any transfer
+            _ = try Credentials.read(file)  // a clear error before any transfer
         }
         if let key = source.ssh.keyFile {
             try Credentials.checkPrivate(key, what: "SSH key file")
@@ -29,10 +29,15 @@ enum RemoteFolder {
         } catch {
             throw FetchError(url: source.url, reason: error.description)
         }
-        let documents = names
+        let documents =
+            names
             .filter { !$0.hasPrefix(".") }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            .map { ListedDocument(url: folder + percentEncoded($0), label: $0, protocols: [scheme], credentialsFile: source.credentialsFile, ssh: source.ssh) }
+            .map {
+                ListedDocument(
+                    url: folder + percentEncoded($0), label: $0, protocols: [scheme], credentialsFile: source.credentialsFile,
+                    ssh: source.ssh)
+            }
         return SourceListing(documents: documents, pagesRead: 1)
     }
 
@@ -86,7 +91,7 @@ enum RemoteFolder {
         for byte in name.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(UnicodeScalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

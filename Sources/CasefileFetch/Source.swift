@@ -42,9 +42,11 @@ public struct SourceSpec: Sendable, Hashable {
     /// feed: the format, or `auto`.
     public var format: FeedFormat
 
-    public init(name: String, kind: SourceKind, url: String, follow: [String] = [], documents: String? = nil,
-                maxDepth: Int = 3, labelInclude: [String] = [], labelExclude: [String] = [],
-                credentialsFile: String? = nil, ssh: SSHSettings = SSHSettings(), format: FeedFormat = .auto) {
+    public init(
+        name: String, kind: SourceKind, url: String, follow: [String] = [], documents: String? = nil,
+        maxDepth: Int = 3, labelInclude: [String] = [], labelExclude: [String] = [],
+        credentialsFile: String? = nil, ssh: SSHSettings = SSHSettings(), format: FeedFormat = .auto
+    ) {
         self.name = name
         self.kind = kind
         self.url = url

@@ -1,10 +1,11 @@
 import CCurl
 import CCurlShim
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One request, one response, through libcurl's easy interface. Each call
@@ -28,9 +29,10 @@ public enum HTTPClient {
         let result: Result<HTTPResponse, HTTPError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 queue.async {
-                    continuation.resume(returning: Result { () throws(HTTPError) in
-                        try perform(request, cancellation: cancellation)
-                    })
+                    continuation.resume(
+                        returning: Result { () throws(HTTPError) in
+                            try perform(request, cancellation: cancellation)
+                        })
                 }
             }
         } onCancel: {
@@ -44,8 +46,10 @@ public enum HTTPClient {
     /// ends the transfer quietly. Returns the status. `maxBytes` still
     /// applies to the total; set `timeout` to 0 for an endless stream.
     @discardableResult
-    public static func stream(_ request: HTTPRequest, cancellation: HTTPCancellation? = nil,
-                              onData: @escaping @Sendable ([UInt8]) -> Bool) throws(HTTPError) -> Int {
+    public static func stream(
+        _ request: HTTPRequest, cancellation: HTTPCancellation? = nil,
+        onData: @escaping @Sendable ([UInt8]) -> Bool
+    ) throws(HTTPError) -> Int {
         let transfer = Transfer(request: request, onData: onData, cancellation: cancellation)
         return try transfer.run().status
     }

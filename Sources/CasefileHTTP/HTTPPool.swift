@@ -1,9 +1,10 @@
 import CCurl
 import CCurlShim
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How many transfers an `HTTPPool` runs at once, and how politely.
@@ -141,8 +142,10 @@ final class MultiEngine: @unchecked Sendable {
         }
     }
 
-    func submit(_ request: HTTPRequest, cancellation: HTTPCancellation,
-                done: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void) {
+    func submit(
+        _ request: HTTPRequest, cancellation: HTTPCancellation,
+        done: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void
+    ) {
         guard multi != nil else {
             done(.failure(HTTPError(url: request.url, code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_multi_init failed")))
             return
@@ -161,7 +164,10 @@ final class MultiEngine: @unchecked Sendable {
             return false
         }
         if refused {
-            done(.failure(HTTPError(url: request.url, code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "transfer cancelled", isCancelled: true)))
+            done(
+                .failure(
+                    HTTPError(
+                        url: request.url, code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "transfer cancelled", isCancelled: true)))
             return
         }
         wake()
@@ -191,12 +197,14 @@ final class MultiEngine: @unchecked Sendable {
     private func startThread() {
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            guard let arg else { return nil }
-            let engine = Unmanaged<MultiEngine>.fromOpaque(arg).takeRetainedValue()
-            engine.loop()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, nil,
+            { arg in
+                guard let arg else { return nil }
+                let engine = Unmanaged<MultiEngine>.fromOpaque(arg).takeRetainedValue()
+                engine.loop()
+                return nil
+            }, context)
         if rc == 0 {
             pthread_detach(thread)
         } else {
@@ -330,6 +338,7 @@ final class MultiEngine: @unchecked Sendable {
     }
 
     private func cancelled(_ job: Job) -> HTTPError {
-        HTTPError(url: job.transfer.request.url, code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "transfer cancelled", isCancelled: true)
+        HTTPError(
+            url: job.transfer.request.url, code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "transfer cancelled", isCancelled: true)
     }
 }

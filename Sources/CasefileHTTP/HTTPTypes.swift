@@ -127,8 +127,10 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public static let peerFailedVerification = 60
     public static let loginDenied = 67
 
-    public init(url: String, code: Int, message: String, isTimeout: Bool = false,
-                isTooLarge: Bool = false, isCancelled: Bool = false) {
+    public init(
+        url: String, code: Int, message: String, isTimeout: Bool = false,
+        isTooLarge: Bool = false, isCancelled: Bool = false
+    ) {
         self.url = url
         self.code = code
         self.message = message

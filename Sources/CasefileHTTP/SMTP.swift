@@ -94,16 +94,19 @@ public enum SMTPClient {
             set(ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients))
             set(ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1))
             set(ccurl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(data.count)))
-            set(ccurl_setopt_read_callback(handle, { buffer, size, count, context in
-                guard let buffer, let context else { return 0 }
-                let upload = Unmanaged<Upload>.fromOpaque(context).takeUnretainedValue()
-                let n = min(size * count, upload.data.count - upload.offset)
-                upload.data.withUnsafeBytes { raw in
-                    UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + upload.offset, byteCount: n)
-                }
-                upload.offset += n
-                return n
-            }))
+            set(
+                ccurl_setopt_read_callback(
+                    handle,
+                    { buffer, size, count, context in
+                        guard let buffer, let context else { return 0 }
+                        let upload = Unmanaged<Upload>.fromOpaque(context).takeUnretainedValue()
+                        let n = min(size * count, upload.data.count - upload.offset)
+                        upload.data.withUnsafeBytes { raw in
+                            UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + upload.offset, byteCount: n)
+                        }
+                        upload.offset += n
+                        return n
+                    }))
             set(ccurl_setopt_ptr(handle, CURLOPT_READDATA, me.toOpaque()))
             let rc = setupError == CURLE_OK ? curl_easy_perform(handle) : setupError
             guard rc == CURLE_OK else {

@@ -190,7 +190,8 @@ final class Transfer {
                 // allowed) is already the effective URL.
                 var effective: UnsafePointer<CChar>?
                 if ccurl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK, let effective,
-                   String(cString: effective) != url {
+                    String(cString: effective) != url
+                {
                     failure.redirectURL = String(cString: effective)
                 }
             }
@@ -211,13 +212,14 @@ final class Transfer {
         // (FTP's 226): the contract is "0 when the protocol has no HTTP status".
         let status = isHTTP ? code : 0
 
-        return .success(HTTPResponse(
-            status: status,
-            reason: isHTTP ? (reason.isEmpty ? Self.standardReason(status) : reason) : "",
-            headers: isHTTP ? headers : [],
-            body: body,
-            effectiveURL: effective.map { String(cString: $0) } ?? url
-        ))
+        return .success(
+            HTTPResponse(
+                status: status,
+                reason: isHTTP ? (reason.isEmpty ? Self.standardReason(status) : reason) : "",
+                headers: isHTTP ? headers : [],
+                body: body,
+                effectiveURL: effective.map { String(cString: $0) } ?? url
+            ))
     }
 
     /// Frees the handle and what its options point to. Idempotent.

@@ -36,7 +36,8 @@ public struct EmailChannel: NotificationChannel {
     }
 
     public func deliver(_ change: ChangeRecord, json: Data) async throws(DeliveryError) {
-        var message = SMTPMessage(url: url, from: from, to: to, data: Array(Self.message(for: change, from: from, to: to, date: Date()).utf8))
+        var message = SMTPMessage(
+            url: url, from: from, to: to, data: Array(Self.message(for: change, from: from, to: to, date: Date()).utf8))
         message.starttls = starttls
         message.timeout = timeout.timeInterval
         message.connectTimeout = min(10, timeout.timeInterval)

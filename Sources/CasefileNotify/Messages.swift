@@ -1,5 +1,5 @@
-import Foundation
 import CasefileModel
+import Foundation
 
 /// What people read about a change: the words of every channel (the
 /// webhook's `text`, the email's subject and body), written here and only
@@ -25,7 +25,9 @@ public struct ChangeMessage: Sendable, Equatable {
 
         switch change.kind {
         case .gradeChanged:
-            let moves = (change.grades ?? []).sorted { ($0.area == .overall ? -1 : $0.area.order) < ($1.area == .overall ? -1 : $1.area.order) }
+            let moves = (change.grades ?? []).sorted {
+                ($0.area == .overall ? -1 : $0.area.order) < ($1.area == .overall ? -1 : $1.area.order)
+            }
             let headline = moves.first.map { "\($0.area.words) \($0.from.words) → \($0.to.words)" } ?? "grades changed"
             subject = "\(name): \(headline)" + (moves.count > 1 ? " (and \(moves.count - 1) more)" : "")
             let list = Self.join(moves.map { "\($0.area.words) from \($0.from.words) to \($0.to.words)" })
@@ -53,13 +55,15 @@ public struct ChangeMessage: Sendable, Equatable {
         case .reportRevised:
             let fields = change.fields ?? []
             subject = "\(name): \(what) report revised (\(when))"
-            sentence = "Ofsted has republished its report on the \(what) of \(name) children's services (\(when))"
+            sentence =
+                "Ofsted has republished its report on the \(what) of \(name) children's services (\(when))"
                 + (fields.isEmpty ? "." : " with changes to \(Self.join(fields.map { $0.replacingOccurrences(of: "_", with: " ") })).")
             facts.append("Inspection: \(when)")
             if !fields.isEmpty { facts.append("Changed: \(fields.joined(separator: ", "))") }
         case .reportWithdrawn:
             subject = "\(name): \(what) report withdrawn (\(when))"
-            sentence = "Ofsted no longer lists its report on the \(what) of \(name) children's services (\(when)); "
+            sentence =
+                "Ofsted no longer lists its report on the \(what) of \(name) children's services (\(when)); "
                 + "the report stays on file and the grades are unchanged."
             facts.append("Inspection: \(when)")
         }
@@ -79,8 +83,10 @@ public struct ChangeMessage: Sendable, Equatable {
         }
     }
 
-    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                         "October", "November", "December"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ]
 
     /// "29 April to 3 May 2019", "6 to 17 March 2017", "1 May 2019".
     static func span(_ d: DateSpan) -> String {

@@ -78,8 +78,8 @@ public struct WebhookChannel: NotificationChannel {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let colon = line.firstIndex(of: ":"),
-                  case let name = line[..<colon].trimmingCharacters(in: .whitespaces), !name.isEmpty,
-                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+                case let name = line[..<colon].trimmingCharacters(in: .whitespaces), !name.isEmpty,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
             else {
                 throw DeliveryError("headers_file \(path), line \(n + 1): not a `Name: value` header")
             }

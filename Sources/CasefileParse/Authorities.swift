@@ -85,9 +85,10 @@ public struct AuthorityDirectory: Sendable {
                     let s = String(a).trimmingSpaces
                     if !s.isEmpty, !aliases.contains(s) { aliases.append(s) }
                 }
-                entries.append(AuthorityEntry(
-                    slug: slug, name: name, region: row[cRegion],
-                    dfeCode: row[cDfe].isEmpty ? nil : row[cDfe], former: former, aliases: aliases))
+                entries.append(
+                    AuthorityEntry(
+                        slug: slug, name: name, region: row[cRegion],
+                        dfeCode: row[cDfe].isEmpty ? nil : row[cDfe], former: former, aliases: aliases))
             }
         }
         var bySlug: [String: AuthorityEntry] = [:]

@@ -4,168 +4,168 @@
 
 enum AuthorityData {
     static let localCSV = #"""
-slug,name,dfe_code,gss_code,region,aliases
-barking-and-dagenham,Barking and Dagenham,301,E09000002,London,Barking and Dagenham|London Borough of Barking and Dagenham|Barking & Dagenham
-barnet,Barnet,302,E09000003,London,Barnet|London Borough of Barnet
-barnsley,Barnsley,370,E08000038,Yorkshire and The Humber,Barnsley|Barnsley Metropolitan Borough Council
-bath-and-north-east-somerset,Bath and North East Somerset,800,E06000022,South West,Bath and North East Somerset|Bath and North East Somerset Council
-bedford,Bedford,822,E06000055,East of England,Bedford|Bedford Borough Council|Bedford Borough
-bexley,Bexley,303,E09000004,London,Bexley|London Borough of Bexley
-birmingham,Birmingham,330,E08000025,West Midlands,Birmingham|Birmingham City Council
-blackburn-with-darwen,Blackburn with Darwen,889,E06000008,North West,Blackburn with Darwen|Blackburn with Darwen Borough Council|blackburn
-blackpool,Blackpool,890,E06000009,North West,Blackpool|Blackpool Borough Council
-bolton,Bolton,350,E08000001,North West,Bolton|Bolton Metropolitan Borough Council
-bournemouth-christchurch-and-poole,"Bournemouth, Christchurch and Poole",839,E06000058,South West,"Bournemouth, Christchurch and Poole|Bournemouth, Christchurch and Poole Council|bournemouth, christchurch and poole borough council|BCP|Bournemouth, Christchurch & Poole"
-bracknell-forest,Bracknell Forest,867,E06000036,South East,Bracknell Forest|Bracknell Forest Council
-bradford,Bradford,380,E08000032,Yorkshire and The Humber,Bradford|City of Bradford Metropolitan District Council|bradford mdc|bradford metropolitan district council
-brent,Brent,304,E09000005,London,Brent|London Borough of Brent
-brighton-and-hove,Brighton and Hove,846,E06000043,South East,Brighton and Hove|Brighton and Hove City Council|city of brighton and hove|the city of brighton and hove
-bristol,Bristol,801,E06000023,South West,"Bristol|Bristol, City of|Bristol City Council|City of Bristol"
-bromley,Bromley,305,E09000006,London,Bromley|London Borough of Bromley
-buckinghamshire,Buckinghamshire,825,E06000060,South East,Buckinghamshire|Buckinghamshire Council|Buckinghamshire County Council|Buckinghamshire County
-bury,Bury,351,E08000002,North West,Bury|Bury Metropolitan Borough Council
-calderdale,Calderdale,381,E08000033,Yorkshire and The Humber,Calderdale|Calderdale Metropolitan Borough Council
-cambridgeshire,Cambridgeshire,873,E10000003,East of England,Cambridgeshire|Cambridgeshire County Council|cambridgeshire county
-camden,Camden,202,E09000007,London,Camden|London Borough of Camden
-central-bedfordshire,Central Bedfordshire,823,E06000056,East of England,Central Bedfordshire|Central Bedfordshire Council
-cheshire-east,Cheshire East,895,E06000049,North West,Cheshire East|Cheshire East Council
-cheshire-west-and-chester,Cheshire West and Chester,896,E06000050,North West,Cheshire West and Chester|Cheshire West and Chester Council
-city-of-london,City of London,201,E09000001,London,City of London|City of London Corporation|city and county of the city of london
-cornwall,Cornwall,908,E06000052,South West,Cornwall|Cornwall Council
-county-durham,County Durham,840,E06000047,North East,County Durham|Durham County Council|Durham
-coventry,Coventry,331,E08000026,West Midlands,Coventry|Coventry City Council
-croydon,Croydon,306,E09000008,London,Croydon|London Borough of Croydon
-cumberland,Cumberland,942,E06000063,North West,Cumberland|Cumberland Council
-darlington,Darlington,841,E06000005,North East,Darlington|Darlington Borough Council
-derby,Derby,831,E06000015,East Midlands,Derby|Derby City Council|city of derby|derby city
-derbyshire,Derbyshire,830,E10000007,East Midlands,Derbyshire|Derbyshire County Council|derbyshire county
-devon,Devon,878,E10000008,South West,Devon|Devon County Council|devon county
-doncaster,Doncaster,371,E08000017,Yorkshire and The Humber,Doncaster|City of Doncaster Council|Doncaster Metropolitan Borough Council
-dorset,Dorset,838,E06000059,South West,Dorset|Dorset Council
-dudley,Dudley,332,E08000027,West Midlands,Dudley|Dudley Metropolitan Borough Council
-ealing,Ealing,307,E09000009,London,Ealing|London Borough of Ealing
-east-riding-of-yorkshire,East Riding of Yorkshire,811,E06000011,Yorkshire and The Humber,East Riding of Yorkshire|East Riding of Yorkshire Council
-east-sussex,East Sussex,845,E10000011,South East,East Sussex|East Sussex County Council|east sussex county
-enfield,Enfield,308,E09000010,London,Enfield|London Borough of Enfield
-essex,Essex,881,E10000012,East of England,Essex|Essex County Council|essex county
-gateshead,Gateshead,390,E08000037,North East,Gateshead|Gateshead Metropolitan Borough Council
-gloucestershire,Gloucestershire,916,E10000013,South West,Gloucestershire|Gloucestershire County Council|gloucestershire county
-greenwich,Greenwich,203,E09000011,London,Greenwich|Royal Borough of Greenwich
-hackney,Hackney,204,E09000012,London,Hackney|London Borough of Hackney
-halton,Halton,876,E06000006,North West,Halton|Halton Borough Council
-hammersmith-and-fulham,Hammersmith and Fulham,205,E09000013,London,Hammersmith and Fulham|London Borough of Hammersmith & Fulham|Hammersmith & Fulham|london borough of hammersmith and fulham
-hampshire,Hampshire,850,E10000014,South East,Hampshire|Hampshire County Council|hampshire county
-haringey,Haringey,309,E09000014,London,Haringey|London Borough of Haringey
-harrow,Harrow,310,E09000015,London,Harrow|London Borough of Harrow
-hartlepool,Hartlepool,805,E06000001,North East,Hartlepool|Hartlepool Borough Council
-havering,Havering,311,E09000016,London,Havering|London Borough of Havering
-herefordshire,Herefordshire,884,E06000019,West Midlands,"Herefordshire|Herefordshire, County of|Herefordshire Council|county of herefordshire"
-hertfordshire,Hertfordshire,919,E10000015,East of England,Hertfordshire|Hertfordshire County Council
-hillingdon,Hillingdon,312,E09000017,London,Hillingdon|London Borough of Hillingdon
-hounslow,Hounslow,313,E09000018,London,Hounslow|London Borough of Hounslow
-isle-of-wight,Isle of Wight,921,E06000046,South East,Isle of Wight|Isle of Wight Council
-isles-of-scilly,Isles of Scilly,420,E06000053,South West,Isles of Scilly|Council of the Isles of Scilly
-islington,Islington,206,E09000019,London,Islington|London Borough of Islington
-kensington-and-chelsea,Kensington and Chelsea,207,E09000020,London,Kensington and Chelsea|Royal Borough of Kensington and Chelsea|Kensington & Chelsea
-kent,Kent,886,E10000016,South East,Kent|Kent County Council|kent county
-kingston-upon-hull,Kingston upon Hull,810,E06000010,Yorkshire and The Humber,"Kingston upon Hull|Kingston upon Hull, City of|Hull City Council|city of kingston upon hull|hull city|kingston-upon-hull city council|Hull"
-kingston-upon-thames,Kingston upon Thames,314,E09000021,London,Kingston upon Thames|Royal Borough of Kingston upon Thames|kingston-upon-thames
-kirklees,Kirklees,382,E08000034,Yorkshire and The Humber,Kirklees|Kirklees Council
-knowsley,Knowsley,340,E08000011,North West,Knowsley|Knowsley Metropolitan Borough Council|knowsley council
-lambeth,Lambeth,208,E09000022,London,Lambeth|London Borough of Lambeth
-lancashire,Lancashire,888,E10000017,North West,Lancashire|Lancashire County Council|lancashire county
-leeds,Leeds,383,E08000035,Yorkshire and The Humber,Leeds|Leeds City Council
-leicester,Leicester,856,E06000016,East Midlands,Leicester|Leicester City Council|city of leicester|leicester city
-leicestershire,Leicestershire,855,E10000018,East Midlands,Leicestershire|Leicestershire County Council|leicestershire county
-lewisham,Lewisham,209,E09000023,London,Lewisham|London Borough of Lewisham
-lincolnshire,Lincolnshire,925,E10000019,East Midlands,Lincolnshire|Lincolnshire County Council|lincolnshire county
-liverpool,Liverpool,341,E08000012,North West,Liverpool|Liverpool City Council
-luton,Luton,821,E06000032,East of England,Luton|Luton Borough Council
-manchester,Manchester,352,E08000003,North West,Manchester|Manchester City Council
-medway,Medway,887,E06000035,South East,Medway|Medway Council
-merton,Merton,315,E09000024,London,Merton|London Borough of Merton
-middlesbrough,Middlesbrough,806,E06000002,North East,Middlesbrough|Middlesbrough Borough Council
-milton-keynes,Milton Keynes,826,E06000042,South East,Milton Keynes|Milton Keynes Council
-newcastle-upon-tyne,Newcastle upon Tyne,391,E08000021,North East,Newcastle upon Tyne|Newcastle City Council|newcastle-upon-tyne city council
-newham,Newham,316,E09000025,London,Newham|London Borough of Newham
-norfolk,Norfolk,926,E10000020,East of England,Norfolk|Norfolk County Council|norfolk county
-north-east-lincolnshire,North East Lincolnshire,812,E06000012,Yorkshire and The Humber,North East Lincolnshire|North East Lincolnshire Council
-north-lincolnshire,North Lincolnshire,813,E06000013,Yorkshire and The Humber,North Lincolnshire|North Lincolnshire Council
-north-northamptonshire,North Northamptonshire,940,E06000061,East Midlands,North Northamptonshire|North Northamptonshire Council
-north-somerset,North Somerset,802,E06000024,South West,North Somerset|North Somerset Council|north west somerset
-north-tyneside,North Tyneside,392,E08000022,North East,North Tyneside|North Tyneside Council|north tyneside metropolitan borough council
-north-yorkshire,North Yorkshire,815,E06000065,Yorkshire and The Humber,North Yorkshire|North Yorkshire Council|North Yorkshire County Council|north yorkshire county
-northumberland,Northumberland,929,E06000057,North East,Northumberland|Northumberland County Council|northumberland council
-nottingham,Nottingham,892,E06000018,East Midlands,Nottingham|Nottingham City Council|city of nottingham|nottingham city
-nottinghamshire,Nottinghamshire,891,E10000024,East Midlands,Nottinghamshire|Nottinghamshire County Council|nottinghamshire county
-oldham,Oldham,353,E08000004,North West,Oldham|Oldham Metropolitan Borough Council
-oxfordshire,Oxfordshire,931,E10000025,South East,Oxfordshire|Oxfordshire County Council|oxfordshire county
-peterborough,Peterborough,874,E06000031,East of England,Peterborough|Peterborough City Council|city of peterborough|peterborough city
-plymouth,Plymouth,879,E06000026,South West,Plymouth|Plymouth City Council|city of plymouth|plymouth city
-portsmouth,Portsmouth,851,E06000044,South East,Portsmouth|Portsmouth City Council|city of portsmouth
-reading,Reading,870,E06000038,South East,Reading|Reading Borough Council
-redbridge,Redbridge,317,E09000026,London,Redbridge|London Borough of Redbridge
-redcar-and-cleveland,Redcar and Cleveland,807,E06000003,North East,Redcar and Cleveland|Redcar and Cleveland Borough Council
-richmond-upon-thames,Richmond upon Thames,318,E09000027,London,Richmond upon Thames|London Borough of Richmond upon Thames|richmond-upon-thames
-rochdale,Rochdale,354,E08000005,North West,Rochdale|Rochdale Metropolitan Borough Council
-rotherham,Rotherham,372,E08000018,Yorkshire and The Humber,Rotherham|Rotherham Metropolitan Borough Council
-rutland,Rutland,857,E06000017,East Midlands,Rutland|Rutland County Council
-salford,Salford,355,E08000006,North West,Salford|Salford City Council
-sandwell,Sandwell,333,E08000028,West Midlands,Sandwell|Sandwell Metropolitan Borough Council
-sefton,Sefton,343,E08000014,North West,Sefton|Sefton Metropolitan Borough Council|sefton council
-sheffield,Sheffield,373,E08000039,Yorkshire and The Humber,Sheffield|Sheffield City Council
-shropshire,Shropshire,893,E06000051,West Midlands,Shropshire|Shropshire Council
-slough,Slough,871,E06000039,South East,Slough|Slough Borough Council
-solihull,Solihull,334,E08000029,West Midlands,Solihull|Solihull Metropolitan Borough Council
-somerset,Somerset,933,E06000066,South West,Somerset|Somerset Council|Somerset County Council|somerset county
-south-gloucestershire,South Gloucestershire,803,E06000025,South West,South Gloucestershire|South Gloucestershire Council
-south-tyneside,South Tyneside,393,E08000023,North East,South Tyneside|South Tyneside Council
-southampton,Southampton,852,E06000045,South East,Southampton|Southampton City Council|city of southampton
-southend-on-sea,Southend-on-Sea,882,E06000033,East of England,Southend-on-Sea|Southend-on-Sea Borough Council
-southwark,Southwark,210,E09000028,London,Southwark|London Borough of Southwark
-st-helens,St. Helens,342,E08000013,North West,St. Helens|St Helens Council|St Helens|st helens metropolitan borough council
-staffordshire,Staffordshire,860,E10000028,West Midlands,Staffordshire|Staffordshire County Council|staffordshire county
-stockport,Stockport,356,E08000007,North West,Stockport|Stockport Metropolitan Borough Council
-stockton-on-tees,Stockton-on-Tees,808,E06000004,North East,Stockton-on-Tees|Stockton-on-Tees Borough Council|stockton on tees
-stoke-on-trent,Stoke-on-Trent,861,E06000021,West Midlands,Stoke-on-Trent|Stoke-on-Trent City Council
-suffolk,Suffolk,935,E10000029,East of England,Suffolk|Suffolk County Council|suffolk county
-sunderland,Sunderland,394,E08000024,North East,Sunderland|Sunderland City Council
-surrey,Surrey,936,E10000030,South East,Surrey|Surrey County Council|surrey county
-sutton,Sutton,319,E09000029,London,Sutton|London Borough of Sutton
-swindon,Swindon,866,E06000030,South West,Swindon|Swindon Borough Council
-tameside,Tameside,357,E08000008,North West,Tameside|Tameside Metropolitan Borough Council
-telford-and-wrekin,Telford and Wrekin,894,E06000020,West Midlands,Telford and Wrekin|Telford & Wrekin Council|telford and wrekin council
-thurrock,Thurrock,883,E06000034,East of England,Thurrock|Thurrock Council
-torbay,Torbay,880,E06000027,South West,Torbay|Torbay Council
-tower-hamlets,Tower Hamlets,211,E09000030,London,Tower Hamlets|London Borough of Tower Hamlets
-trafford,Trafford,358,E08000009,North West,Trafford|Trafford Metropolitan Borough Council|trafford council
-wakefield,Wakefield,384,E08000036,Yorkshire and The Humber,Wakefield|Wakefield Metropolitan District Council
-walsall,Walsall,335,E08000030,West Midlands,Walsall|Walsall Metropolitan Borough Council|walsall council
-waltham-forest,Waltham Forest,320,E09000031,London,Waltham Forest|London Borough of Waltham Forest
-wandsworth,Wandsworth,212,E09000032,London,Wandsworth|London Borough of Wandsworth
-warrington,Warrington,877,E06000007,North West,Warrington|Warrington Borough Council
-warwickshire,Warwickshire,937,E10000031,West Midlands,Warwickshire|Warwickshire County Council
-west-berkshire,West Berkshire,869,E06000037,South East,West Berkshire|West Berkshire Council
-west-northamptonshire,West Northamptonshire,941,E06000062,East Midlands,West Northamptonshire|West Northamptonshire Council
-west-sussex,West Sussex,938,E10000032,South East,West Sussex|West Sussex County Council|west sussex county
-westminster,Westminster,213,E09000033,London,Westminster|City of Westminster|westminster city
-westmorland-and-furness,Westmorland and Furness,943,E06000064,North West,Westmorland and Furness|Westmorland and Furness Council
-wigan,Wigan,359,E08000010,North West,Wigan|Wigan Metropolitan Borough Council|wigan council
-wiltshire,Wiltshire,865,E06000054,South West,Wiltshire|Wiltshire Council
-windsor-and-maidenhead,Windsor and Maidenhead,868,E06000040,South East,Windsor and Maidenhead|Royal Borough of Windsor and Maidenhead
-wirral,Wirral,344,E08000015,North West,Wirral|Wirral Borough Council|wirral council
-wokingham,Wokingham,872,E06000041,South East,Wokingham|Wokingham Borough Council
-wolverhampton,Wolverhampton,336,E08000031,West Midlands,Wolverhampton|City of Wolverhampton Council|city of wolverhampton|wolverhampton city council
-worcestershire,Worcestershire,885,E10000034,West Midlands,Worcestershire|Worcestershire County Council|worcestershire county
-york,York,816,E06000014,Yorkshire and The Humber,York|City of York Council
-"""#
+        slug,name,dfe_code,gss_code,region,aliases
+        barking-and-dagenham,Barking and Dagenham,301,E09000002,London,Barking and Dagenham|London Borough of Barking and Dagenham|Barking & Dagenham
+        barnet,Barnet,302,E09000003,London,Barnet|London Borough of Barnet
+        barnsley,Barnsley,370,E08000038,Yorkshire and The Humber,Barnsley|Barnsley Metropolitan Borough Council
+        bath-and-north-east-somerset,Bath and North East Somerset,800,E06000022,South West,Bath and North East Somerset|Bath and North East Somerset Council
+        bedford,Bedford,822,E06000055,East of England,Bedford|Bedford Borough Council|Bedford Borough
+        bexley,Bexley,303,E09000004,London,Bexley|London Borough of Bexley
+        birmingham,Birmingham,330,E08000025,West Midlands,Birmingham|Birmingham City Council
+        blackburn-with-darwen,Blackburn with Darwen,889,E06000008,North West,Blackburn with Darwen|Blackburn with Darwen Borough Council|blackburn
+        blackpool,Blackpool,890,E06000009,North West,Blackpool|Blackpool Borough Council
+        bolton,Bolton,350,E08000001,North West,Bolton|Bolton Metropolitan Borough Council
+        bournemouth-christchurch-and-poole,"Bournemouth, Christchurch and Poole",839,E06000058,South West,"Bournemouth, Christchurch and Poole|Bournemouth, Christchurch and Poole Council|bournemouth, christchurch and poole borough council|BCP|Bournemouth, Christchurch & Poole"
+        bracknell-forest,Bracknell Forest,867,E06000036,South East,Bracknell Forest|Bracknell Forest Council
+        bradford,Bradford,380,E08000032,Yorkshire and The Humber,Bradford|City of Bradford Metropolitan District Council|bradford mdc|bradford metropolitan district council
+        brent,Brent,304,E09000005,London,Brent|London Borough of Brent
+        brighton-and-hove,Brighton and Hove,846,E06000043,South East,Brighton and Hove|Brighton and Hove City Council|city of brighton and hove|the city of brighton and hove
+        bristol,Bristol,801,E06000023,South West,"Bristol|Bristol, City of|Bristol City Council|City of Bristol"
+        bromley,Bromley,305,E09000006,London,Bromley|London Borough of Bromley
+        buckinghamshire,Buckinghamshire,825,E06000060,South East,Buckinghamshire|Buckinghamshire Council|Buckinghamshire County Council|Buckinghamshire County
+        bury,Bury,351,E08000002,North West,Bury|Bury Metropolitan Borough Council
+        calderdale,Calderdale,381,E08000033,Yorkshire and The Humber,Calderdale|Calderdale Metropolitan Borough Council
+        cambridgeshire,Cambridgeshire,873,E10000003,East of England,Cambridgeshire|Cambridgeshire County Council|cambridgeshire county
+        camden,Camden,202,E09000007,London,Camden|London Borough of Camden
+        central-bedfordshire,Central Bedfordshire,823,E06000056,East of England,Central Bedfordshire|Central Bedfordshire Council
+        cheshire-east,Cheshire East,895,E06000049,North West,Cheshire East|Cheshire East Council
+        cheshire-west-and-chester,Cheshire West and Chester,896,E06000050,North West,Cheshire West and Chester|Cheshire West and Chester Council
+        city-of-london,City of London,201,E09000001,London,City of London|City of London Corporation|city and county of the city of london
+        cornwall,Cornwall,908,E06000052,South West,Cornwall|Cornwall Council
+        county-durham,County Durham,840,E06000047,North East,County Durham|Durham County Council|Durham
+        coventry,Coventry,331,E08000026,West Midlands,Coventry|Coventry City Council
+        croydon,Croydon,306,E09000008,London,Croydon|London Borough of Croydon
+        cumberland,Cumberland,942,E06000063,North West,Cumberland|Cumberland Council
+        darlington,Darlington,841,E06000005,North East,Darlington|Darlington Borough Council
+        derby,Derby,831,E06000015,East Midlands,Derby|Derby City Council|city of derby|derby city
+        derbyshire,Derbyshire,830,E10000007,East Midlands,Derbyshire|Derbyshire County Council|derbyshire county
+        devon,Devon,878,E10000008,South West,Devon|Devon County Council|devon county
+        doncaster,Doncaster,371,E08000017,Yorkshire and The Humber,Doncaster|City of Doncaster Council|Doncaster Metropolitan Borough Council
+        dorset,Dorset,838,E06000059,South West,Dorset|Dorset Council
+        dudley,Dudley,332,E08000027,West Midlands,Dudley|Dudley Metropolitan Borough Council
+        ealing,Ealing,307,E09000009,London,Ealing|London Borough of Ealing
+        east-riding-of-yorkshire,East Riding of Yorkshire,811,E06000011,Yorkshire and The Humber,East Riding of Yorkshire|East Riding of Yorkshire Council
+        east-sussex,East Sussex,845,E10000011,South East,East Sussex|East Sussex County Council|east sussex county
+        enfield,Enfield,308,E09000010,London,Enfield|London Borough of Enfield
+        essex,Essex,881,E10000012,East of England,Essex|Essex County Council|essex county
+        gateshead,Gateshead,390,E08000037,North East,Gateshead|Gateshead Metropolitan Borough Council
+        gloucestershire,Gloucestershire,916,E10000013,South West,Gloucestershire|Gloucestershire County Council|gloucestershire county
+        greenwich,Greenwich,203,E09000011,London,Greenwich|Royal Borough of Greenwich
+        hackney,Hackney,204,E09000012,London,Hackney|London Borough of Hackney
+        halton,Halton,876,E06000006,North West,Halton|Halton Borough Council
+        hammersmith-and-fulham,Hammersmith and Fulham,205,E09000013,London,Hammersmith and Fulham|London Borough of Hammersmith & Fulham|Hammersmith & Fulham|london borough of hammersmith and fulham
+        hampshire,Hampshire,850,E10000014,South East,Hampshire|Hampshire County Council|hampshire county
+        haringey,Haringey,309,E09000014,London,Haringey|London Borough of Haringey
+        harrow,Harrow,310,E09000015,London,Harrow|London Borough of Harrow
+        hartlepool,Hartlepool,805,E06000001,North East,Hartlepool|Hartlepool Borough Council
+        havering,Havering,311,E09000016,London,Havering|London Borough of Havering
+        herefordshire,Herefordshire,884,E06000019,West Midlands,"Herefordshire|Herefordshire, County of|Herefordshire Council|county of herefordshire"
+        hertfordshire,Hertfordshire,919,E10000015,East of England,Hertfordshire|Hertfordshire County Council
+        hillingdon,Hillingdon,312,E09000017,London,Hillingdon|London Borough of Hillingdon
+        hounslow,Hounslow,313,E09000018,London,Hounslow|London Borough of Hounslow
+        isle-of-wight,Isle of Wight,921,E06000046,South East,Isle of Wight|Isle of Wight Council
+        isles-of-scilly,Isles of Scilly,420,E06000053,South West,Isles of Scilly|Council of the Isles of Scilly
+        islington,Islington,206,E09000019,London,Islington|London Borough of Islington
+        kensington-and-chelsea,Kensington and Chelsea,207,E09000020,London,Kensington and Chelsea|Royal Borough of Kensington and Chelsea|Kensington & Chelsea
+        kent,Kent,886,E10000016,South East,Kent|Kent County Council|kent county
+        kingston-upon-hull,Kingston upon Hull,810,E06000010,Yorkshire and The Humber,"Kingston upon Hull|Kingston upon Hull, City of|Hull City Council|city of kingston upon hull|hull city|kingston-upon-hull city council|Hull"
+        kingston-upon-thames,Kingston upon Thames,314,E09000021,London,Kingston upon Thames|Royal Borough of Kingston upon Thames|kingston-upon-thames
+        kirklees,Kirklees,382,E08000034,Yorkshire and The Humber,Kirklees|Kirklees Council
+        knowsley,Knowsley,340,E08000011,North West,Knowsley|Knowsley Metropolitan Borough Council|knowsley council
+        lambeth,Lambeth,208,E09000022,London,Lambeth|London Borough of Lambeth
+        lancashire,Lancashire,888,E10000017,North West,Lancashire|Lancashire County Council|lancashire county
+        leeds,Leeds,383,E08000035,Yorkshire and The Humber,Leeds|Leeds City Council
+        leicester,Leicester,856,E06000016,East Midlands,Leicester|Leicester City Council|city of leicester|leicester city
+        leicestershire,Leicestershire,855,E10000018,East Midlands,Leicestershire|Leicestershire County Council|leicestershire county
+        lewisham,Lewisham,209,E09000023,London,Lewisham|London Borough of Lewisham
+        lincolnshire,Lincolnshire,925,E10000019,East Midlands,Lincolnshire|Lincolnshire County Council|lincolnshire county
+        liverpool,Liverpool,341,E08000012,North West,Liverpool|Liverpool City Council
+        luton,Luton,821,E06000032,East of England,Luton|Luton Borough Council
+        manchester,Manchester,352,E08000003,North West,Manchester|Manchester City Council
+        medway,Medway,887,E06000035,South East,Medway|Medway Council
+        merton,Merton,315,E09000024,London,Merton|London Borough of Merton
+        middlesbrough,Middlesbrough,806,E06000002,North East,Middlesbrough|Middlesbrough Borough Council
+        milton-keynes,Milton Keynes,826,E06000042,South East,Milton Keynes|Milton Keynes Council
+        newcastle-upon-tyne,Newcastle upon Tyne,391,E08000021,North East,Newcastle upon Tyne|Newcastle City Council|newcastle-upon-tyne city council
+        newham,Newham,316,E09000025,London,Newham|London Borough of Newham
+        norfolk,Norfolk,926,E10000020,East of England,Norfolk|Norfolk County Council|norfolk county
+        north-east-lincolnshire,North East Lincolnshire,812,E06000012,Yorkshire and The Humber,North East Lincolnshire|North East Lincolnshire Council
+        north-lincolnshire,North Lincolnshire,813,E06000013,Yorkshire and The Humber,North Lincolnshire|North Lincolnshire Council
+        north-northamptonshire,North Northamptonshire,940,E06000061,East Midlands,North Northamptonshire|North Northamptonshire Council
+        north-somerset,North Somerset,802,E06000024,South West,North Somerset|North Somerset Council|north west somerset
+        north-tyneside,North Tyneside,392,E08000022,North East,North Tyneside|North Tyneside Council|north tyneside metropolitan borough council
+        north-yorkshire,North Yorkshire,815,E06000065,Yorkshire and The Humber,North Yorkshire|North Yorkshire Council|North Yorkshire County Council|north yorkshire county
+        northumberland,Northumberland,929,E06000057,North East,Northumberland|Northumberland County Council|northumberland council
+        nottingham,Nottingham,892,E06000018,East Midlands,Nottingham|Nottingham City Council|city of nottingham|nottingham city
+        nottinghamshire,Nottinghamshire,891,E10000024,East Midlands,Nottinghamshire|Nottinghamshire County Council|nottinghamshire county
+        oldham,Oldham,353,E08000004,North West,Oldham|Oldham Metropolitan Borough Council
+        oxfordshire,Oxfordshire,931,E10000025,South East,Oxfordshire|Oxfordshire County Council|oxfordshire county
+        peterborough,Peterborough,874,E06000031,East of England,Peterborough|Peterborough City Council|city of peterborough|peterborough city
+        plymouth,Plymouth,879,E06000026,South West,Plymouth|Plymouth City Council|city of plymouth|plymouth city
+        portsmouth,Portsmouth,851,E06000044,South East,Portsmouth|Portsmouth City Council|city of portsmouth
+        reading,Reading,870,E06000038,South East,Reading|Reading Borough Council
+        redbridge,Redbridge,317,E09000026,London,Redbridge|London Borough of Redbridge
+        redcar-and-cleveland,Redcar and Cleveland,807,E06000003,North East,Redcar and Cleveland|Redcar and Cleveland Borough Council
+        richmond-upon-thames,Richmond upon Thames,318,E09000027,London,Richmond upon Thames|London Borough of Richmond upon Thames|richmond-upon-thames
+        rochdale,Rochdale,354,E08000005,North West,Rochdale|Rochdale Metropolitan Borough Council
+        rotherham,Rotherham,372,E08000018,Yorkshire and The Humber,Rotherham|Rotherham Metropolitan Borough Council
+        rutland,Rutland,857,E06000017,East Midlands,Rutland|Rutland County Council
+        salford,Salford,355,E08000006,North West,Salford|Salford City Council
+        sandwell,Sandwell,333,E08000028,West Midlands,Sandwell|Sandwell Metropolitan Borough Council
+        sefton,Sefton,343,E08000014,North West,Sefton|Sefton Metropolitan Borough Council|sefton council
+        sheffield,Sheffield,373,E08000039,Yorkshire and The Humber,Sheffield|Sheffield City Council
+        shropshire,Shropshire,893,E06000051,West Midlands,Shropshire|Shropshire Council
+        slough,Slough,871,E06000039,South East,Slough|Slough Borough Council
+        solihull,Solihull,334,E08000029,West Midlands,Solihull|Solihull Metropolitan Borough Council
+        somerset,Somerset,933,E06000066,South West,Somerset|Somerset Council|Somerset County Council|somerset county
+        south-gloucestershire,South Gloucestershire,803,E06000025,South West,South Gloucestershire|South Gloucestershire Council
+        south-tyneside,South Tyneside,393,E08000023,North East,South Tyneside|South Tyneside Council
+        southampton,Southampton,852,E06000045,South East,Southampton|Southampton City Council|city of southampton
+        southend-on-sea,Southend-on-Sea,882,E06000033,East of England,Southend-on-Sea|Southend-on-Sea Borough Council
+        southwark,Southwark,210,E09000028,London,Southwark|London Borough of Southwark
+        st-helens,St. Helens,342,E08000013,North West,St. Helens|St Helens Council|St Helens|st helens metropolitan borough council
+        staffordshire,Staffordshire,860,E10000028,West Midlands,Staffordshire|Staffordshire County Council|staffordshire county
+        stockport,Stockport,356,E08000007,North West,Stockport|Stockport Metropolitan Borough Council
+        stockton-on-tees,Stockton-on-Tees,808,E06000004,North East,Stockton-on-Tees|Stockton-on-Tees Borough Council|stockton on tees
+        stoke-on-trent,Stoke-on-Trent,861,E06000021,West Midlands,Stoke-on-Trent|Stoke-on-Trent City Council
+        suffolk,Suffolk,935,E10000029,East of England,Suffolk|Suffolk County Council|suffolk county
+        sunderland,Sunderland,394,E08000024,North East,Sunderland|Sunderland City Council
+        surrey,Surrey,936,E10000030,South East,Surrey|Surrey County Council|surrey county
+        sutton,Sutton,319,E09000029,London,Sutton|London Borough of Sutton
+        swindon,Swindon,866,E06000030,South West,Swindon|Swindon Borough Council
+        tameside,Tameside,357,E08000008,North West,Tameside|Tameside Metropolitan Borough Council
+        telford-and-wrekin,Telford and Wrekin,894,E06000020,West Midlands,Telford and Wrekin|Telford & Wrekin Council|telford and wrekin council
+        thurrock,Thurrock,883,E06000034,East of England,Thurrock|Thurrock Council
+        torbay,Torbay,880,E06000027,South West,Torbay|Torbay Council
+        tower-hamlets,Tower Hamlets,211,E09000030,London,Tower Hamlets|London Borough of Tower Hamlets
+        trafford,Trafford,358,E08000009,North West,Trafford|Trafford Metropolitan Borough Council|trafford council
+        wakefield,Wakefield,384,E08000036,Yorkshire and The Humber,Wakefield|Wakefield Metropolitan District Council
+        walsall,Walsall,335,E08000030,West Midlands,Walsall|Walsall Metropolitan Borough Council|walsall council
+        waltham-forest,Waltham Forest,320,E09000031,London,Waltham Forest|London Borough of Waltham Forest
+        wandsworth,Wandsworth,212,E09000032,London,Wandsworth|London Borough of Wandsworth
+        warrington,Warrington,877,E06000007,North West,Warrington|Warrington Borough Council
+        warwickshire,Warwickshire,937,E10000031,West Midlands,Warwickshire|Warwickshire County Council
+        west-berkshire,West Berkshire,869,E06000037,South East,West Berkshire|West Berkshire Council
+        west-northamptonshire,West Northamptonshire,941,E06000062,East Midlands,West Northamptonshire|West Northamptonshire Council
+        west-sussex,West Sussex,938,E10000032,South East,West Sussex|West Sussex County Council|west sussex county
+        westminster,Westminster,213,E09000033,London,Westminster|City of Westminster|westminster city
+        westmorland-and-furness,Westmorland and Furness,943,E06000064,North West,Westmorland and Furness|Westmorland and Furness Council
+        wigan,Wigan,359,E08000010,North West,Wigan|Wigan Metropolitan Borough Council|wigan council
+        wiltshire,Wiltshire,865,E06000054,South West,Wiltshire|Wiltshire Council
+        windsor-and-maidenhead,Windsor and Maidenhead,868,E06000040,South East,Windsor and Maidenhead|Royal Borough of Windsor and Maidenhead
+        wirral,Wirral,344,E08000015,North West,Wirral|Wirral Borough Council|wirral council
+        wokingham,Wokingham,872,E06000041,South East,Wokingham|Wokingham Borough Council
+        wolverhampton,Wolverhampton,336,E08000031,West Midlands,Wolverhampton|City of Wolverhampton Council|city of wolverhampton|wolverhampton city council
+        worcestershire,Worcestershire,885,E10000034,West Midlands,Worcestershire|Worcestershire County Council|worcestershire county
+        york,York,816,E06000014,Yorkshire and The Humber,York|City of York Council
+        """#
 
     static let formerCSV = #"""
-slug,name,dfe_code,gss_code,region,aliases,succeeded_by
-bournemouth,Bournemouth,837,E06000028,South West,Bournemouth|Bournemouth Borough Council,bournemouth-christchurch-and-poole
-poole,Poole,836,E06000029,South West,Poole|Borough of Poole,bournemouth-christchurch-and-poole
-dorset-county,Dorset County,835,E10000009,South West,Dorset County|Dorset County Council,dorset|bournemouth-christchurch-and-poole
-northamptonshire,Northamptonshire,928,E10000021,East Midlands,Northamptonshire|Northamptonshire County Council|northamptonshire county,north-northamptonshire|west-northamptonshire
-cumbria,Cumbria,909,E10000006,North West,Cumbria|Cumbria County Council|cumbria county,cumberland|westmorland-and-furness
-"""#
+        slug,name,dfe_code,gss_code,region,aliases,succeeded_by
+        bournemouth,Bournemouth,837,E06000028,South West,Bournemouth|Bournemouth Borough Council,bournemouth-christchurch-and-poole
+        poole,Poole,836,E06000029,South West,Poole|Borough of Poole,bournemouth-christchurch-and-poole
+        dorset-county,Dorset County,835,E10000009,South West,Dorset County|Dorset County Council,dorset|bournemouth-christchurch-and-poole
+        northamptonshire,Northamptonshire,928,E10000021,East Midlands,Northamptonshire|Northamptonshire County Council|northamptonshire county,north-northamptonshire|west-northamptonshire
+        cumbria,Cumbria,909,E10000006,North West,Cumbria|Cumbria County Council|cumbria county,cumberland|westmorland-and-furness
+        """#
 }

@@ -21,18 +21,22 @@ public enum AuthorityRules {
         Trust(names: ["Bradford Children and Families Trust"], serves: ["bradford"], before: nil),
         Trust(names: ["Birmingham Children's Trust"], serves: ["birmingham"], before: nil),
         Trust(names: ["Doncaster Children's Services Trust", "Doncaster Children's Trust"], serves: ["doncaster"], before: nil),
-        Trust(names: ["Sunderland Together for Children", "Together for Children Sunderland", "Together for Children"],
-              serves: ["sunderland"], before: nil),
-        Trust(names: ["Slough Children's Services Trust", "Slough Children First", "Slough Children's Trust"],
-              serves: ["slough"], before: nil),
+        Trust(
+            names: ["Sunderland Together for Children", "Together for Children Sunderland", "Together for Children"],
+            serves: ["sunderland"], before: nil),
+        Trust(
+            names: ["Slough Children's Services Trust", "Slough Children First", "Slough Children's Trust"],
+            serves: ["slough"], before: nil),
         Trust(names: ["Sandwell Children's Trust", "Children's Trust Sandwell"], serves: ["sandwell"], before: nil),
         Trust(names: ["Brighter Futures for Children"], serves: ["reading"], before: nil),
         Trust(names: ["Worcestershire Children First"], serves: ["worcestershire"], before: nil),
-        Trust(names: ["Achieving for Children"],
-              serves: ["kingston-upon-thames", "richmond-upon-thames", "windsor-and-maidenhead"], before: nil),
-        Trust(names: ["Northamptonshire Children's Trust"],
-              serves: ["north-northamptonshire", "west-northamptonshire"],
-              before: (LocalDate(year: 2021, month: 4, day: 1)!, ["northamptonshire"])),
+        Trust(
+            names: ["Achieving for Children"],
+            serves: ["kingston-upon-thames", "richmond-upon-thames", "windsor-and-maidenhead"], before: nil),
+        Trust(
+            names: ["Northamptonshire Children's Trust"],
+            serves: ["north-northamptonshire", "west-northamptonshire"],
+            before: (LocalDate(year: 2021, month: 4, day: 1)!, ["northamptonshire"])),
     ]
 
     /// Each trust's names as `NameKey.basic` gives them: worked out once,
@@ -56,8 +60,10 @@ extension AuthorityDirectory {
     /// the report — names exactly one of them), a "… Safeguarding Children
     /// Board" to its authority, a "Dorset" inspected before April 2019 to the
     /// former county. Throws naming the name when it cannot be placed.
-    public func place(_ nameAsWritten: String, on date: LocalDate?, context: [String] = [],
-                      warnings: inout [String]) throws(ParseError) -> AuthorityEntry {
+    public func place(
+        _ nameAsWritten: String, on date: LocalDate?, context: [String] = [],
+        warnings: inout [String]
+    ) throws(ParseError) -> AuthorityEntry {
         var name = nameAsWritten.trimmingSpaces
         // A footnote marker stuck to the name ("Board1").
         while let l = name.last, l.isNumber, name.dropLast().last?.isLetter == true { name.removeLast() }
@@ -81,7 +87,9 @@ extension AuthorityDirectory {
                 warnings.append("authority: '\(shown)' serves several authorities; the report names \(only.name)")
                 return only
             }
-            throw ParseError("authority: '\(shown)' runs children's services for several authorities (\(entries.map(\.name).joined(separator: ", "))) and the report does not say which")
+            throw ParseError(
+                "authority: '\(shown)' runs children's services for several authorities (\(entries.map(\.name).joined(separator: ", "))) and the report does not say which"
+            )
         }
 
         // Boards: "Surrey Safeguarding Children Board" → Surrey.

@@ -102,7 +102,8 @@ struct InspectionDates {
                 }
             case .month(let m):
                 guard !partials.isEmpty, partials[partials.count - 1].month == nil,
-                      partials[partials.count - 1].year == nil else { return nil }
+                    partials[partials.count - 1].year == nil
+                else { return nil }
                 partials[partials.count - 1].month = m
             case .separator:
                 continue
@@ -115,7 +116,9 @@ struct InspectionDates {
         var month: Int?, year: Int?
         for i in partials.indices.reversed() {
             if let m = partials[i].month { month = m } else { partials[i].month = month }
-            if let y = partials[i].year { year = y } else {
+            if let y = partials[i].year {
+                year = y
+            } else {
                 // "29 December to 2 January 2019": the first day is in the year before.
                 if let y = year, let m = partials[i].month, let nextMonth = partials[(i + 1)...].first?.month, m > nextMonth {
                     partials[i].year = y - 1
@@ -184,7 +187,8 @@ public struct YearMonth: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let s = try c.decode(String.self)
         let p = s.split(separator: "-")
         guard p.count == 2, p[0].count == 4, p[1].count == 2, let y = Int(p[0]), let m = Int(p[1]),
-              let v = YearMonth(year: y, month: m) else {
+            let v = YearMonth(year: y, month: m)
+        else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a YYYY-MM month: \(s)")
         }
         self = v
@@ -220,7 +224,8 @@ enum LetterDates {
         if Text.contains(w, "/") {
             let p = w.split(separator: "/", omittingEmptySubsequences: false)
             guard p.count == 3, let d = Int(p[0]), let m = Int(p[1]), let y = Int(p[2]),
-                  p[2].count == 4, (1...31).contains(d), (1...12).contains(m) else { return nil }
+                p[2].count == 4, (1...31).contains(d), (1...12).contains(m)
+            else { return nil }
             return [.day(d), .month(m), .year(y)]
         }
         if let m = InspectionDates.months[w] { return [.month(m)] }
@@ -274,7 +279,8 @@ enum LetterDates {
     /// One day and nothing else: "24 May 2019", "1st May 2019", "25/11/2016".
     static func single(_ s: String) -> LocalDate? {
         guard let t = tokens(s.trimmingSpaces), t.count == 3,
-              case .day(let d) = t[0], case .month(let m) = t[1], case .year(let y) = t[2] else { return nil }
+            case .day(let d) = t[0], case .month(let m) = t[1], case .year(let y) = t[2]
+        else { return nil }
         return LocalDate(year: y, month: m, day: d)
     }
 

@@ -97,7 +97,8 @@ extension Document {
         var last = i
         for j in contentIndices(from: i + 1, limit: 2) {
             guard let end = lines[last].text.last, !".:;".contains(end),
-                  let f = lines[j].text.first, f.isLowercase else { break }
+                let f = lines[j].text.first, f.isLowercase
+            else { break }
             parts.append(lines[j].text)
             last = j
         }

@@ -6,8 +6,10 @@ extension Document {
     /// The authority named by the lines just above the title (a footnote
     /// number or a stray line may come first): the longest run of them that
     /// can be placed.
-    func titleAuthority(above title: Int, from start: Int, on date: LocalDate?, authorities: AuthorityDirectory,
-                        warnings: inout [String]) throws(ParseError) -> Authority {
+    func titleAuthority(
+        above title: Int, from start: Int, on date: LocalDate?, authorities: AuthorityDirectory,
+        warnings: inout [String]
+    ) throws(ParseError) -> Authority {
         var above = content(from: start, to: title).filter { Text.bareNumber(lines[$0].text) == nil }
         above = Array(above.suffix(3))
         guard !above.isEmpty else { throw ParseError("no authority name above the title") }
@@ -41,7 +43,10 @@ extension Document {
         for j in contentIndices(from: index + 1, limit: 3) {
             let k = key(j)
             if k.hasPrefix("report published") || k.hasPrefix("published") || k.hasPrefix("lead inspector")
-                || k.hasPrefix("reporting inspector") { break }
+                || k.hasPrefix("reporting inspector")
+            {
+                break
+            }
             guard LetterDates.tokens(lines[j].text) != nil else { break }
             text += " " + lines[j].text
             if let s = LetterDates.span(text, letterDate: nil)?.span { best = s }
@@ -85,8 +90,10 @@ extension Document {
         var candidates: [Int] = []
         for i in content(from: start, to: lines.count) {
             let t = lines[i].text
-            guard Text.hasPrefixIgnoringCase(t, "the inspection team") || Text.hasPrefixIgnoringCase(t, "inspection team")
-                || Text.hasPrefixIgnoringCase(t, "lead inspector") || Text.hasPrefixIgnoringCase(t, "reporting inspector") else { continue }
+            guard
+                Text.hasPrefixIgnoringCase(t, "the inspection team") || Text.hasPrefixIgnoringCase(t, "inspection team")
+                    || Text.hasPrefixIgnoringCase(t, "lead inspector") || Text.hasPrefixIgnoringCase(t, "reporting inspector")
+            else { continue }
             let k = key(i)
             if k == "the inspection team" || k == "inspection team" {
                 for j in contentIndices(from: i + 1, limit: 5) where key(j).hasPrefix("lead inspector") {
@@ -113,7 +120,8 @@ extension Document {
 
     /// A person's name without the inspector's title ("Donna Marriott, HMI").
     static func personName(_ s: String) -> String? {
-        let pattern = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
+        let pattern =
+            #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
         var t = s
         if let re = Patterns.regex(pattern) {
             let ns = t as NSString

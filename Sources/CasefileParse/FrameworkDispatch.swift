@@ -45,16 +45,21 @@ enum FrameworkDispatch {
                 keys[..<d].firstIndex { k in prefixes.contains { k.hasPrefix($0) } }.map { head[$0] }
             }
             if Text.contains(titleKey, "of services for children in need of help and protection"),
-               let t = first(["inspection of services", "re-inspection of services", "reinspection of services", "re inspection of services"]) {
+                let t = first([
+                    "inspection of services", "re-inspection of services", "reinspection of services", "re inspection of services",
+                ])
+            {
                 return .sif(title: t)
             }
             if Text.contains(titleKey, "of the effectiveness of the local safeguarding children board"),
-               let t = first(["review of the effectiveness", "inspection of the effectiveness"]) {
+                let t = first(["review of the effectiveness", "inspection of the effectiveness"])
+            {
                 return .lscbReview(title: t)
             }
             if Text.contains(titleKey, "inspection of looked after children services")
                 || Text.contains(titleKey, "inspection of safeguarding and looked after children services"),
-               let t = first(["inspection of looked after", "inspection of safeguarding and looked after"]) {
+                let t = first(["inspection of looked after", "inspection of safeguarding and looked after"])
+            {
                 return .lookedAfter(title: t)
             }
         }
@@ -69,14 +74,16 @@ enum FrameworkDispatch {
             if s.hasPrefix("monitoring visit") { return .letter(.monitoringVisit, dear: head[dearAt]) }
         }
         if Text.contains(opening, "joint targeted area inspection (jtai)") || Text.contains(opening, "joint targeted area inspection jtai")
-            || Text.contains(opening, "joint targeted area inspection of") {
+            || Text.contains(opening, "joint targeted area inspection of")
+        {
             return .letter(.jtai, dear: head[dearAt])
         }
         if Text.contains(opening, "findings of a focused visit") || Text.contains(opening, "findings of the focused visit") {
             return .letter(.focusedVisit, dear: head[dearAt])
         }
         if Text.contains(opening, "monitoring visit to") || Text.contains(opening, "findings of the monitoring visit")
-            || Text.contains(opening, "findings of a monitoring visit") {
+            || Text.contains(opening, "findings of a monitoring visit")
+        {
             return .letter(.monitoringVisit, dear: head[dearAt])
         }
         return nil

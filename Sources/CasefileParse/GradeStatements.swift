@@ -14,8 +14,10 @@ enum SIFVocabulary {
         (["inadequate"], .inadequate),
     ]
 
-    static let gradeWords: Set<String> = ["requires", "require", "improvement", "to", "be", "good", "not", "judged",
-                                          "outstanding", "inadequate"]
+    static let gradeWords: Set<String> = [
+        "requires", "require", "improvement", "to", "be", "good", "not", "judged",
+        "outstanding", "inadequate",
+    ]
 
     /// The grade phrase at the start of `keys` and its length.
     static func grade(at keys: ArraySlice<String>) -> (Grade, Int)? {
@@ -54,7 +56,9 @@ struct GradeStatements {
     func agreed(_ area: Area, warnings: inout [String]) -> Grade? {
         guard let all = byArea[area], let first = all.first else { return nil }
         if let other = all.first(where: { $0.grade != first.grade }) {
-            warnings.append("conflict for \(area.rawValue): \(first.source) says \(first.grade.rawValue), \(other.source) says \(other.grade.rawValue); left out")
+            warnings.append(
+                "conflict for \(area.rawValue): \(first.source) says \(first.grade.rawValue), \(other.source) says \(other.grade.rawValue); left out"
+            )
             return nil
         }
         return first.grade

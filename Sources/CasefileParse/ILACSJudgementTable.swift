@@ -61,7 +61,11 @@ extension Document {
         while p < words.count {
             if let (label, n) = ILACSVocabulary.matchLabel(keys[p...]) {
                 let title = words[p..<(p + n)].map { String($0.original) }.joined(separator: " ")
-                items.append((.label(label, title: title.trimmingCharacters(in: CharacterSet(charactersIn: ":"))), words[p].line, words[p + n - 1].line))
+                items.append(
+                    (
+                        .label(label, title: title.trimmingCharacters(in: CharacterSet(charactersIn: ":"))), words[p].line,
+                        words[p + n - 1].line
+                    ))
                 p += n
             } else if let (g, n) = ILACSVocabulary.matchGrade(keys[p...]) {
                 items.append((.grade(g), words[p].line, words[p + n - 1].line))
@@ -72,7 +76,8 @@ extension Document {
             }
             // Overall effectiveness is the last row: stop once it has its grade.
             if items.count >= 2, case .label(let l, _) = items[items.count - 2].item, l.area == .overall,
-               case .grade(let g) = items[items.count - 1].item {
+                case .grade(let g) = items[items.count - 1].item
+            {
                 if case .requiresImprovement = g, p < words.count, keys[p...].starts(with: ["to", "be", "good"]) {
                     continue
                 }
@@ -80,7 +85,8 @@ extension Document {
                 break
             }
             if items.count >= 3, case .label(let l, _) = items[items.count - 2].item, l.area == .overall,
-               case .grade(.toBeGood) = items[items.count - 1].item {
+                case .grade(.toBeGood) = items[items.count - 1].item
+            {
                 overallDone = true
                 break
             }
@@ -121,7 +127,9 @@ extension Document {
                 rows.append(TableRow(area: label.area, title: title, grade: grade, includesCareLeavers: label.includesCareLeavers))
             case .grade(.requiresImprovement) where isLabel(k + 1) && isTBG(k + 2):
                 if case .label(let label, let title) = items[k + 1].item {
-                    rows.append(TableRow(area: label.area, title: title, grade: .requiresImprovement, includesCareLeavers: label.includesCareLeavers))
+                    rows.append(
+                        TableRow(
+                            area: label.area, title: title, grade: .requiresImprovement, includesCareLeavers: label.includesCareLeavers))
                 }
                 k += 3
             case .grade:

@@ -108,7 +108,9 @@ extension Document {
             return Title(text: best.text, name: best.name, datesLine: head[d])
         }
         let titleText = Text.join(titleLines.map { lines[$0].text })
-        throw ParseError("no ILACS title ('Inspection of … local authority children's services') before the inspection dates: '\(titleText.prefix(160))'")
+        throw ParseError(
+            "no ILACS title ('Inspection of … local authority children's services') before the inspection dates: '\(titleText.prefix(160))'"
+        )
     }
 
     /// The authority name in an ILACS title, or nil when the title is not one.
@@ -212,7 +214,8 @@ extension Document {
 
     /// Replaces "Her/His Majesty's Inspector(s)" and "HMI" by "|".
     private static func replaceInspectorTitles(_ s: String) -> String {
-        let pattern = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector\b)"#
+        let pattern =
+            #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector\b)"#
         guard let re = Patterns.regex(pattern) else { return s }
         let ns = s as NSString
         return re.stringByReplacingMatches(in: s, range: NSRange(location: 0, length: ns.length), withTemplate: "|")
@@ -239,7 +242,8 @@ extension Document {
             }
             let said = headings.filter { $0.area == area }.compactMap(\.grade)
             if let other = said.first(where: { $0 != grade }) {
-                warnings.append("conflict for \(area.rawValue): the table says \(grade.rawValue), the body heading says \(other.rawValue); left out")
+                warnings.append(
+                    "conflict for \(area.rawValue): the table says \(grade.rawValue), the body heading says \(other.rawValue); left out")
                 leaveOut(area, Completeness.tableAndHeadingDisagree)
                 continue
             }
@@ -275,8 +279,10 @@ extension Document {
         while i < end {
             guard lines[i].isContent, let first = lines[i].text.first, first.isUppercase else { i += 1; continue }
             let k = Text.fold(lines[i].text)
-            guard k.hasPrefix("the experiences") || k.hasPrefix("experiences") || k.hasPrefix("the impact")
-                || k.hasPrefix("impact") else { i += 1; continue }
+            guard
+                k.hasPrefix("the experiences") || k.hasPrefix("experiences") || k.hasPrefix("the impact")
+                    || k.hasPrefix("impact")
+            else { i += 1; continue }
             var spanLines: [Int] = []
             var j = i
             var matched: Heading?
@@ -299,7 +305,8 @@ extension Document {
                 let nextIsParagraph = n < end && Text.numberedParagraph(lines[n].text) != nil
                 var p = i - 1
                 while p > start, lines[p].kind != .content && lines[p].kind != .blank { p -= 1 }
-                let apart = p <= start || lines[p].kind == .blank || lines[i].pageStart
+                let apart =
+                    p <= start || lines[p].kind == .blank || lines[i].pageStart
                     || lines[p].text.hasSuffix(".") || lines[p].text.hasSuffix(":")
                 if nextIsParagraph || apart {
                     found.append(h)
@@ -374,7 +381,8 @@ extension Document {
                     continue
                 }
                 if let (num, rest) = Text.numberedParagraph(t),
-                   num == expected || (current == nil && paragraphs.isEmpty && num > expected && num <= expected + 3) {
+                    num == expected || (current == nil && paragraphs.isEmpty && num > expected && num <= expected + 3)
+                {
                     if num != expected {
                         warnings.append("paragraph numbering jumps from \(expected - 1) to \(num)")
                     }

@@ -23,7 +23,9 @@ extension Document {
         }
         if details.letterDate == nil { warnings.append("\(what): no date found for the letter") }
 
-        let signOff = content(from: dear, to: lines.count).first { key($0).hasPrefix("yours sincerely") || key($0).hasPrefix("yours faithfully") } ?? lines.count
+        let signOff =
+            content(from: dear, to: lines.count).first { key($0).hasPrefix("yours sincerely") || key($0).hasPrefix("yours faithfully") }
+            ?? lines.count
         let body = content(from: dear + 1, to: signOff)
         let opening = joined(body.prefix(16))
         let letterText = joined(body)
@@ -86,17 +88,23 @@ extension Document {
             inspectors = Self.inspectors(in: opening)
             if inspectors.isEmpty { warnings.append("\(what): no inspectors named in the opening paragraph") }
             let folded = Text.fold(letterText)
-            details.priorityActionsNamed = body.contains { ["areas for priority action", "area for priority action"].contains(key($0)) }
+            details.priorityActionsNamed =
+                body.contains { ["areas for priority action", "area for priority action"].contains(key($0)) }
                 || Text.contains(folded, "areas for priority action") || Text.contains(folded, "area for priority action")
             details.theme = Self.visitTheme(in: joined(body.prefix(30)))
         }
         if framework == .monitoringVisit {
             details.monitoringVisitNumber = Self.monitoringVisitNumber(in: letterText)
             if details.monitoringVisitNumber == nil { warnings.append("monitoring visit letter: which visit it is is not said") }
-            if let m = Self.firstMatch(#"judged (?:to be |as )?inadequate(?: [a-z’' ]{0,60}?)? (?:in|on) ((?:\d{1,2} )?[A-Za-z]+ \d{4})"#, in: Text.fold(letterText)) {
+            if let m = Self.firstMatch(
+                #"judged (?:to be |as )?inadequate(?: [a-z’' ]{0,60}?)? (?:in|on) ((?:\d{1,2} )?[A-Za-z]+ \d{4})"#,
+                in: Text.fold(letterText))
+            {
                 details.judgedInadequate = LetterDates.yearMonth(m)
             }
-            if details.judgedInadequate == nil { warnings.append("monitoring visit letter: when the authority was judged inadequate is not said") }
+            if details.judgedInadequate == nil {
+                warnings.append("monitoring visit letter: when the authority was judged inadequate is not said")
+            }
         }
         if details.theme == nil { warnings.append("\(what): no theme found") }
 
@@ -133,7 +141,9 @@ extension Document {
         for sentence in sentences(text) {
             let k = Text.fold(sentence)
             guard Text.contains(k, "visit") || Text.contains(k, "inspectors") || Text.contains(k, "took place") else { continue }
-            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { Text.contains(k, $0) }) { continue }
+            if ["previous", "last ", "since", "earlier", "judged", "next ", " will "].contains(where: { Text.contains(k, $0) }) {
+                continue
+            }
             if let (span, fromLetter) = visitSpan(in: sentence, letterDate: letterDate) { return (span, fromLetter, sentence) }
         }
         return nil
@@ -147,7 +157,9 @@ extension Document {
     func subjectLine(in body: [Int]) -> String? {
         for (n, i) in body.prefix(3).enumerated() {
             let k = key(i)
-            guard k.hasPrefix("focused visit") || k.hasPrefix("monitoring visit") || k.hasPrefix("joint targeted area inspection") else { continue }
+            guard k.hasPrefix("focused visit") || k.hasPrefix("monitoring visit") || k.hasPrefix("joint targeted area inspection") else {
+                continue
+            }
             var parts = [lines[i].text]
             for j in body.dropFirst(n + 1).prefix(2) {
                 let soFar = Text.join(parts)
@@ -176,7 +188,9 @@ extension Document {
     /// multi-agency response to abuse and neglect in Salford": the name, and
     /// the response inspected.
     static func jtaiSubject(_ subject: String) -> (name: String?, theme: String?) {
-        guard let rest = firstMatch(#"^joint targeted area inspection (?:\(JTAI\) )?of\s+(.+?)\s*$"#, in: subject) else { return (nil, nil) }
+        guard let rest = firstMatch(#"^joint targeted area inspection (?:\(JTAI\) )?of\s+(.+?)\s*$"#, in: subject) else {
+            return (nil, nil)
+        }
         guard Text.fold(rest).hasPrefix("the multi-agency response") || Text.fold(rest).hasPrefix("the multi agency response") else {
             return (rest.trimmingSpaces, nil)
         }
@@ -221,8 +235,10 @@ extension Document {
     /// The name without "children's services" or "local authority" after it.
     static func shortName(_ s: String) -> String {
         var n = cleanName(s)
-        for suffix in [" local authority children's services", " local authority children’s services", " children's services",
-                       " children’s services", " local authority"] where n.lowercased().hasSuffix(suffix.lowercased()) {
+        for suffix in [
+            " local authority children's services", " local authority children’s services", " children's services",
+            " children’s services", " local authority",
+        ] where n.lowercased().hasSuffix(suffix.lowercased()) {
             n = String(n.dropLast(suffix.count))
             break
         }
@@ -245,8 +261,11 @@ extension Document {
             var rest = ns.substring(from: m.range.location + m.range.length)
             // To the end of the sentence, and before the dates.
             if let end = rest.range(of: #"\.(?:\s+[A-Z]|\s*$)"#, options: .regularExpression) { rest = String(rest[..<end.lowerBound]) }
-            if let on = rest.range(of: #"\s+(?:on|between|from)\s+\d"#, options: .regularExpression) { rest = String(rest[..<on.lowerBound]) }
-            let titles = #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
+            if let on = rest.range(of: #"\s+(?:on|between|from)\s+\d"#, options: .regularExpression) {
+                rest = String(rest[..<on.lowerBound])
+            }
+            let titles =
+                #"(?:(?:Her|His)\s+Majesty['’‘`]?s\s+Inspectors?|\bHMIs?\b|\(HMI\)|\bOfsted\s+Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspectors?\b)"#
             if let tre = Patterns.regex(titles) {
                 let rns = rest as NSString
                 rest = tre.stringByReplacingMatches(in: rest, range: NSRange(location: 0, length: rns.length), withTemplate: "|")
@@ -270,14 +289,17 @@ extension Document {
     /// arrangements for …", "This visit looked at …", "During this visit,
     /// inspectors reviewed the progress made in …".
     static func visitTheme(in text: String) -> String? {
-        let pattern = #"(?:Inspectors looked at|This visit looked at|The visit looked at|This visit focused on|The visit focused on|inspectors reviewed|Inspectors reviewed|Inspectors evaluated)\s+(.+?)\.(?:\s+[A-Z]|\s*$)"#
+        let pattern =
+            #"(?:Inspectors looked at|This visit looked at|The visit looked at|This visit focused on|The visit focused on|inspectors reviewed|Inspectors reviewed|Inspectors evaluated)\s+(.+?)\.(?:\s+[A-Z]|\s*$)"#
         return firstMatch(pattern, in: text).map { $0.trimmingSpaces }
     }
 
     /// "This visit was the third monitoring visit", "the fourth monitoring visit to …".
     static func monitoringVisitNumber(in text: String) -> Int? {
-        let ordinals = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-                        "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13]
+        let ordinals = [
+            "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+        ]
         let words = ordinals.keys.sorted { $0.count > $1.count }.joined(separator: "|")
         guard let w = firstMatch(#"\b("# + words + #"|\d{1,2}(?:st|nd|rd|th))\s+monitoring visit"#, in: Text.fold(text)) else { return nil }
         if let n = ordinals[w] { return n }
@@ -289,7 +311,9 @@ extension Document {
         var items: [[String]] = []
         for (h, line) in body.enumerated() {
             let k = key(line)
-            guard k.hasPrefix("what needs to improve") || k == "areas for priority action" || k == "area for priority action" else { continue }
+            guard k.hasPrefix("what needs to improve") || k == "areas for priority action" || k == "area for priority action" else {
+                continue
+            }
             var inList = false
             for i in body[(h + 1)...] {
                 let t = lines[i].text
@@ -311,7 +335,8 @@ extension Document {
         guard let re = Patterns.regex(pattern) else { return nil }
         let ns = text as NSString
         guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)), m.numberOfRanges > 1,
-              m.range(at: 1).location != NSNotFound else { return nil }
+            m.range(at: 1).location != NSNotFound
+        else { return nil }
         return ns.substring(with: m.range(at: 1))
     }
 }

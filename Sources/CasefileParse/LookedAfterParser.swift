@@ -26,7 +26,8 @@ extension Document {
         if details.writtenGrades.isEmpty {
             warnings.append("older framework: no record of main findings found")
         } else {
-            warnings.append("older framework (looked after children services, 2013): its grades are kept as written in the details, not as judgements")
+            warnings.append(
+                "older framework (looked after children services, 2013): its grades are kept as written in the details, not as judgements")
         }
         let lead = leadInspectorNamed(from: title)
         if lead == nil { warnings.append("no lead inspector named") }

@@ -67,7 +67,8 @@ extension Document {
             guard m > start, lines[m].kind == .blank else { continue }
             while m > start, lines[m].kind == .blank, !lines[m + 1].pageStart { m -= 1 }
             guard lines[m].kind == .pageNumber, !lines[m + 1].pageStart, let n = Text.bareNumber(lines[m].text), n <= 20,
-                  !lines[m].pageStart else { continue }
+                !lines[m].pageStart
+            else { continue }
             // The marker must sit on the same page as the block, the block must
             // not be numbered paragraphs, and the text above must carry the
             // marker ("improve?1").

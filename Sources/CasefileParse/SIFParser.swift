@@ -17,15 +17,23 @@ extension Document {
     /// The numbered judgements of the first page: number, area, title and the
     /// words of the label (grade words aside).
     static let sifList: [(number: String, area: Area, title: String, words: Set<String>, must: String)] = [
-        ("1", .helpAndProtection, "Children who need help and protection",
-         ["children", "who", "need", "help", "and", "protection"], "protection"),
-        ("2", .childrenInCare, "Children looked after and achieving permanence",
-         ["children", "looked", "after", "and", "achieving", "permanence"], "looked"),
+        (
+            "1", .helpAndProtection, "Children who need help and protection",
+            ["children", "who", "need", "help", "and", "protection"], "protection"
+        ),
+        (
+            "2", .childrenInCare, "Children looked after and achieving permanence",
+            ["children", "looked", "after", "and", "achieving", "permanence"], "looked"
+        ),
         ("2.1", .adoption, "Adoption performance", ["adoption", "performance"], "adoption"),
-        ("2.2", .careLeavers, "Experiences and progress of care leavers",
-         ["the", "experiences", "and", "progress", "of", "care", "leavers"], "leavers"),
-        ("3", .leadership, "Leadership, management and governance",
-         ["leadership", "management", "and", "governance"], "leadership"),
+        (
+            "2.2", .careLeavers, "Experiences and progress of care leavers",
+            ["the", "experiences", "and", "progress", "of", "care", "leavers"], "leavers"
+        ),
+        (
+            "3", .leadership, "Leadership, management and governance",
+            ["leadership", "management", "and", "governance"], "leadership"
+        ),
     ]
 
     /// Body headings that repeat a judgement, followed by the grade on its own line.
@@ -46,7 +54,8 @@ extension Document {
         if details.published == nil { warnings.append("no publication date found") }
 
         let titleKey = content(from: title, to: datesLine).map { key($0) }.joined(separator: " ")
-        let reinspection = titleKey.hasPrefix("re-inspection") || titleKey.hasPrefix("reinspection")
+        let reinspection =
+            titleKey.hasPrefix("re-inspection") || titleKey.hasPrefix("reinspection")
             || titleKey.hasPrefix("re inspection")
             || contentIndices(from: datesLine, limit: 120).contains { Text.contains(key($0), "this is a re-inspection") }
         details.reinspection = reinspection
@@ -114,7 +123,8 @@ extension Document {
         let core: [Area] = [.overall, .helpAndProtection, .childrenInCare, .leadership]
         let missing = core.filter { report.grades[$0] == nil }
         if !missing.isEmpty {
-            Unreadable.mark(&report, &details, reason: "SIF grades not read with certainty: " + missing.map(\.rawValue).joined(separator: ", "))
+            Unreadable.mark(
+                &report, &details, reason: "SIF grades not read with certainty: " + missing.map(\.rawValue).joined(separator: ", "))
         }
         markMissing(&report, expected: Completeness.sif(lscbReviewNamed: lscbNamed && !reinspection), details: details)
         return ParsedReport(report: report, details: details)
@@ -131,8 +141,9 @@ extension Document {
             throw ParseError("\(what): no 'Inspection date:' line after the title")
         }
         let dates = try titlePageDates(at: datesLine)
-        let authority = try titleAuthority(above: title, from: firstContent ?? 0, on: dates.start,
-                                           authorities: authorities, warnings: &warnings)
+        let authority = try titleAuthority(
+            above: title, from: firstContent ?? 0, on: dates.start,
+            authorities: authorities, warnings: &warnings)
         var details = ReportDetails()
         details.published = publishedDate(from: datesLine)
         return (datesLine, dates, authority, details)
@@ -173,14 +184,18 @@ extension Document {
     /// ("Priority and immediate action", "Areas for improvement", a judgement's
     /// name) and page numbers left out; up to the next section.
     func sifImprovements(from start: Int) -> [String] {
-        let headings: Set<String> = ["what does the local authority need to improve", "recommendations",
-                                     "priority and immediate action", "areas for improvement"]
-        let stops = ["the local authority's strengths", "local authority's strengths", "the local authority has the following strengths",
-                     "strengths", "summary for children and young people",
-                     "progress since the last inspection", "information about this inspection", "summary of findings",
-                     "executive summary", "the experiences and progress", "section 2", "summary", "inspection judgements about",
-                     "information about this local authority", "what does the lscb need to improve", "the local safeguarding children board",
-                     "the effectiveness of the", "what the inspection judgements mean", "contents"]
+        let headings: Set<String> = [
+            "what does the local authority need to improve", "recommendations",
+            "priority and immediate action", "areas for improvement",
+        ]
+        let stops = [
+            "the local authority's strengths", "local authority's strengths", "the local authority has the following strengths",
+            "strengths", "summary for children and young people",
+            "progress since the last inspection", "information about this inspection", "summary of findings",
+            "executive summary", "the experiences and progress", "section 2", "summary", "inspection judgements about",
+            "information about this local authority", "what does the lscb need to improve", "the local safeguarding children board",
+            "the effectiveness of the", "what the inspection judgements mean", "contents",
+        ]
         var at: Int?
         for i in content(from: start, to: lines.count) where headings.contains(key(i)) {
             // The contents page lists the heading with a page number after it.
@@ -206,9 +221,11 @@ extension Document {
                 open = true
             } else if open, let last = items.last?.last ?? (items.last?.isEmpty == true ? "" : nil), !last.hasSuffix(".") {
                 items[items.count - 1].append(t)
-            } else if t.count < 80, !t.hasSuffix("."), contentIndices(from: i + 1, limit: 4)
-                        .filter({ Text.bareNumber(lines[$0].text) == nil }).prefix(3)
-                        .contains(where: { Text.numberedParagraph(lines[$0].text) != nil }) {
+            } else if t.count < 80, !t.hasSuffix("."),
+                contentIndices(from: i + 1, limit: 4)
+                    .filter({ Text.bareNumber(lines[$0].text) == nil }).prefix(3)
+                    .contains(where: { Text.numberedParagraph(lines[$0].text) != nil })
+            {
                 open = false  // a sub-heading
             } else {
                 break
@@ -235,8 +252,10 @@ extension Document {
     /// holding only the label's words, grade words and bare numbers (the
     /// words of a justified label may be scattered around its grade).
     func firstPageList(after datesLine: Int) -> SIFList {
-        let stops = ["ofsted produces this report", "a full description of what", "contents", "executive summary",
-                     "section 1", "summary of findings", "the local authority"]
+        let stops = [
+            "ofsted produces this report", "a full description of what", "contents", "executive summary",
+            "section 1", "summary of findings", "the local authority",
+        ]
         var list = SIFList(end: datesLine + 1)
         var open: (row: Int, words: [String], firstLine: Int)?
         var seen: Set<String> = []
@@ -302,7 +321,8 @@ extension Document {
             let k = keys.joined(separator: " ")
             if !seen.isEmpty, stops.contains(where: { k.hasPrefix($0) }) { break }
             if let (number, rest) = Self.sifNumber(words), let row = Self.sifList.firstIndex(where: { $0.number == number }),
-               rest.allSatisfy({ Self.sifList[row].words.contains($0) || SIFVocabulary.gradeWords.contains($0) }) {
+                rest.allSatisfy({ Self.sifList[row].words.contains($0) || SIFVocabulary.gradeWords.contains($0) })
+            {
                 if let o = open { record(o) }
                 open = (row, Array(rest), i)
                 continue

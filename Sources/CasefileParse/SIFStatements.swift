@@ -15,8 +15,10 @@ extension Document {
         var found: [(Grade, String)] = []
         for i in content(from: start, to: end) {
             let t = lines[i].text
-            guard Text.hasPrefixIgnoringCase(t, "the overall") || Text.hasPrefixIgnoringCase(t, "children")
-                || Text.hasPrefixIgnoringCase(t, "overall") else { continue }
+            guard
+                Text.hasPrefixIgnoringCase(t, "the overall") || Text.hasPrefixIgnoringCase(t, "children")
+                    || Text.hasPrefixIgnoringCase(t, "overall")
+            else { continue }
             let k = key(i)
             let capital = t.first?.isUppercase == true
             var subject = 0
@@ -53,7 +55,8 @@ extension Document {
             let w = keys[p]
             if ["is", "are", "remain", "remains"].contains(w) {
                 var q = p + 1
-                for lead in [["judged", "to", "be"], ["judged", "as"], ["judged", "to"], ["judged"], ["now"]] where keys[q...].starts(with: lead) {
+                for lead in [["judged", "to", "be"], ["judged", "as"], ["judged", "to"], ["judged"], ["now"]]
+                where keys[q...].starts(with: lead) {
                     q += lead.count
                     break
                 }
@@ -96,10 +99,14 @@ extension Document {
         var found: [Grade] = []
         for i in content(from: start, to: lines.count) {
             let t = lines[i].text
-            guard let f = t.utf8.first, f >= 0x41 && f <= 0x5A, Text.contains(t, "Board") || Text.contains(t, "board") || Text.contains(t, "LSCB") else { continue }
+            guard let f = t.utf8.first, f >= 0x41 && f <= 0x5A,
+                Text.contains(t, "Board") || Text.contains(t, "board") || Text.contains(t, "LSCB")
+            else { continue }
             let k = key(i)
-            guard Text.contains(k, "safeguarding children board") || k.hasPrefix("the effectiveness of the lscb")
-                || k.hasPrefix("the lscb ") else { continue }
+            guard
+                Text.contains(k, "safeguarding children board") || k.hasPrefix("the effectiveness of the lscb")
+                    || k.hasPrefix("the lscb ")
+            else { continue }
             if Self.lscbHeadings.contains(k), let g = gradeLine(after: i), g != .notJudged {
                 found.append(g)
                 continue
@@ -113,9 +120,14 @@ extension Document {
                 p = 2
             } else {
                 guard let b = keys.indices.prefix(7).first(where: { keys[$0...].starts(with: ["safeguarding", "children", "board"]) }),
-                      !keys[..<b].contains("of") || keys.starts(with: ["the", "effectiveness", "of"]) else { continue }
+                    !keys[..<b].contains("of") || keys.starts(with: ["the", "effectiveness", "of"])
+                else { continue }
                 // A heading that names the board inside a longer phrase is no statement.
-                if !keys.starts(with: ["the", "effectiveness"]), keys[..<b].contains(where: { ["review", "inspection", "chair", "by", "with", "to", "and"].contains($0) }) { continue }
+                if !keys.starts(with: ["the", "effectiveness"]),
+                    keys[..<b].contains(where: { ["review", "inspection", "chair", "by", "with", "to", "and"].contains($0) })
+                {
+                    continue
+                }
                 p = b + 3
             }
             if p < keys.count, words[p].original.hasPrefix("(") { p += 1 }
@@ -141,8 +153,10 @@ extension Document {
             defer { i += 1 }
             guard lines[i].isContent else { continue }
             let t = lines[i].text
-            guard Text.hasPrefixIgnoringCase(t, "the experiences") || Text.hasPrefixIgnoringCase(t, "experiences")
-                || Text.hasPrefixIgnoringCase(t, "leadership"), t.first?.isUppercase == true, !Text.contains(t, ":") else { continue }
+            guard
+                Text.hasPrefixIgnoringCase(t, "the experiences") || Text.hasPrefixIgnoringCase(t, "experiences")
+                    || Text.hasPrefixIgnoringCase(t, "leadership"), t.first?.isUppercase == true, !Text.contains(t, ":")
+            else { continue }
             var span: [Int] = []
             var j = i
             while j < lines.count, span.count < 3 {
@@ -154,7 +168,8 @@ extension Document {
                     if keys == h.words || (h.words.first == "the" && keys == Array(h.words.dropFirst())) {
                         if let g = gradeLine(after: span.last!) { found.append((h.area, g)) }
                     } else if keys.starts(with: h.words), let g = SIFVocabulary.exactGrade(keys[h.words.count...]),
-                              !lines[span.last!].text.hasSuffix(".") {
+                        !lines[span.last!].text.hasSuffix(".")
+                    {
                         found.append((h.area, g))
                     }
                 }

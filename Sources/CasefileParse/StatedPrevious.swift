@@ -54,7 +54,8 @@ extension Document {
         // Runs that continue the one before them.
         func continues(_ k: Int) -> Bool {
             guard k > 0, let e = lines[runs[k - 1].last!].text.last, !".?!:".contains(e),
-                  let f = lines[runs[k][0]].text.first else { return false }
+                let f = lines[runs[k][0]].text.first
+            else { return false }
             return f.isLowercase
         }
         var out: [String] = []

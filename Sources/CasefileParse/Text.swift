@@ -77,12 +77,12 @@ enum Text {
                 case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD:  // soft hyphen
                     i += 1
                 case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
-                     0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
-                     0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
-                     0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
+                    0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
+                    0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
+                    0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:  // spaces of other widths
                     current.append(0x20); i += 2
                 case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
-                     0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
+                    0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:  // zero width, BOM
                     i += 2
                 case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):  // ligatures
                     current += ligatures[Int(bytes[i + 2] - 0x80)]
@@ -202,8 +202,9 @@ enum Text {
     static func clings(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return c.value == 0x200D || c.value == 0x200C || (0xFE00...0xFE0F).contains(c.value)
-            || (0x1F3FB...0x1F3FF).contains(c.value) || (0xE0020...0xE007F).contains(c.value)
+        default:
+            return c.value == 0x200D || c.value == 0x200C || (0xFE00...0xFE0F).contains(c.value)
+                || (0x1F3FB...0x1F3FF).contains(c.value) || (0xE0020...0xE007F).contains(c.value)
         }
     }
 
@@ -254,7 +255,7 @@ enum Text {
     static func isBullet(_ c: Character) -> Bool {
         switch c {
         case "\u{25FC}", "\u{25A0}", "\u{25AA}", "\u{2022}", "\u{25CF}", "\u{25E6}", "\u{2023}", "\u{2043}",
-             "\u{00B7}", "\u{2219}", "\u{25B8}", "\u{25BA}", "\u{27A2}", "\u{2013}", "-", "*", "o", "\u{F0A7}":
+            "\u{00B7}", "\u{2219}", "\u{25B8}", "\u{25BA}", "\u{27A2}", "\u{2013}", "-", "*", "o", "\u{F0A7}":
             return true
         default:
             // Symbol fonts map their bullets into the private use area (U+F0B7 and friends).

@@ -282,7 +282,7 @@ final class Helper: Sendable {
     /// could run into its RLIMIT_CPU (which would kill it mid-document).
     func nearCPULimit(_ settings: SandboxSettings) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return false }
         // Fields after the name: state is field 3; utime and stime are 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")

@@ -181,10 +181,11 @@ public final class ChildProcess: Sendable {
     /// Stops the child's process group: SIGTERM, and SIGKILL if it has not
     /// exited `grace` later. Returns how the child ended.
     public func terminate(grace: Duration = .seconds(2)) async -> Termination {
-        (try? await onOwnThread { self.terminateBlocking(grace: grace) }) ?? {
-            signalGroup(SIGKILL)
-            return reapOnce()
-        }()
+        (try? await onOwnThread { self.terminateBlocking(grace: grace) })
+            ?? {
+                signalGroup(SIGKILL)
+                return reapOnce()
+            }()
     }
 
     /// `terminate`, on the calling thread.

@@ -49,8 +49,9 @@ public final class CasefileStore: Sendable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StoreError(.folderMissing,
-                             "cannot open the store \(path): the folder \(folder) does not exist (create it, or check state_dir)")
+            throw StoreError(
+                .folderMissing,
+                "cannot open the store \(path): the folder \(folder) does not exist (create it, or check state_dir)")
         }
         var config = Configuration()
         config.foreignKeysEnabled = true

@@ -159,7 +159,7 @@ enum ReadModel {
         var out: [String: Grade] = [:]
         for pair in text.utf8.split(separator: UInt8(ascii: ",")) {
             guard let eq = pair.firstIndex(of: UInt8(ascii: "=")),
-                  let grade = Grade(rawValue: String(decoding: pair[pair.index(after: eq)...], as: UTF8.self))
+                let grade = Grade(rawValue: String(decoding: pair[pair.index(after: eq)...], as: UTF8.self))
             else { throw StoreError(.corrupt, "unreadable grades '\(text)' in current_grades") }
             out[String(decoding: pair[..<eq], as: UTF8.self)] = grade
         }

@@ -14,39 +14,41 @@ enum Schema {
         // A document a source stops listing is withdrawn only after two syncs
         // in a row without it (a listing glitch must not make news).
         migrator.registerMigration("v2-listing") { db in
-            try db.execute(sql: """
-                CREATE TABLE document_listing (
-                    url TEXT PRIMARY KEY NOT NULL REFERENCES document(url) ON DELETE CASCADE,
-                    missing_syncs INTEGER NOT NULL CHECK (missing_syncs >= 0)
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE document_listing (
+                        url TEXT PRIMARY KEY NOT NULL REFERENCES document(url) ON DELETE CASCADE,
+                        missing_syncs INTEGER NOT NULL CHECK (missing_syncs >= 0)
+                    )
+                    """)
         }
         // Deliveries for a channel no longer configured are parked as
         // `orphaned` (kept, not due) instead of staying due for ever. SQLite
         // cannot change a CHECK in place: the table is rebuilt.
         migrator.registerMigration("v3-outbox-orphaned") { db in
-            try db.execute(sql: """
-                CREATE TABLE outbox_v3 (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    change_seq INTEGER NOT NULL REFERENCES "change"(seq),
-                    channel TEXT NOT NULL CHECK (channel <> ''),
-                    state TEXT NOT NULL DEFAULT 'pending'
-                        CHECK (state IN ('pending', 'delivered', 'failed', 'orphaned')),
-                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-                    next_attempt_at TEXT CHECK (next_attempt_at GLOB '????-??-??T??:??:??Z'),
-                    last_attempt_at TEXT CHECK (last_attempt_at GLOB '????-??-??T??:??:??Z'),
-                    last_error TEXT,
-                    delivered_at TEXT CHECK (delivered_at GLOB '????-??-??T??:??:??Z'),
-                    UNIQUE (change_seq, channel),
-                    CHECK ((state = 'pending') = (next_attempt_at IS NOT NULL)),
-                    CHECK ((state = 'delivered') = (delivered_at IS NOT NULL))
-                );
-                INSERT INTO outbox_v3 SELECT * FROM outbox;
-                DROP TABLE outbox;
-                ALTER TABLE outbox_v3 RENAME TO outbox;
-                CREATE INDEX outbox_due ON outbox(next_attempt_at, change_seq) WHERE state = 'pending';
-                CREATE INDEX outbox_by_channel ON outbox(channel, next_attempt_at) WHERE state = 'pending';
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_v3 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        change_seq INTEGER NOT NULL REFERENCES "change"(seq),
+                        channel TEXT NOT NULL CHECK (channel <> ''),
+                        state TEXT NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'delivered', 'failed', 'orphaned')),
+                        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                        next_attempt_at TEXT CHECK (next_attempt_at GLOB '????-??-??T??:??:??Z'),
+                        last_attempt_at TEXT CHECK (last_attempt_at GLOB '????-??-??T??:??:??Z'),
+                        last_error TEXT,
+                        delivered_at TEXT CHECK (delivered_at GLOB '????-??-??T??:??:??Z'),
+                        UNIQUE (change_seq, channel),
+                        CHECK ((state = 'pending') = (next_attempt_at IS NOT NULL)),
+                        CHECK ((state = 'delivered') = (delivered_at IS NOT NULL))
+                    );
+                    INSERT INTO outbox_v3 SELECT * FROM outbox;
+                    DROP TABLE outbox;
+                    ALTER TABLE outbox_v3 RENAME TO outbox;
+                    CREATE INDEX outbox_due ON outbox(next_attempt_at, change_seq) WHERE state = 'pending';
+                    CREATE INDEX outbox_by_channel ON outbox(channel, next_attempt_at) WHERE state = 'pending';
+                    """)
         }
         // A source's next sync survives a restart (a daemon restarted ten
         // minutes after a sync does not sync again at once); `schedule_key`
@@ -55,12 +57,13 @@ enum Schema {
         // stopped at max_depth with links unread). `store_probe`
         // holds the write that tells whether a failing store takes writes again.
         migrator.registerMigration("v4-schedule") { db in
-            try db.execute(sql: """
-                ALTER TABLE source_state ADD COLUMN next_due TEXT CHECK (next_due GLOB '????-??-??T??:??:??Z');
-                ALTER TABLE source_state ADD COLUMN schedule_key TEXT;
-                ALTER TABLE source_state ADD COLUMN last_warning TEXT;
-                CREATE TABLE store_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE source_state ADD COLUMN next_due TEXT CHECK (next_due GLOB '????-??-??T??:??:??Z');
+                    ALTER TABLE source_state ADD COLUMN schedule_key TEXT;
+                    ALTER TABLE source_state ADD COLUMN last_warning TEXT;
+                    CREATE TABLE store_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL);
+                    """)
         }
         // What the reads need kept current as reports are written, so that
         // `grades`, `status`, an authority's newest report and a history page
@@ -78,21 +81,22 @@ enum Schema {
         // reparse --document ID` and for a new parser. A successful read
         // clears all five. docs/SANDBOX.md.
         migrator.registerMigration("v6-quarantine") { db in
-            try db.execute(sql: """
-                ALTER TABLE document ADD COLUMN quarantine_reason TEXT;
-                ALTER TABLE document ADD COLUMN quarantined_at TEXT CHECK (quarantined_at GLOB '????-??-??T??:??:??Z');
-                ALTER TABLE document ADD COLUMN quarantine_hash TEXT;
-                ALTER TABLE document ADD COLUMN quarantine_parser INTEGER;
-                ALTER TABLE document ADD COLUMN quarantine_bytes BLOB;
-                CREATE INDEX document_quarantined ON document(source) WHERE quarantine_reason IS NOT NULL;
-                CREATE TRIGGER document_out_of_quarantine AFTER UPDATE OF last_status ON document
-                WHEN NEW.last_status = 'ingested' AND NEW.quarantine_reason IS NOT NULL
-                BEGIN
-                    UPDATE document SET quarantine_reason = NULL, quarantined_at = NULL, quarantine_hash = NULL,
-                        quarantine_parser = NULL, quarantine_bytes = NULL
-                    WHERE rowid = NEW.rowid;
-                END;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE document ADD COLUMN quarantine_reason TEXT;
+                    ALTER TABLE document ADD COLUMN quarantined_at TEXT CHECK (quarantined_at GLOB '????-??-??T??:??:??Z');
+                    ALTER TABLE document ADD COLUMN quarantine_hash TEXT;
+                    ALTER TABLE document ADD COLUMN quarantine_parser INTEGER;
+                    ALTER TABLE document ADD COLUMN quarantine_bytes BLOB;
+                    CREATE INDEX document_quarantined ON document(source) WHERE quarantine_reason IS NOT NULL;
+                    CREATE TRIGGER document_out_of_quarantine AFTER UPDATE OF last_status ON document
+                    WHEN NEW.last_status = 'ingested' AND NEW.quarantine_reason IS NOT NULL
+                    BEGIN
+                        UPDATE document SET quarantine_reason = NULL, quarantined_at = NULL, quarantine_hash = NULL,
+                            quarantine_parser = NULL, quarantine_bytes = NULL
+                        WHERE rowid = NEW.rowid;
+                    END;
+                    """)
         }
         // Whether each report is incomplete and which judgements it misses,
         // and the previous inspection's grades it states, kept as columns

@@ -87,20 +87,24 @@ extension CasefileStore {
         // reports, never the large one of a graded inspection.
         // Read by position below: id 0, slug 1, name 2, framework 3, kind 4,
         // start 5, end 6, url 7, withdrawn 8, unreadable 9.
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT r.id, r.authority_slug, a.name, r.framework, r.kind, r.start, r."end", r.document_url,
-                   r.withdrawn_at IS NOT NULL AS withdrawn,
-                   CASE WHEN EXISTS (SELECT 1 FROM judgement j WHERE j.report_id = r.id) THEN 0
-                        ELSE json_extract(r.report_json, '$.unreadable') IS NOT NULL END AS unreadable
-            FROM report r JOIN authority a ON a.slug = r.authority_slug
-            WHERE r.superseded_by IS NULL
-            ORDER BY r.authority_slug, r."end", r.start, r.id
-            """)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.id, r.authority_slug, a.name, r.framework, r.kind, r.start, r."end", r.document_url,
+                       r.withdrawn_at IS NOT NULL AS withdrawn,
+                       CASE WHEN EXISTS (SELECT 1 FROM judgement j WHERE j.report_id = r.id) THEN 0
+                            ELSE json_extract(r.report_json, '$.unreadable') IS NOT NULL END AS unreadable
+                FROM report r JOIN authority a ON a.slug = r.authority_slug
+                WHERE r.superseded_by IS NULL
+                ORDER BY r.authority_slug, r."end", r.start, r.id
+                """)
         var grades: [Int64: [Area: Grade]] = [:]
-        let judgements = try Row.fetchCursor(db, sql: """
-            SELECT report_id, area, grade FROM judgement
-            WHERE report_id IN (SELECT id FROM report WHERE superseded_by IS NULL)
-            """)
+        let judgements = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT report_id, area, grade FROM judgement
+                WHERE report_id IN (SELECT id FROM report WHERE superseded_by IS NULL)
+                """)
         // Columns by position, not by name: a name is looked up (case-folded)
         // at every access, which for thousands of rows costs more than the query.
         while let j = try judgements.next() {
@@ -124,17 +128,19 @@ extension CasefileStore {
     /// holds something (`{}` for an added or withdrawn report).
     private static func changes(_ db: Database, afterSeq: Int64, since: String) throws -> [ChangeRecord] {
         let decoder = JSONDecoder()
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT c.seq, c.id, c.kind, c.at, c.payload, c.authority_slug, a.name,
-                   r.id, r.framework, r.start, r."end", r.document_url,
-                   p.id, p.framework, p.start, p."end", p.document_url
-            FROM "change" c
-            JOIN authority a ON a.slug = c.authority_slug
-            JOIN report r ON r.id = c.report_id
-            LEFT JOIN report p ON p.id = c.previous_report_id
-            WHERE c.seq > ? OR c.at >= ?
-            ORDER BY c.seq
-            """, arguments: [afterSeq, since])
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.seq, c.id, c.kind, c.at, c.payload, c.authority_slug, a.name,
+                       r.id, r.framework, r.start, r."end", r.document_url,
+                       p.id, p.framework, p.start, p."end", p.document_url
+                FROM "change" c
+                JOIN authority a ON a.slug = c.authority_slug
+                JOIN report r ON r.id = c.report_id
+                LEFT JOIN report p ON p.id = c.previous_report_id
+                WHERE c.seq > ? OR c.at >= ?
+                ORDER BY c.seq
+                """, arguments: [afterSeq, since])
         var out: [ChangeRecord] = []
         while let row = try cursor.next() {
             let text: String = row[4]
@@ -145,13 +151,14 @@ extension CasefileStore {
                     id: pid, framework: try StoreCoding.enumValue(row[13]), inspection: try StoreCoding.span(row[14], row[15]),
                     url: row[16])
             }
-            out.append(ChangeRecord(
-                seq: row[0], id: row[1], kind: try StoreCoding.enumValue(row[2]), at: row[3],
-                authority: Authority(name: row[6], slug: row[5]),
-                report: ReportRef(
-                    id: row[7], framework: try StoreCoding.enumValue(row[8]), inspection: try StoreCoding.span(row[9], row[10]),
-                    url: row[11]),
-                grades: payload.grades, previous: previous, fields: payload.fields))
+            out.append(
+                ChangeRecord(
+                    seq: row[0], id: row[1], kind: try StoreCoding.enumValue(row[2]), at: row[3],
+                    authority: Authority(name: row[6], slug: row[5]),
+                    report: ReportRef(
+                        id: row[7], framework: try StoreCoding.enumValue(row[8]), inspection: try StoreCoding.span(row[9], row[10]),
+                        url: row[11]),
+                    grades: payload.grades, previous: previous, fields: payload.fields))
         }
         return out
     }

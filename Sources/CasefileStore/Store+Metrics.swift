@@ -37,9 +37,11 @@ extension CasefileStore {
             }
             var pending: [String: Int] = [:]
             var parked: [String: Int] = [:]
-            let open = try Row.fetchAll(db, sql: """
-                SELECT channel, state, COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'failed') GROUP BY channel, state
-                """)
+            let open = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT channel, state, COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'failed') GROUP BY channel, state
+                    """)
             for row in open {
                 if (row["state"] as String) == "pending" { pending[row["channel"]] = row["n"] } else { parked[row["channel"]] = row["n"] }
             }

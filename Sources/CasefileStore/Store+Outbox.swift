@@ -9,11 +9,13 @@ extension CasefileStore {
     public func dueDeliveries(now: Date, limit: Int) throws -> [Delivery] {
         guard limit >= 0 else { throw StoreError(.invalidArgument, "limit must not be negative (got \(limit))") }
         return try pool.read { db in
-            let due = try OutboxRow.fetchAll(db, sql: """
-                SELECT * FROM outbox
-                WHERE state = 'pending' AND next_attempt_at <= ?
-                ORDER BY change_seq, id LIMIT ?
-                """, arguments: [Timestamp.string(now), limit])
+            let due = try OutboxRow.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= ?
+                    ORDER BY change_seq, id LIMIT ?
+                    """, arguments: [Timestamp.string(now), limit])
             return try StoreCoding.deliveries(db, due)
         }
     }
@@ -22,11 +24,13 @@ extension CasefileStore {
     public func dueDeliveries(channel: String, now: Date, limit: Int) throws -> [Delivery] {
         guard limit >= 0 else { throw StoreError(.invalidArgument, "limit must not be negative (got \(limit))") }
         return try pool.read { db in
-            let due = try OutboxRow.fetchAll(db, sql: """
-                SELECT * FROM outbox
-                WHERE state = 'pending' AND channel = ? AND next_attempt_at <= ?
-                ORDER BY change_seq, id LIMIT ?
-                """, arguments: [channel, Timestamp.string(now), limit])
+            let due = try OutboxRow.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox
+                    WHERE state = 'pending' AND channel = ? AND next_attempt_at <= ?
+                    ORDER BY change_seq, id LIMIT ?
+                    """, arguments: [channel, Timestamp.string(now), limit])
             return try StoreCoding.deliveries(db, due)
         }
     }
@@ -44,9 +48,12 @@ extension CasefileStore {
         guard !channels.isEmpty else { return nil }
         let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
         return try pool.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND channel IN (\(marks))
-                """, arguments: StatementArguments(channels.sorted())).flatMap(Timestamp.date)
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND channel IN (\(marks))
+                    """, arguments: StatementArguments(channels.sorted())
+            ).flatMap(Timestamp.date)
         }
     }
 
@@ -56,10 +63,11 @@ extension CasefileStore {
         guard !channels.isEmpty else { return 0 }
         let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
         return try pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'orphaned', next_attempt_at = NULL
-                WHERE state = 'pending' AND channel IN (\(marks))
-                """, arguments: StatementArguments(channels.sorted()))
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'orphaned', next_attempt_at = NULL
+                    WHERE state = 'pending' AND channel IN (\(marks))
+                    """, arguments: StatementArguments(channels.sorted()))
             return db.changesCount
         }
     }
@@ -70,10 +78,11 @@ extension CasefileStore {
         guard !channels.isEmpty else { return 0 }
         let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
         return try pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'pending', next_attempt_at = ?
-                WHERE state = 'orphaned' AND channel IN (\(marks))
-                """, arguments: StatementArguments([Timestamp.string(at)] + channels.sorted()))
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', next_attempt_at = ?
+                    WHERE state = 'orphaned' AND channel IN (\(marks))
+                    """, arguments: StatementArguments([Timestamp.string(at)] + channels.sorted()))
             return db.changesCount
         }
     }
@@ -97,11 +106,12 @@ extension CasefileStore {
     public func markDelivered(id: Int64, at: Date) throws {
         let now = Timestamp.string(at)
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                    last_attempt_at = ?, next_attempt_at = NULL, last_error = NULL
-                WHERE id = ? AND state <> 'delivered'
-                """, arguments: [now, now, id])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
+                        last_attempt_at = ?, next_attempt_at = NULL, last_error = NULL
+                    WHERE id = ? AND state <> 'delivered'
+                    """, arguments: [now, now, id])
             if db.changesCount == 0 { try StoreCoding.requireOutbox(db, id: id) }
         }
     }
@@ -112,11 +122,12 @@ extension CasefileStore {
     public func markDeliveryFailed(id: Int64, error: String, nextAttemptAt: Date?, at: Date) throws {
         let next = nextAttemptAt.map { Timestamp.string($0, roundingUp: true) }
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?,
-                    state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END, next_attempt_at = ?
-                WHERE id = ? AND state = 'pending'
-                """, arguments: [error, Timestamp.string(at), next, next, id])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?,
+                        state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END, next_attempt_at = ?
+                    WHERE id = ? AND state = 'pending'
+                    """, arguments: [error, Timestamp.string(at), next, next, id])
             if db.changesCount == 0 { try StoreCoding.requireOutbox(db, id: id) }
         }
     }
@@ -126,10 +137,11 @@ extension CasefileStore {
     @discardableResult
     public func retryFailedDeliveries(channel: String? = nil, at: Date) throws -> Int {
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'pending', next_attempt_at = ?
-                WHERE state = 'failed' AND (? IS NULL OR channel = ?)
-                """, arguments: [Timestamp.string(at), channel, channel])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', next_attempt_at = ?
+                    WHERE state = 'failed' AND (? IS NULL OR channel = ?)
+                    """, arguments: [Timestamp.string(at), channel, channel])
             return db.changesCount
         }
     }
@@ -165,9 +177,10 @@ extension CasefileStore {
     @discardableResult
     public func retryFailedDelivery(id: Int64, at: Date) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'failed' AND id = ?
-                """, arguments: [Timestamp.string(at), id])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'failed' AND id = ?
+                    """, arguments: [Timestamp.string(at), id])
             if db.changesCount == 0 {
                 try StoreCoding.requireOutbox(db, id: id)
                 return false

@@ -57,17 +57,20 @@ extension CasefileStore {
 
     private static func latestGrades(_ db: Database) throws -> [AuthorityGrades] {
         var out: [AuthorityGrades] = []
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades, g.missing
-            FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
-            ORDER BY g.authority_slug
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT g.report_id, g.authority_slug, a.name, g.framework, g.start, g."end", g.grades, g.missing
+                FROM current_grades g JOIN authority a ON a.slug = g.authority_slug
+                ORDER BY g.authority_slug
+                """)
         while let row = try rows.next() {
             let missing: String = row[7]
-            out.append(AuthorityGrades(
-                authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
-                inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6]),
-                missing: CompletenessModel.areas(missing)))
+            out.append(
+                AuthorityGrades(
+                    authority: Authority(name: row[2], slug: row[1]), framework: try StoreCoding.enumValue(row[3]),
+                    inspection: try StoreCoding.span(row[4], row[5]), reportID: row[0], grades: try ReadModel.grades(row[6]),
+                    missing: CompletenessModel.areas(missing)))
         }
         return out
     }
@@ -77,18 +80,20 @@ extension CasefileStore {
     @_spi(Testing)
     public func latestGradesByScanForTesting() throws -> [AuthorityGrades] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.id, r.authority_slug, a.name, r.framework, r.start, r."end", r.missing
-                FROM (
-                    SELECT id, authority_slug, framework, start, "end", missing,
-                           ROW_NUMBER() OVER (PARTITION BY authority_slug ORDER BY "end" DESC, start DESC, id DESC) AS rank
-                    FROM report
-                    WHERE superseded_by IS NULL AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
-                ) r
-                JOIN authority a ON a.slug = r.authority_slug
-                WHERE r.rank = 1
-                ORDER BY r.authority_slug
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.id, r.authority_slug, a.name, r.framework, r.start, r."end", r.missing
+                    FROM (
+                        SELECT id, authority_slug, framework, start, "end", missing,
+                               ROW_NUMBER() OVER (PARTITION BY authority_slug ORDER BY "end" DESC, start DESC, id DESC) AS rank
+                        FROM report
+                        WHERE superseded_by IS NULL AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
+                    ) r
+                    JOIN authority a ON a.slug = r.authority_slug
+                    WHERE r.rank = 1
+                    ORDER BY r.authority_slug
+                    """)
             let grades = try StoreCoding.grades(db, reportIDs: rows.map { $0["id"] })
             return try rows.map { row in
                 let id: Int64 = row["id"]
@@ -126,9 +131,12 @@ extension CasefileStore {
             if let after {
                 // The cursor's place in the order, even when a revision has
                 // replaced that version since: rows are never deleted.
-                guard let at = try Row.fetchOne(db, sql: """
-                        SELECT "end", start FROM report WHERE id = ? AND authority_slug = ?
-                        """, arguments: [after, slug])
+                guard
+                    let at = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT "end", start FROM report WHERE id = ? AND authority_slug = ?
+                            """, arguments: [after, slug])
                 else {
                     throw StoreError(.invalidArgument, "cursor \(after) is not a report of \(slug)")
                 }
@@ -142,9 +150,10 @@ extension CasefileStore {
             let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
                 let kind: String? = row[2]
-                entries.append(HistoryEntry(
-                    id: row[0], framework: try StoreCoding.enumValue(row[1]), kind: try kind.map { try StoreCoding.enumValue($0) },
-                    inspection: try StoreCoding.span(row[3], row[4]), grades: [:], url: row[5]))
+                entries.append(
+                    HistoryEntry(
+                        id: row[0], framework: try StoreCoding.enumValue(row[1]), kind: try kind.map { try StoreCoding.enumValue($0) },
+                        inspection: try StoreCoding.span(row[3], row[4]), grades: [:], url: row[5]))
             }
             let more = entries.count > limit
             if more { entries.removeLast() }
@@ -172,14 +181,18 @@ extension CasefileStore {
     public func newestReport(slug: String) throws -> (authority: Authority, reportID: Int64, report: Report)? {
         try pool.read { db in
             guard let authority = try AuthorityRow.fetchOne(db, key: slug),
-                  let row = try Row.fetchOne(db, sql: """
-                      SELECT id, report_json FROM report
-                      WHERE authority_slug = ? AND superseded_by IS NULL
-                      ORDER BY "end" DESC, start DESC, id DESC LIMIT 1
-                      """, arguments: [slug])
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id, report_json FROM report
+                        WHERE authority_slug = ? AND superseded_by IS NULL
+                        ORDER BY "end" DESC, start DESC, id DESC LIMIT 1
+                        """, arguments: [slug])
             else { return nil }
-            return (Authority(name: authority.name, slug: authority.slug), row["id"],
-                    try StoreCoding.decodeReport(row["report_json"]))
+            return (
+                Authority(name: authority.name, slug: authority.slug), row["id"],
+                try StoreCoding.decodeReport(row["report_json"])
+            )
         }
     }
 
@@ -195,12 +208,16 @@ extension CasefileStore {
     /// kept `store_counts` (migration `v5-read-model`), not counted.
     public func counts() throws -> StoreCounts {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                    SELECT reports, documents, authorities, changes, incomplete FROM store_counts WHERE id = 1
-                    """)
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT reports, documents, authorities, changes, incomplete FROM store_counts WHERE id = 1
+                        """)
             else { throw StoreError(.corrupt, "the store has no counts row (store_counts)") }
-            return StoreCounts(reports: row["reports"], documents: row["documents"],
-                               authorities: row["authorities"], changes: row["changes"], incomplete: row["incomplete"])
+            return StoreCounts(
+                reports: row["reports"], documents: row["documents"],
+                authorities: row["authorities"], changes: row["changes"], incomplete: row["incomplete"])
         }
     }
 
@@ -209,15 +226,18 @@ extension CasefileStore {
     @_spi(Testing)
     public func countsByScanForTesting() throws -> StoreCounts {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL) AS reports,
-                       (SELECT COUNT(*) FROM document) AS documents,
-                       (SELECT COUNT(*) FROM authority) AS authorities,
-                       (SELECT COUNT(*) FROM "change") AS changes,
-                       (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL AND incomplete = 1) AS incomplete
-                """)!
-            return StoreCounts(reports: row["reports"], documents: row["documents"],
-                               authorities: row["authorities"], changes: row["changes"], incomplete: row["incomplete"])
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL) AS reports,
+                           (SELECT COUNT(*) FROM document) AS documents,
+                           (SELECT COUNT(*) FROM authority) AS authorities,
+                           (SELECT COUNT(*) FROM "change") AS changes,
+                           (SELECT COUNT(*) FROM report WHERE superseded_by IS NULL AND incomplete = 1) AS incomplete
+                    """)!
+            return StoreCounts(
+                reports: row["reports"], documents: row["documents"],
+                authorities: row["authorities"], changes: row["changes"], incomplete: row["incomplete"])
         }
     }
 }

@@ -70,21 +70,23 @@ enum StoreCoding {
             } else {
                 previous = nil
             }
-            out.append(ChangeRecord(
-                seq: row[0], id: row[1], kind: try enumValue(row[2]), at: row[3],
-                authority: Authority(name: row[6], slug: row[5]),
-                report: ReportRef(id: row[7], framework: try enumValue(row[8]), inspection: try span(row[9], row[10]), url: row[11]),
-                grades: payload.grades, previous: previous, fields: payload.fields))
+            out.append(
+                ChangeRecord(
+                    seq: row[0], id: row[1], kind: try enumValue(row[2]), at: row[3],
+                    authority: Authority(name: row[6], slug: row[5]),
+                    report: ReportRef(id: row[7], framework: try enumValue(row[8]), inspection: try span(row[9], row[10]), url: row[11]),
+                    grades: payload.grades, previous: previous, fields: payload.fields))
         }
         return out
     }
 
     static func sourceState(_ row: SourceStateRow) -> SourceState {
-        SourceState(name: row.name, lastSuccess: row.lastSuccess.flatMap(Timestamp.date), lastError: row.lastError,
-                    lastErrorAt: row.lastErrorAt.flatMap(Timestamp.date),
-                    consecutiveFailures: row.consecutiveFailures, documents: row.documents,
-                    firstSyncDone: row.firstSyncDone, nextDue: row.nextDue.flatMap(Timestamp.date),
-                    scheduleKey: row.scheduleKey, lastWarning: row.lastWarning)
+        SourceState(
+            name: row.name, lastSuccess: row.lastSuccess.flatMap(Timestamp.date), lastError: row.lastError,
+            lastErrorAt: row.lastErrorAt.flatMap(Timestamp.date),
+            consecutiveFailures: row.consecutiveFailures, documents: row.documents,
+            firstSyncDone: row.firstSyncDone, nextDue: row.nextDue.flatMap(Timestamp.date),
+            scheduleKey: row.scheduleKey, lastWarning: row.lastWarning)
     }
 
     static func enumValue<E: RawRepresentable>(_ raw: String) throws -> E where E.RawValue == String {

@@ -21,7 +21,8 @@ public struct StoreTransaction {
 
     /// Creates the authority, or updates its canonical name.
     public func upsertAuthority(slug: String, name: String) throws {
-        try run("""
+        try run(
+            """
             INSERT INTO authority (slug, name) VALUES (?, ?)
             ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name <> excluded.name
             """, [slug, name])
@@ -29,9 +30,12 @@ public struct StoreTransaction {
 
     /// The authority's reports on file, superseded versions included.
     public func reports(authority slug: String) throws -> [StoredReportRecord] {
-        try Row.fetchAll(db, sql: """
-            SELECT id, document_url, report_json, superseded_by FROM report WHERE authority_slug = ? ORDER BY id
-            """, arguments: [slug]).map(Self.storedReport)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, document_url, report_json, superseded_by FROM report WHERE authority_slug = ? ORDER BY id
+                """, arguments: [slug]
+        ).map(Self.storedReport)
     }
 
     /// Of the authority's reports (superseded versions included), those that
@@ -52,8 +56,9 @@ public struct StoreTransaction {
         // text, and its cache entry, depend only on the set of areas); none
         // while no current report is incomplete (the kept count says so),
         // when they would find the two newest again.
-        let anyIncomplete = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT incomplete > 0 FROM store_counts WHERE id = 1")) ?? true
+        let anyIncomplete =
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT incomplete > 0 FROM store_counts WHERE id = 1")) ?? true
         let perArea = (anyIncomplete ? report.grades.keys.sorted() : []).map { area in
             """
                 UNION SELECT * FROM (
@@ -64,31 +69,36 @@ public struct StoreTransaction {
                     ORDER BY "end" DESC, start DESC, id DESC LIMIT 2)
             """
         }.joined(separator: "\n")
-        return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, document_url, report_json, superseded_by FROM report
-            -- The unary + keeps SQLite from walking the authority's index
-            -- entries: the few ids below are looked up by key.
-            WHERE +authority_slug = :slug AND id IN (
-                SELECT id FROM report WHERE document_url = :url
-                UNION SELECT id FROM report
-                    WHERE authority_slug = :slug AND framework = :framework AND start = :start AND "end" = :end
-                UNION SELECT report_id FROM document WHERE url = :url
-                UNION SELECT * FROM (
-                    SELECT id FROM report
-                    WHERE authority_slug = :slug AND superseded_by IS NULL
-                      AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
-                    ORDER BY "end" DESC, start DESC, id DESC LIMIT 2)
-            \(perArea))
-            ORDER BY id
-            """), arguments: [
+        return try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, document_url, report_json, superseded_by FROM report
+                    -- The unary + keeps SQLite from walking the authority's index
+                    -- entries: the few ids below are looked up by key.
+                    WHERE +authority_slug = :slug AND id IN (
+                        SELECT id FROM report WHERE document_url = :url
+                        UNION SELECT id FROM report
+                            WHERE authority_slug = :slug AND framework = :framework AND start = :start AND "end" = :end
+                        UNION SELECT report_id FROM document WHERE url = :url
+                        UNION SELECT * FROM (
+                            SELECT id FROM report
+                            WHERE authority_slug = :slug AND superseded_by IS NULL
+                              AND EXISTS (SELECT 1 FROM judgement WHERE judgement.report_id = report.id)
+                            ORDER BY "end" DESC, start DESC, id DESC LIMIT 2)
+                    \(perArea))
+                    ORDER BY id
+                    """),
+            arguments: [
                 "slug": slug, "url": documentURL, "framework": report.framework.rawValue,
                 "start": report.inspection.start.description, "end": report.inspection.end.description,
-            ]).map(Self.storedReport)
+            ]
+        ).map(Self.storedReport)
     }
 
     static func storedReport(_ row: Row) throws -> StoredReportRecord {
-        StoredReportRecord(id: row["id"], documentURL: row["document_url"],
-                           report: try StoreCoding.decodeReport(row["report_json"]), supersededBy: row["superseded_by"])
+        StoredReportRecord(
+            id: row["id"], documentURL: row["document_url"],
+            report: try StoreCoding.decodeReport(row["report_json"]), supersededBy: row["superseded_by"])
     }
 
     /// The report a document last gave, if any.
@@ -100,7 +110,8 @@ public struct StoreTransaction {
     /// validators and the report it gives (`reportID`), clearing any error.
     public func saveDocument(_ doc: IngestDocument, reportID: Int64?, at: Date) throws {
         let now = Timestamp.string(at)
-        try run("""
+        try run(
+            """
             INSERT INTO document (url, source, bytes, bytes_hash, content_type, etag, last_modified, fetched_at,
                                   last_attempt_at, last_status, last_error, report_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingested', NULL, ?)
@@ -109,8 +120,11 @@ public struct StoreTransaction {
                 content_type = excluded.content_type, etag = excluded.etag, last_modified = excluded.last_modified,
                 fetched_at = excluded.fetched_at, last_attempt_at = excluded.last_attempt_at,
                 last_status = 'ingested', last_error = NULL, report_id = excluded.report_id
-            """, [doc.url, doc.source, Data(doc.bytes), doc.bytesHash, doc.contentType, doc.etag, doc.lastModified, now, now,
-                   reportID])
+            """,
+            [
+                doc.url, doc.source, Data(doc.bytes), doc.bytesHash, doc.contentType, doc.etag, doc.lastModified, now, now,
+                reportID,
+            ])
     }
 
     /// Points a document at the report it gives.
@@ -121,14 +135,18 @@ public struct StoreTransaction {
     /// Inserts a report with its judgements, improvements, paragraphs and
     /// stated previous grades, and whether it is complete; returns its id.
     public func insertReport(_ report: Report, documentURL: String, at: Date) throws -> Int64 {
-        try run("""
+        try run(
+            """
             INSERT INTO report (authority_slug, document_url, framework, kind, start, "end", lead_inspector, content_hash,
                                 parser_version, report_json, created_at, incomplete, missing)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [report.authority.slug, documentURL, report.framework.rawValue, report.kind?.rawValue,
-                   report.inspection.start.description, report.inspection.end.description, report.leadInspector,
-                   report.contentHash, report.parserVersion, try StoreCoding.encode(report), Timestamp.string(at),
-                   report.incomplete || !report.missing.isEmpty, CompletenessModel.missingText(report)])
+            """,
+            [
+                report.authority.slug, documentURL, report.framework.rawValue, report.kind?.rawValue,
+                report.inspection.start.description, report.inspection.end.description, report.leadInspector,
+                report.contentHash, report.parserVersion, try StoreCoding.encode(report), Timestamp.string(at),
+                report.incomplete || !report.missing.isEmpty, CompletenessModel.missingText(report),
+            ])
         let id = db.lastInsertedRowID
         try insertContent(report, reportID: id)
         return id
@@ -136,14 +154,18 @@ public struct StoreTransaction {
 
     /// Rewrites a report's rows from another reading of the same content.
     public func replaceContent(reportID: Int64, with report: Report) throws {
-        try db.execute(sql: """
-            UPDATE report SET framework = ?, kind = ?, start = ?, "end" = ?, lead_inspector = ?,
-                parser_version = ?, report_json = ?, incomplete = ?, missing = ?
-            WHERE id = ?
-            """, arguments: [report.framework.rawValue, report.kind?.rawValue, report.inspection.start.description,
-                              report.inspection.end.description, report.leadInspector, report.parserVersion,
-                              try StoreCoding.encode(report), report.incomplete || !report.missing.isEmpty, CompletenessModel.missingText(report),
-                              reportID])
+        try db.execute(
+            sql: """
+                UPDATE report SET framework = ?, kind = ?, start = ?, "end" = ?, lead_inspector = ?,
+                    parser_version = ?, report_json = ?, incomplete = ?, missing = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                report.framework.rawValue, report.kind?.rawValue, report.inspection.start.description,
+                report.inspection.end.description, report.leadInspector, report.parserVersion,
+                try StoreCoding.encode(report), report.incomplete || !report.missing.isEmpty, CompletenessModel.missingText(report),
+                reportID,
+            ])
         for table in ["judgement", "improvement", "paragraph", "stated_grade"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [reportID])
         }
@@ -158,16 +180,21 @@ public struct StoreTransaction {
 
     /// The current, not withdrawn, report a document gives: its id and authority.
     public func listedReport(document url: String) throws -> (id: Int64, authority: String)? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT r.id, r.authority_slug FROM document d JOIN report r ON r.id = d.report_id
-            WHERE d.url = ? AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-            """), arguments: [url]).map { ($0["id"], $0["authority_slug"]) }
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT r.id, r.authority_slug FROM document d JOIN report r ON r.id = d.report_id
+                    WHERE d.url = ? AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                    """), arguments: [url]
+        ).map { ($0["id"], $0["authority_slug"]) }
     }
 
     /// Marks a report withdrawn (`at`), or, with nil, listed again.
     public func setWithdrawn(reportID: Int64, at: Date?) throws {
         // Only when it changes: an unchanged document seen again writes nothing here.
-        try run("UPDATE report SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NOT ?", [at.map(Timestamp.string), reportID, at.map(Timestamp.string)])
+        try run(
+            "UPDATE report SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NOT ?",
+            [at.map(Timestamp.string), reportID, at.map(Timestamp.string)])
     }
 
     /// Appends one change to the log, with a new stable id; returns its seq.
@@ -175,17 +202,22 @@ public struct StoreTransaction {
         _ kind: ChangeKind, authority: String, reportID: Int64, previousReportID: Int64? = nil,
         grades: [GradeMove]? = nil, fields: [String]? = nil, at: Date
     ) throws -> Int64 {
-        try run("""
+        try run(
+            """
             INSERT INTO "change" (id, kind, at, authority_slug, report_id, previous_report_id, payload)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [UUID().uuidString.lowercased(), kind.rawValue, Timestamp.string(at), authority, reportID, previousReportID,
-                   try StoreCoding.encode(ChangePayload(grades: grades, fields: fields))])
+            """,
+            [
+                UUID().uuidString.lowercased(), kind.rawValue, Timestamp.string(at), authority, reportID, previousReportID,
+                try StoreCoding.encode(ChangePayload(grades: grades, fields: fields)),
+            ])
         return db.lastInsertedRowID
     }
 
     /// Queues a change for a channel, due at once.
     public func enqueue(change seq: Int64, channel: String, at: Date) throws {
-        try run("""
+        try run(
+            """
             INSERT INTO outbox (change_seq, channel, state, attempts, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)
             """, [seq, channel, Timestamp.string(at)])
     }

@@ -257,7 +257,6 @@ public struct DeliveryInfo: Sendable, Hashable {
     public var deliveredAt: Date?
 }
 
-
 /// A quarantined document: its extraction or parse failed, and it is not
 /// read again until its bytes or the parser change (docs/SANDBOX.md).
 public struct QuarantinedDocument: Sendable, Equatable {

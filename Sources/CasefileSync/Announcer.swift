@@ -16,8 +16,10 @@ public struct ChannelFilter: Sendable, Hashable {
     public var direction: Direction?
     public var areas: Set<Area>?
 
-    public init(kinds: Set<ChangeKind> = Set(ChangeKind.allCases), authorities: Set<String>? = nil,
-                direction: Direction? = nil, areas: Set<Area>? = nil) {
+    public init(
+        kinds: Set<ChangeKind> = Set(ChangeKind.allCases), authorities: Set<String>? = nil,
+        direction: Direction? = nil, areas: Set<Area>? = nil
+    ) {
         self.kinds = kinds
         self.authorities = authorities
         self.direction = direction

@@ -1,5 +1,5 @@
-import CasefileFetch
 import CasefileDigest
+import CasefileFetch
 import CasefileModel
 import CasefileStore
 import Foundation
@@ -154,11 +154,13 @@ extension SyncService {
             ($0.element.1.inspection.start, $0.offset) < ($1.element.1.inspection.start, $1.offset)
         }.map(\.element)
         let items = ordered.map { doc, report in
-            BatchItem(document: doc, report: report, authorityName: reader.authorityName(slug: report.authority.slug) ?? report.authority.name)
+            BatchItem(
+                document: doc, report: report, authorityName: reader.authorityName(slug: report.authority.slug) ?? report.authority.name)
         }
         for item in items {
             if let why = item.report.unreadable {
-                logger.warning("source \(item.document.source): \(item.document.url): stored as unreadable, its grades are not used: \(why)")
+                logger.warning(
+                    "source \(item.document.source): \(item.document.url): stored as unreadable, its grades are not used: \(why)")
             } else if let why = item.report.incompleteNote {
                 logger.warning("source \(item.document.source): \(item.document.url): \(why)")
             }
@@ -202,8 +204,9 @@ extension SyncService {
         logger.error("source \(doc.source): \(doc.url): not stored: \(error)", metadata: ["source": "\(doc.source)"])
         if case .store = error, board.storeProblem != nil { return }  // nothing to record it in
         if case .read(let reason, quarantine: true) = error {
-            logger.warning("source \(doc.source): \(doc.url): quarantined until its bytes or the parser change: \(reason)",
-                           metadata: ["source": "\(doc.source)"])
+            logger.warning(
+                "source \(doc.source): \(doc.url): quarantined until its bytes or the parser change: \(reason)",
+                metadata: ["source": "\(doc.source)"])
             recordStore("the quarantine of \(doc.url)") {
                 try store.quarantineDocument(
                     url: doc.url, source: doc.source, reason: reason, bytes: doc.bytes, bytesHash: doc.bytesHash, etag: doc.etag,

@@ -38,14 +38,16 @@ extension Ingestor {
                 "report \(r.id) (\(Render.framework(r.report.framework)) \(Render.span(r.report.inspection))) gives \(r.report.grades[s.area]!.words)"
             }.joined(separator: "; ")
             warnings.append(
-                "stated previous disagrees: this report states \(s.area.words) was \(s.grade.words) in \(s.year), but \(given): \"\(s.sentence)\"")
+                "stated previous disagrees: this report states \(s.area.words) was \(s.grade.words) in \(s.year), but \(given): \"\(s.sentence)\""
+            )
         }
         let grades = report.grades
         guard !grades.isEmpty, report.inspection.start.year <= report.inspection.end.year else { return warnings }
         for (id, s) in try work.statedGrades(authority: slug, years: report.inspection.start.year...report.inspection.end.year) {
             guard let given = grades[s.area], given != s.grade else { continue }
             warnings.append(
-                "stated previous disagrees: report \(id) on file states \(s.area.words) was \(s.grade.words) in \(s.year), but this report gives \(given.words): \"\(s.sentence)\"")
+                "stated previous disagrees: report \(id) on file states \(s.area.words) was \(s.grade.words) in \(s.year), but this report gives \(given.words): \"\(s.sentence)\""
+            )
         }
         return warnings
     }

@@ -44,8 +44,9 @@ extension IngestUnitOfWork {
     public func reportsToCompare(authority slug: String, with report: Report, documentURL: String) throws
         -> [StoredReportRecord]
     {
-        Ingestor.reportsToCompare(try reports(authority: slug), with: report, documentURL: documentURL,
-                                  documentReport: try reportID(document: documentURL))
+        Ingestor.reportsToCompare(
+            try reports(authority: slug), with: report, documentURL: documentURL,
+            documentReport: try reportID(document: documentURL))
     }
 }
 
@@ -114,8 +115,9 @@ public struct Ingestor: Sendable {
         at: Date
     ) throws -> IngestResult {
         try store.unitOfWork { work in
-            try Self.ingest(doc, report: report, authorityName: authorityName, announcer: quiet ? .silent : announcer,
-                            quiet: quiet, at: at, in: work)
+            try Self.ingest(
+                doc, report: report, authorityName: authorityName, announcer: quiet ? .silent : announcer,
+                quiet: quiet, at: at, in: work)
         }
     }
 
@@ -152,7 +154,7 @@ public struct Ingestor: Sendable {
             try work.saveDocument(doc, reportID: reportID, at: at)
             try work.setWithdrawn(reportID: reportID, at: nil)
             guard let onFile = existing.first(where: { $0.id == reportID })?.report,
-                  report.parserVersion > onFile.parserVersion, report != onFile
+                report.parserVersion > onFile.parserVersion, report != onFile
             else { return IngestResult(reportID: reportID, outcome: outcome, changes: []) }
             // The same text read by a newer parser (a re-parse of the kept
             // bytes): the rows take the better reading, silently. Announcing
@@ -204,11 +206,12 @@ public struct Ingestor: Sendable {
         try store.unitOfWork { work in
             try items.map { item in
                 do {
-                    return .success(try work.savepoint {
-                        try Self.ingest(
-                            item.document, report: item.report, authorityName: item.authorityName, announcer: announcer,
-                            quiet: false, at: at, in: work)
-                    })
+                    return .success(
+                        try work.savepoint {
+                            try Self.ingest(
+                                item.document, report: item.report, authorityName: item.authorityName, announcer: announcer,
+                                quiet: false, at: at, in: work)
+                        })
                 } catch {
                     if StoreFault.of(error) != nil { throw error }
                     return .failure(error)

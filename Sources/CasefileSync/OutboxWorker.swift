@@ -103,7 +103,8 @@ public actor OutboxWorker: Service {
             if !orphans.isEmpty {
                 let parked = try queue.parkOrphaned(channels: orphans)
                 logger.warning(
-                    "outbox: \(parked) deliveries wait for \(orphans.sorted().map { "'\($0)'" }.joined(separator: ", ")), not configured: parked as orphaned (casefilectl notifications lists them; they are sent if the channel comes back)")
+                    "outbox: \(parked) deliveries wait for \(orphans.sorted().map { "'\($0)'" }.joined(separator: ", ")), not configured: parked as orphaned (casefilectl notifications lists them; they are sent if the channel comes back)"
+                )
             }
             for name in serving.sorted() {
                 guard let channel = channels[name] else { continue }
@@ -208,7 +209,8 @@ public actor OutboxWorker: Service {
                 metadata: ["change": "\(change.id)", "seq": "\(change.seq)", "attempt": "\(attempt)"])
         } else if let next = outcome.nextAttemptAt {
             logger.warning(
-                "delivery of change \(change.id) to \(channel.name) failed (attempt \(attempt) of \(channel.maxAttempts)), retrying in \(Int(next.timeIntervalSince(outcome.at).rounded())) s: \(outcome.error ?? "")")
+                "delivery of change \(change.id) to \(channel.name) failed (attempt \(attempt) of \(channel.maxAttempts)), retrying in \(Int(next.timeIntervalSince(outcome.at).rounded())) s: \(outcome.error ?? "")"
+            )
         } else {
             logger.error(
                 "delivery of change \(change.id) to \(channel.name) failed \(attempt) times and is parked: \(outcome.error ?? "")")
@@ -219,10 +221,12 @@ public actor OutboxWorker: Service {
         } catch {
             if let fault = StoreFault.of(error), health.report(fault, folder: folder, at: clock.now()) {
                 logger.critical(
-                    "the store cannot take writes: deliveries and syncing stop until it does: \(fault.description); what to do: \(fault.advice(folder: folder))")
+                    "the store cannot take writes: deliveries and syncing stop until it does: \(fault.description); what to do: \(fault.advice(folder: folder))"
+                )
             }
             logger.error(
-                "outbox: cannot record the outcome of change \(change.id) to \(channel.name) (\(outcome.delivered ? "delivered" : "failed")): \(error); holding it, and this channel's deliveries, until the store takes it")
+                "outbox: cannot record the outcome of change \(change.id) to \(channel.name) (\(outcome.delivered ? "delivered" : "failed")): \(error); holding it, and this channel's deliveries, until the store takes it"
+            )
             unrecorded[delivery.id] = Unrecorded(
                 deliveryID: delivery.id, channel: channel.name, outcome: outcome,
                 retryAt: clock.now().addingTimeInterval(1), tries: 1)

@@ -23,8 +23,10 @@ final class SchedulerBoard: @unchecked Sendable {
     func read<T>(_ body: (SchedulerBoard.View) -> T) -> T {
         let problem = health.problem
         return lock.withLock {
-            body(View(settings: _settings, nextDue: _nextDue, paused: _paused, lastSync: _lastSync, busy: _busy,
-                      storeProblem: problem))
+            body(
+                View(
+                    settings: _settings, nextDue: _nextDue, paused: _paused, lastSync: _lastSync, busy: _busy,
+                    storeProblem: problem))
         }
     }
 

@@ -37,8 +37,10 @@ public enum SourceSchedule {
 
     /// When a source is due next: `now` + `backoff(failures:interval:)` with
     /// the ±10 % jitter of `jittered`.
-    public static func nextDue(after failures: Int, interval: Duration, now: Date,
-                               jitter: Double = Double.random(in: -1...1)) -> Date {
+    public static func nextDue(
+        after failures: Int, interval: Duration, now: Date,
+        jitter: Double = Double.random(in: -1...1)
+    ) -> Date {
         let wait = jittered(backoff(failures: max(0, failures), interval: interval), jitter: jitter)
         return now.addingTimeInterval(wait.timeInterval)
     }

@@ -114,9 +114,10 @@ extension SyncService {
         // Withdrawn: only from a complete listing, and only after two syncs in a row without the document.
         guard board.storeProblem == nil else { return summary }
         if listing.isComplete, !stopping {
-            let gone = recordStore("the listing of \(source.name)") {
-                try store.noteListing(source: source.name, listed: listing.documents.map(\.url))
-            } ?? []
+            let gone =
+                recordStore("the listing of \(source.name)") {
+                    try store.noteListing(source: source.name, listed: listing.documents.map(\.url))
+                } ?? []
             for url in gone {
                 let change = recordStore("the withdrawal of \(url)") {
                     try ingestor.recordWithdrawn(url: url, announcer: announcer, at: clock.now())
@@ -130,14 +131,16 @@ extension SyncService {
         var warning: String?
         if let first = listing.notFollowed.first {
             let n = listing.notFollowed.count
-            warning = "the crawl stopped at max_depth \(source.maxDepth): \(n) link\(n == 1 ? "" : "s") not followed (e.g. \(first)); raise max_depth to read them"
+            warning =
+                "the crawl stopped at max_depth \(source.maxDepth): \(n) link\(n == 1 ? "" : "s") not followed (e.g. \(first)); raise max_depth to read them"
             logger.warning("source \(source.name): \(warning!)", metadata: ["source": "\(source.name)"])
         }
         recordStore("the success of source \(source.name)") {
             try store.recordSourceSuccess(name: source.name, documents: listing.documents.count, warning: warning, at: clock.now())
         }
         logger.info(
-            "source \(source.name): \(listing.documents.count) documents, \(summary.fetched) fetched, \(summary.notModified) not modified, \(summary.parsed) parsed, \(summary.failed) failed, \(summary.changes) changes")
+            "source \(source.name): \(listing.documents.count) documents, \(summary.fetched) fetched, \(summary.notModified) not modified, \(summary.parsed) parsed, \(summary.failed) failed, \(summary.changes) changes"
+        )
         return summary
     }
 
@@ -148,7 +151,8 @@ extension SyncService {
     /// time of their last fetch with a body.
     func recordNotModified(url: String, source: String, state: DocumentState?, etag: String?, lastModified: String?) {
         if let state, state.lastError == nil,
-           etag == nil || etag == state.etag, lastModified == nil || lastModified == state.lastModified {
+            etag == nil || etag == state.etag, lastModified == nil || lastModified == state.lastModified
+        {
             return
         }
         recordStore("the validators of \(url)") {
@@ -216,9 +220,10 @@ extension SyncService {
         await acquire()
         defer { release() }
         var response = ReparseResponse()
-        let stale = recordStore("the documents to re-parse (cannot list them)") {
-            try store.documentsParsedBefore(version: reader.parserVersion)
-        } ?? []
+        let stale =
+            recordStore("the documents to re-parse (cannot list them)") {
+                try store.documentsParsedBefore(version: reader.parserVersion)
+            } ?? []
         for doc in stale {
             if stopping || board.storeProblem != nil { break }
             heartbeat.beat()
@@ -243,9 +248,10 @@ extension SyncService {
             }
         }
         // Quarantined by an older parser: the new one tries the kept bytes.
-        let quarantined = recordStore("the quarantined documents to retry (cannot list them)") {
-            try store.quarantinedBefore(version: reader.parserVersion)
-        } ?? []
+        let quarantined =
+            recordStore("the quarantined documents to retry (cannot list them)") {
+                try store.quarantinedBefore(version: reader.parserVersion)
+            } ?? []
         for id in quarantined {
             if stopping || board.storeProblem != nil { break }
             heartbeat.beat()
@@ -258,7 +264,8 @@ extension SyncService {
         }
         if response.documents > 0 {
             logger.notice(
-                "re-parse with parser version \(reader.parserVersion): \(response.documents) documents, \(response.revised) revised, \(response.failed) failed")
+                "re-parse with parser version \(reader.parserVersion): \(response.documents) documents, \(response.revised) revised, \(response.failed) failed"
+            )
         }
         return response
     }

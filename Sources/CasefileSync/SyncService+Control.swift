@@ -60,7 +60,8 @@ extension SyncService {
         do {
             for q in try store.quarantinedDocuments() {
                 quarantine[q.source, default: []].append(
-                    QuarantineInfo(id: q.id, url: q.url, reason: q.reason, since: Timestamp.string(q.since), parserVersion: q.parserVersion))
+                    QuarantineInfo(id: q.id, url: q.url, reason: q.reason, since: Timestamp.string(q.since), parserVersion: q.parserVersion)
+                )
             }
         } catch {
             logger.error("cannot read the quarantined documents: \(error)")
@@ -96,7 +97,8 @@ extension SyncService {
         var due: [String: Date] = [:]
         for source in new.sources {
             if let before = view.settings.sources.first(where: { $0.name == source.name }), before == source,
-               let when = view.nextDue[source.name] {
+                let when = view.nextDue[source.name]
+            {
                 due[source.name] = when
             } else {
                 due[source.name] = now  // new or changed: sync it soon

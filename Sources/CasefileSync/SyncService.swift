@@ -1,6 +1,6 @@
 import CasefileControl
-import CasefileFetch
 import CasefileDigest
+import CasefileFetch
 import CasefileModel
 import CasefileStore
 import Foundation

@@ -20,8 +20,9 @@ func parseOnlyBenchmark(files: [(url: URL, bytes: [UInt8])], runs: Int, parser: 
         best = min(best, clock.measure { parsed = parseAll(extracted, parser: parser) })
     }
     let ms = seconds(best) * 1000 / Double(extracted.count)
-    print("parse-only: \(extracted.count) texts (\(parsed) parsed as reports), fastest of \(runs) rounds: "
-        + String(format: "%.3f ms/report", ms))
+    print(
+        "parse-only: \(extracted.count) texts (\(parsed) parsed as reports), fastest of \(runs) rounds: "
+            + String(format: "%.3f ms/report", ms))
 }
 
 /// One round of parsing: how many texts parsed as reports. A function of its

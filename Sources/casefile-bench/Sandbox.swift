@@ -21,7 +21,9 @@ func sandboxBenchmark(files: [(url: URL, bytes: [UInt8])], runs: Int, workers: I
         fail("casefile-extract not found (build it: swift build -c release --product casefile-extract)")
     }
     let n = Double(files.count)
-    func ms(_ d: Duration) -> String { String(format: "%8.2f", Double(d.components.seconds) * 1000 / n + Double(d.components.attoseconds) / 1e15 / n) }
+    func ms(_ d: Duration) -> String {
+        String(format: "%8.2f", Double(d.components.seconds) * 1000 / n + Double(d.components.attoseconds) / 1e15 / n)
+    }
     func settings(_ w: Int) -> SandboxSettings { SandboxSettings(workers: w, helperPath: helper, testHooks: false) }
 
     // 1. Per report, one helper kept for every run.
@@ -33,9 +35,11 @@ func sandboxBenchmark(files: [(url: URL, bytes: [UInt8])], runs: Int, workers: I
     }
     var inProcess = Duration.seconds(1_000_000), sandboxed = inProcess
     for _ in 0..<runs {
-        inProcess = min(inProcess, clock.measure {
-            for f in files { _ = try? DocumentReader(parser: parser).read(f.bytes) }
-        })
+        inProcess = min(
+            inProcess,
+            clock.measure {
+                for f in files { _ = try? DocumentReader(parser: parser).read(f.bytes) }
+            })
         let started = clock.now
         for f in files {
             do throws(SandboxedReader.Failure) { _ = try await reader.read(f.bytes) } catch {}
@@ -48,7 +52,8 @@ func sandboxBenchmark(files: [(url: URL, bytes: [UInt8])], runs: Int, workers: I
     print("extraction + parsing, one document at a time      ms/report")
     print("in-process MuPDF                                    \(ms(inProcess))")
     print("sandboxed helper (one, long-lived)                  \(ms(sandboxed))")
-    let cost = (Double(sandboxed.components.attoseconds) / 1e18 + Double(sandboxed.components.seconds))
+    let cost =
+        (Double(sandboxed.components.attoseconds) / 1e18 + Double(sandboxed.components.seconds))
         / (Double(inProcess.components.attoseconds) / 1e18 + Double(inProcess.components.seconds)) - 1
     print(String(format: "helper cost per report: %+.1f%%  (issue 11 wants ≤ +10%% on one core)", cost * 100))
 
@@ -78,7 +83,8 @@ func sandboxBenchmark(files: [(url: URL, bytes: [UInt8])], runs: Int, workers: I
     print("cold set of \(files.count) PDFs, new pool, all at once   total")
     print("1 helper                                            \(s(one))")
     print("\(workers) helpers                                           \(s(many))")
-    let speedup = (Double(one.components.seconds) + Double(one.components.attoseconds) / 1e18)
+    let speedup =
+        (Double(one.components.seconds) + Double(one.components.attoseconds) / 1e18)
         / (Double(many.components.seconds) + Double(many.components.attoseconds) / 1e18)
     print(String(format: "speed-up with %d helpers: %.2f×", workers, speedup))
 }

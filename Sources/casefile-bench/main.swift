@@ -63,7 +63,9 @@ func parseOptions() -> Options {
             guard let dir = args.popFirst() else { fail("--texts needs a folder") }
             o.texts.append(URL(fileURLWithPath: dir))
         case "-h", "--help":
-            print("usage: casefile-bench [FOLDER] [--runs N] [--only parse|extract | --parse-only | --dump OUT [--texts DIR]... | --sandbox [--workers N]]")
+            print(
+                "usage: casefile-bench [FOLDER] [--runs N] [--only parse|extract | --parse-only | --dump OUT [--texts DIR]... | --sandbox [--workers N]]"
+            )
             exit(0)
         default:
             o.folder = URL(fileURLWithPath: a)
@@ -172,17 +174,23 @@ if let step = options.only {
 
 var extract = Duration.seconds(1_000_000), parse = extract, both = extract, poppler = extract
 for _ in 0..<options.runs {
-    extract = min(extract, clock.measure {
-        for f in files { _ = try? DocumentText.text(from: f.bytes) }
-    })
-    parse = min(parse, clock.measure {
-        for t in texts { _ = try? parser.parse(text: t) }
-    })
-    both = min(both, clock.measure {
-        for f in files {
-            if let t = try? DocumentText.text(from: f.bytes) { _ = try? parser.parse(text: t) }
-        }
-    })
+    extract = min(
+        extract,
+        clock.measure {
+            for f in files { _ = try? DocumentText.text(from: f.bytes) }
+        })
+    parse = min(
+        parse,
+        clock.measure {
+            for t in texts { _ = try? parser.parse(text: t) }
+        })
+    both = min(
+        both,
+        clock.measure {
+            for f in files {
+                if let t = try? DocumentText.text(from: f.bytes) { _ = try? parser.parse(text: t) }
+            }
+        })
 }
 let tool = pdftotextPath()
 if let tool {
@@ -199,9 +207,13 @@ func row(_ name: String, _ d: Duration) -> String {
     let rate = String(format: "%9.1f", s > 0 ? mb / s : 0)
     return "\(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(ms)  \(rate)"
 }
-print("casefile-bench: \(files.count) PDFs, \(String(format: "%.1f", Double(totalBytes) / 1_000_000)) MB in \(folder.path); fastest of \(options.runs) runs (pdftotext: of \(min(options.runs, 2)))")
+print(
+    "casefile-bench: \(files.count) PDFs, \(String(format: "%.1f", Double(totalBytes) / 1_000_000)) MB in \(folder.path); fastest of \(options.runs) runs (pdftotext: of \(min(options.runs, 2)))"
+)
 if !notPDF.isEmpty { print("left out (not PDFs): \(notPDF.joined(separator: ", "))") }
-print("read \(files.count - extractFailures) of \(files.count); \(parsed) parsed as reports by parser version \(ReportParser.version), the rest refused")
+print(
+    "read \(files.count - extractFailures) of \(files.count); \(parsed) parsed as reports by parser version \(ReportParser.version), the rest refused"
+)
 print("")
 print("\("step".padding(toLength: 30, withPad: " ", startingAt: 0))  ms/report       MB/s")
 print(row("MuPDF extraction (in-process)", extract))
@@ -210,8 +222,10 @@ print(row("extraction + parsing", both))
 if tool != nil { print(row("pdftotext FILE - (subprocess)", poppler)) } else { print("pdftotext: not installed") }
 print("")
 let ratio = seconds(both) / seconds(extract)
-print(String(format: "(extraction + parsing) / extraction: %.3f× measured, %.3f× from the steps apart  (issue 3 wants ≤ 1.2×)",
-             ratio, 1 + seconds(parse) / seconds(extract)))
+print(
+    String(
+        format: "(extraction + parsing) / extraction: %.3f× measured, %.3f× from the steps apart  (issue 3 wants ≤ 1.2×)",
+        ratio, 1 + seconds(parse) / seconds(extract)))
 if tool != nil {
     print(String(format: "pdftotext / (extraction + parsing): %.1f× slower", seconds(poppler) / seconds(both)))
 }

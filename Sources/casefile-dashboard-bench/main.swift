@@ -57,11 +57,13 @@ func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
 
 print("authorities: \(data.authorities.count), reports: \(reportCount), changes: \(data.changes.count)")
 print("snapshot built in \(ms(makeTime)) (not part of the page's time)")
-print("render: median \(ms(times[times.count / 2])), fastest \(ms(times[0])), slowest \(ms(times[times.count - 1]))"
-    + " over \(runs) runs (target < 200 ms)")
+print(
+    "render: median \(ms(times[times.count / 2])), fastest \(ms(times[0])), slowest \(ms(times[times.count - 1]))"
+        + " over \(runs) runs (target < 200 ms)")
 print("page size: \(size) bytes (\(String(format: "%.2f", Double(size) / 1_048_576)) MiB), target 1.5 MB")
-print("peak RSS: \(rssEnd / 1024) MiB (start \(rssStart / 1024) MiB, after the snapshot \(rssData / 1024) MiB;"
-    + " growth while rendering \((rssEnd - rssData) / 1024) MiB)")
+print(
+    "peak RSS: \(rssEnd / 1024) MiB (start \(rssStart / 1024) MiB, after the snapshot \(rssData / 1024) MiB;"
+        + " growth while rendering \((rssEnd - rssData) / 1024) MiB)")
 if let outPath {
     try Data(page.utf8).write(to: URL(fileURLWithPath: outPath))
     print("wrote \(outPath)")

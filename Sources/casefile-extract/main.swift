@@ -78,7 +78,8 @@ func samplePDF() -> [UInt8] {
     return out
 }
 
-let samplePage = Array("""
+let samplePage = Array(
+    """
     <!DOCTYPE html><html><head><title>Sample</title></head><body><main><h1>Sample</h1>
     <p>\(String(repeating: "A sample paragraph of words for the HTML reader to start on. ", count: 20))</p>
     </main></body></html>

@@ -81,7 +81,8 @@ enum Synthetic {
             ]
             let inspections = sorted.map { day -> (day: Int, framework: Framework, length: Int) in
                 let roll = Int.random(in: 0..<100, using: &rng)
-                let framework: Framework = roll < 35 ? .ilacs : roll < 45 ? .sif : roll < 70 ? .focusedVisit : roll < 95 ? .monitoringVisit : .jtai
+                let framework: Framework =
+                    roll < 35 ? .ilacs : roll < 45 ? .sif : roll < 70 ? .focusedVisit : roll < 95 ? .monitoringVisit : .jtai
                 switch framework {
                 case .ilacs: return (day, framework, Bool.random(using: &rng) ? 11 : 4)
                 case .sif: return (day, framework, 19)
@@ -92,7 +93,9 @@ enum Synthetic {
             // The newest by inspection date (end, then start) is the one an
             // authority's detail shows: it gets a real report's size.
             let newestIndex = inspections.indices.max { a, b in
-                (inspections[a].day + inspections[a].length, inspections[a].day) < (inspections[b].day + inspections[b].length, inspections[b].day)
+                (inspections[a].day + inspections[a].length, inspections[a].day) < (
+                    inspections[b].day + inspections[b].length, inspections[b].day
+                )
             }
             for (i, (day, framework, length)) in inspections.enumerated() {
                 var judgements: [Judgement] = []
@@ -105,11 +108,14 @@ enum Synthetic {
                 let newest = i == newestIndex
                 let paragraphs = newest ? 70 : Int.random(in: 4...12, using: &rng)
                 let sections = [
-                    Section(title: "Headline findings", grade: nil, paragraphs: (0..<paragraphs / 2).map {
-                        Paragraph(number: $0 + 1, text: text(55, &rng))
-                    }),
-                    Section(title: "The experiences and progress of children", grade: grades[.childrenInCare],
-                            paragraphs: (paragraphs / 2..<paragraphs).map { Paragraph(number: $0 + 1, text: text(55, &rng)) }),
+                    Section(
+                        title: "Headline findings", grade: nil,
+                        paragraphs: (0..<paragraphs / 2).map {
+                            Paragraph(number: $0 + 1, text: text(55, &rng))
+                        }),
+                    Section(
+                        title: "The experiences and progress of children", grade: grades[.childrenInCare],
+                        paragraphs: (paragraphs / 2..<paragraphs).map { Paragraph(number: $0 + 1, text: text(55, &rng)) }),
                 ]
                 serial += 1
                 let report = Report(
@@ -133,8 +139,11 @@ enum Synthetic {
                     corrected.improvements[0] = "Corrected: " + corrected.improvements[0]
                     corrected.contentHash = SHA256.tagged(Array("\(authority.slug) \(serial) corrected".utf8))
                     serial += 1
-                    keyed.append((day + late + Int.random(in: 30...400, using: &rng),
-                                  Planned(url: "https://files.ofsted.gov.uk/v1/file/\(serial)", report: corrected, authorityName: authority.name)))
+                    keyed.append(
+                        (
+                            day + late + Int.random(in: 30...400, using: &rng),
+                            Planned(url: "https://files.ofsted.gov.uk/v1/file/\(serial)", report: corrected, authorityName: authority.name)
+                        ))
                 }
             }
         }

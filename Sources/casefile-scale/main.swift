@@ -105,9 +105,12 @@ func build(_ o: Options) throws {
             authorityName: doc.authorityName, announcer: .silent, at: arrival.addingTimeInterval(Double(n)))
         if (n + 1) % 10_000 == 0 {
             let now = Date()
-            FileHandle.standardError.write(Data(String(
-                format: "  %d documents, %.0f s, %.2f ms each over the last 10000\n", n + 1, now.timeIntervalSince(started),
-                now.timeIntervalSince(lap) / 10).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "  %d documents, %.0f s, %.2f ms each over the last 10000\n", n + 1, now.timeIntervalSince(started),
+                        now.timeIntervalSince(lap) / 10
+                    ).utf8))
             lap = now
         }
     }
@@ -151,15 +154,27 @@ func statements(_ o: Options) throws {
     // What each handler of ControlServer.swift asks the store (the sources
     // come from the scheduler, which reads the sources' records).
     let calls: [(String, () throws -> Void)] = [
-        ("status", { _ = try store.counts(); _ = try store.pendingDeliveryCount() }),
+        (
+            "status",
+            {
+                _ = try store.counts(); _ = try store.pendingDeliveryCount()
+            }
+        ),
         ("sources", { _ = try store.allSourceStates() }),
-        ("changes", { _ = try store.changes(since: Int64.random(in: 0...max(0, last - 50), using: &rng), limit: 51, authority: nil, kind: nil) }),
+        (
+            "changes",
+            { _ = try store.changes(since: Int64.random(in: 0...max(0, last - 50), using: &rng), limit: 51, authority: nil, kind: nil) }
+        ),
         // The handler reads the grades version, and the grades when it moved.
         ("grades", { _ = try store.latestGrades(unless: nil) }),
         ("detail", { _ = try store.newestReport(slug: o.big) }),
-        ("history", {
-            _ = try store.historyPage(slug: o.big, after: history[Int.random(in: 0..<(history.count - 100), using: &rng)].id, limit: 100)
-        }),
+        (
+            "history",
+            {
+                _ = try store.historyPage(
+                    slug: o.big, after: history[Int.random(in: 0..<(history.count - 100), using: &rng)].id, limit: 100)
+            }
+        ),
     ]
     var out: [String: [[String]]] = [:]
     for (name, call) in calls {

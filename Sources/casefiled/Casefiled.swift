@@ -19,4 +19,3 @@ struct Casefiled: AsyncParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 }
-

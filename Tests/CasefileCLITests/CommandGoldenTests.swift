@@ -86,8 +86,9 @@ struct CommandGoldenTests {
         Case(
             "due-region", ["due", "--within", "1y", "--region", "London"], "GET /v1/due?within=12&region=London",
             .json(Fixtures.dueLondon)),
-        Case("due-none", ["due", "--within", "0m", "--region", "north east"], "GET /v1/due?within=0&region=north%20east",
-             .json(Fixtures.dueNone)),
+        Case(
+            "due-none", ["due", "--within", "0m", "--region", "north east"], "GET /v1/due?within=0&region=north%20east",
+            .json(Fixtures.dueNone)),
         Case("status-publish-failed", ["status"], "GET /v1/status", .json(Fixtures.statusPublishFailed)),
         Case("status-published", ["status"], "GET /v1/status", .json(Fixtures.statusPublished)),
         Case("show", ["show", "redbridge"], "GET /v1/authorities/redbridge", .json(Fixtures.show)),
@@ -101,7 +102,9 @@ struct CommandGoldenTests {
         Case("reparse", ["reparse"], "POST /v1/reparse", .json(Fixtures.reparse), stderr: true),
         Case(
             "reparse-document", ["reparse", "--document", "17"], "POST /v1/reparse?document=17",
-            .json(ReparseResponse(documents: 1, failed: 1, errors: ["https://files.ofsted.gov.uk/v1/file/50012345: extraction timed out after 60s"])),
+            .json(
+                ReparseResponse(
+                    documents: 1, failed: 1, errors: ["https://files.ofsted.gov.uk/v1/file/50012345: extraction timed out after 60s"])),
             stderr: true),
         Case("pause", ["pause"], "POST /v1/pause", .json(PauseResponse(paused: true))),
         Case("resume", ["resume"], "POST /v1/resume", .json(PauseResponse(paused: false))),

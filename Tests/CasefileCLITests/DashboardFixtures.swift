@@ -14,22 +14,24 @@ extension Fixtures {
             note: "the rule's sentence")
     }
 
-    static let due = DueListing(asOf: day("2026-11-27"), withinMonths: 6, region: nil, entries: [
-        DueEntry(
-            slug: "kent", name: "Kent", region: "South East",
-            window: window(.overdue, (.sif, "2017-01-09", "2017-02-02", .good), "2019-07-09", "2020-07-09", next: "short inspection"),
-            daysToOpen: -2698),
-        DueEntry(
-            slug: "redbridge", name: "Redbridge", region: "London",
-            window: window(.open, (.ilacs, "2023-03-06", "2023-03-17", .good), "2025-09-06", "2026-09-06", next: "short inspection"),
-            daysToOpen: -447),
-        DueEntry(
-            slug: "medway", name: "Medway", region: "South East",
-            window: window(
-                .notYet, (.ilacs, "2025-07-15", "2025-07-26", .inadequate), "2027-01-15", "2028-07-15",
-                next: "standard re-inspection after monitoring visits"),
-            daysToOpen: 49),
-    ])
+    static let due = DueListing(
+        asOf: day("2026-11-27"), withinMonths: 6, region: nil,
+        entries: [
+            DueEntry(
+                slug: "kent", name: "Kent", region: "South East",
+                window: window(.overdue, (.sif, "2017-01-09", "2017-02-02", .good), "2019-07-09", "2020-07-09", next: "short inspection"),
+                daysToOpen: -2698),
+            DueEntry(
+                slug: "redbridge", name: "Redbridge", region: "London",
+                window: window(.open, (.ilacs, "2023-03-06", "2023-03-17", .good), "2025-09-06", "2026-09-06", next: "short inspection"),
+                daysToOpen: -447),
+            DueEntry(
+                slug: "medway", name: "Medway", region: "South East",
+                window: window(
+                    .notYet, (.ilacs, "2025-07-15", "2025-07-26", .inadequate), "2027-01-15", "2028-07-15",
+                    next: "standard re-inspection after monitoring visits"),
+                daysToOpen: 49),
+        ])
 
     static let dueLondon = DueListing(asOf: day("2026-11-27"), withinMonths: 12, region: "London", entries: [due.entries[1]])
     static let dueNone = DueListing(asOf: day("2026-11-27"), withinMonths: 0, region: "North East", entries: [])

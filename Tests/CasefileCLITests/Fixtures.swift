@@ -126,7 +126,9 @@ enum Fixtures {
                 statedPrevious: [
                     StatedGrade(
                         year: 2016, area: .overall, grade: .inadequate,
-                        sentence: "Since the last inspection in 2016, when overall effectiveness was judged to be inadequate, leaders have acted."),
+                        sentence:
+                            "Since the last inspection in 2016, when overall effectiveness was judged to be inadequate, leaders have acted."
+                    )
                 ]),
             HistoryReport(id: 8, framework: .focusedVisit, kind: nil, inspection: span("2021-02-01", "2021-02-02"), grades: [:], url: nil),
         ])

@@ -30,10 +30,11 @@ struct PagingTests {
         let run = casefilectl(["history", "redbridge", "--limit", "2", "--all", "--socket", stub.socket] + (json ? ["--json"] : []))
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.isEmpty, "\(run)")
-        #expect(stub.requests == [
-            "GET /v1/authorities/redbridge/history?limit=2", "GET /v1/authorities/redbridge/history?limit=2&cursor=5",
-            "GET /v1/authorities/redbridge/history?limit=2&cursor=6",
-        ])
+        #expect(
+            stub.requests == [
+                "GET /v1/authorities/redbridge/history?limit=2", "GET /v1/authorities/redbridge/history?limit=2&cursor=5",
+                "GET /v1/authorities/redbridge/history?limit=2&cursor=6",
+            ])
         Golden.check(run.out, json ? "history-all.json" : "history-all.txt")
         if json {
             let whole = try JSONDecoder().decode(HistoryResponse.self, from: Data(run.out))

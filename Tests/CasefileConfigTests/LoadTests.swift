@@ -19,7 +19,8 @@ private func loadError(_ path: String) -> ConfigError? {
 struct LoadTests {
     @Test func loadsAFileAndResolvesAgainstItsFolder() throws {
         let dir = try TempDir("cfg")
-        let f = try dir.write("etc/casefiled.toml", "[daemon]\nstate_dir = \"../state\"\n[[source]]\nname = \"in\"\nkind = \"directory\"\nurl = \"inbox\"\n")
+        let f = try dir.write(
+            "etc/casefiled.toml", "[daemon]\nstate_dir = \"../state\"\n[[source]]\nname = \"in\"\nkind = \"directory\"\nurl = \"inbox\"\n")
         let c = try CasefileConfig.load(path: f.path)
         #expect(c.file == dir.path + "/etc/casefiled.toml")
         #expect(c.daemon.stateDir == dir.path + "/state")
@@ -83,7 +84,9 @@ struct LoadTests {
     @Test func errorsInAFileNameTheAbsolutePath() throws {
         let dir = try TempDir("cfg")
         let f = try dir.write("c.toml", "[fetch]\ntimeout = \"30 seconds\"\n")
-        #expect(loadError(f.path)?.description == "\(f.path):2: fetch.timeout: invalid duration \"30 seconds\" (use e.g. 500ms, 30s, 5m, 6h, 1d)")
+        #expect(
+            loadError(f.path)?.description
+                == "\(f.path):2: fetch.timeout: invalid duration \"30 seconds\" (use e.g. 500ms, 30s, 5m, 6h, 1d)")
     }
 }
 
@@ -208,8 +211,9 @@ struct ShippedConfigTests {
         #expect(c.sources.map(\.name) == ["archive", "samples"])
         #expect(c.sources.allSatisfy { $0.kind.name == "directory" })
         for (source, folder) in zip(c.sources, ["Config/samples/archive", "Config/samples"]) {
-            #expect(source.url == URL(fileURLWithPath: root.appendingPathComponent(folder).path).absoluteString
-                || source.url == "file://" + root.appendingPathComponent(folder).path)
+            #expect(
+                source.url == URL(fileURLWithPath: root.appendingPathComponent(folder).path).absoluteString
+                    || source.url == "file://" + root.appendingPathComponent(folder).path)
         }
         #expect(c.publish?.folder == root.appendingPathComponent(".casefile/public").path)
         #expect(c.notifiers.count == 1)

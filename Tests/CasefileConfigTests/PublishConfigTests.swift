@@ -12,7 +12,8 @@ struct PublishConfigTests {
     }
 
     @Test func publishTakesAFolderAModeAndAGroup() throws {
-        let c = try config("""
+        let c = try config(
+            """
             [publish]
             folder = "../../srv/casefile"
             mode = "0640"
@@ -27,10 +28,12 @@ struct PublishConfigTests {
     }
 
     @Test func publishIsRefusedByName() {
-        #expect(configError("[publish]\nmode = \"0644\"\n")?.description
-            == "\(configFile):1: publish.folder: missing required key 'folder' in [publish]")
-        #expect(configError("[publish]\nfolder = \"/srv\"\nmode = 644\n")?.description.contains(
-            "publish.mode: expected an octal mode as a string, such as \"0644\"") == true)
+        #expect(
+            configError("[publish]\nmode = \"0644\"\n")?.description
+                == "\(configFile):1: publish.folder: missing required key 'folder' in [publish]")
+        #expect(
+            configError("[publish]\nfolder = \"/srv\"\nmode = 644\n")?.description.contains(
+                "publish.mode: expected an octal mode as a string, such as \"0644\"") == true)
         for bad in ["\"0999\"", "\"7777\"", "\"64\"", "\"rw-r--r--\"", "\"01644\""] {
             let e = configError("[publish]\nfolder = \"/srv\"\nmode = \(bad)\n")
             #expect(e?.description.contains("invalid mode") == true, "\(bad): \(String(describing: e))")

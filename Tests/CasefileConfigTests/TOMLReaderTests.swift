@@ -84,7 +84,8 @@ struct TOMLConstructTests {
     }
 
     @Test func tablesAndNestedTables() {
-        let t = parse("""
+        let t = parse(
+            """
             [daemon]
             x = 1
             [a.b.c]
@@ -106,7 +107,8 @@ struct TOMLConstructTests {
     }
 
     @Test func arrayOfTables() {
-        let t = parse("""
+        let t = parse(
+            """
             [[source]]
             name = "one"
 
@@ -131,7 +133,8 @@ struct TOMLConstructTests {
     }
 
     @Test func keysBareQuotedAndDotted() {
-        let t = parse(#"""
+        let t = parse(
+            #"""
             bare_key-1 = 1
             "quoted key" = 2
             'literal "key"' = 3
@@ -153,7 +156,8 @@ struct TOMLConstructTests {
     }
 
     @Test func basicStringsAndEscapes() {
-        let t = parse(#"""
+        let t = parse(
+            #"""
             s = "tab\there \"q\" back\\slash \b\f\n\r"
             u = "\u00E9\u20AC \U0001F600"
             raw = "C:\\path"
@@ -166,7 +170,8 @@ struct TOMLConstructTests {
     }
 
     @Test func literalStrings() {
-        let t = parse(#"""
+        let t = parse(
+            #"""
             regex = '/provider/44/\d+'
             quoted = 'say "hi"'
             win = 'C:\Users\x'
@@ -177,7 +182,8 @@ struct TOMLConstructTests {
     }
 
     @Test func multiLineBasicStrings() {
-        let t = parse("a = \"\"\"\nRoses\nViolets\"\"\"\nb = \"\"\"one \\\n     two \\\n\n   three\"\"\"\nc = \"\"\"x\"\"y\"\"\"\"\"\nd = 1")
+        let t = parse(
+            "a = \"\"\"\nRoses\nViolets\"\"\"\nb = \"\"\"one \\\n     two \\\n\n   three\"\"\"\nc = \"\"\"x\"\"y\"\"\"\"\"\nd = 1")
         // The newline right after the opening quotes is dropped.
         #expect(at(t, "a")?.string == "Roses\nViolets")
         // A line-ending backslash eats the newline and the blanks after it.
@@ -198,7 +204,8 @@ struct TOMLConstructTests {
     }
 
     @Test func integers() {
-        let t = parse("""
+        let t = parse(
+            """
             a = 42
             b = +17
             c = -5
@@ -223,7 +230,8 @@ struct TOMLConstructTests {
     }
 
     @Test func floats() {
-        let t = parse("""
+        let t = parse(
+            """
             a = 3.14
             b = -0.01
             c = 5e+22
@@ -253,7 +261,8 @@ struct TOMLConstructTests {
     }
 
     @Test func arrays() {
-        let t = parse("""
+        let t = parse(
+            """
             empty = []
             ints = [1, 2, 3]
             multi = [
@@ -281,7 +290,8 @@ struct TOMLConstructTests {
     }
 
     @Test func inlineTables() {
-        let t = parse(#"""
+        let t = parse(
+            #"""
             point = { x = 1, y = 2 }
             empty = {}
             nested = { a = { b = "c" }, d.e = true }
@@ -299,7 +309,8 @@ struct TOMLConstructTests {
 
     @Test func dottedKeysThenSubTableHeader() {
         // TOML 1.0: a [header] may define a sub-table of a table made by dotted keys.
-        let t = parse("""
+        let t = parse(
+            """
             [fruit]
             apple.color = "red"
             apple.taste.sweet = true
@@ -340,11 +351,17 @@ struct TOMLErrorTests {
         Case(text: "= 1", line: 1, column: 1, message: "expected a key, found '='"),
         Case(text: "\n\n  a.b. = 1", line: 3, column: 8, message: "expected a key, found '='"),
         Case(text: "a = \"open", line: 1, column: 5, message: "unterminated string (no closing '\"')"),
-        Case(text: "a = \"open\nb = 1", line: 1, column: 10, message: "unterminated string: a \"…\" string cannot span lines (use \"\"\"…\"\"\" for text on several lines)"),
-        Case(text: "a = 'open\n", line: 1, column: 10, message: "unterminated string: a '…' string cannot span lines (use '''…''' for text on several lines)"),
+        Case(
+            text: "a = \"open\nb = 1", line: 1, column: 10,
+            message: "unterminated string: a \"…\" string cannot span lines (use \"\"\"…\"\"\" for text on several lines)"),
+        Case(
+            text: "a = 'open\n", line: 1, column: 10,
+            message: "unterminated string: a '…' string cannot span lines (use '''…''' for text on several lines)"),
         Case(text: "x = 1\na = \"\"\"\nnever closed", line: 2, column: 5, message: "unterminated multi-line string (no closing '\"\"\"')"),
         Case(text: "a = '''\nnever closed", line: 1, column: 5, message: "unterminated multi-line string (no closing \"'''\")"),
-        Case(text: "a = \"bad \\q escape\"", line: 1, column: 10, message: "invalid escape sequence '\\q' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)"),
+        Case(
+            text: "a = \"bad \\q escape\"", line: 1, column: 10,
+            message: "invalid escape sequence '\\q' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)"),
         Case(text: "a = \"\\u12\"", line: 1, column: 6, message: "\\u needs exactly 4 hexadecimal digits"),
         Case(text: "a = \"\\uD800\"", line: 1, column: 6, message: "\\uD800 is not a Unicode scalar value"),
         Case(text: "a = \"\\U00110000\"", line: 1, column: 6, message: "\\U00110000 is not a Unicode scalar value"),
@@ -364,10 +381,18 @@ struct TOMLErrorTests {
         Case(text: "a = 0xFFFFFFFFFFFFFFFFFF", line: 1, column: 5, message: "integer '0xFFFFFFFFFFFFFFFFFF' is out of range"),
         Case(text: "a = 1e999", line: 1, column: 5, message: "float '1e999' is out of range"),
         Case(text: "a = 0x", line: 1, column: 5, message: "invalid number '0x'"),
-        Case(text: "d = 1979-05-27", line: 1, column: 5, message: "dates and times are not supported here; write '1979-05-27' as a quoted string if you meant text"),
-        Case(text: "t = 07:32:00", line: 1, column: 5, message: "dates and times are not supported here; write '07:32:00' as a quoted string if you meant text"),
-        Case(text: "d = 1979-05-27T07:32:00Z", line: 1, column: 5, message: "dates and times are not supported here; write '1979-05-27T07:32:00Z' as a quoted string if you meant text"),
-        Case(text: "kind = directory", line: 1, column: 8, message: "expected a value, found 'directory' (a string needs quotes: \"directory\")"),
+        Case(
+            text: "d = 1979-05-27", line: 1, column: 5,
+            message: "dates and times are not supported here; write '1979-05-27' as a quoted string if you meant text"),
+        Case(
+            text: "t = 07:32:00", line: 1, column: 5,
+            message: "dates and times are not supported here; write '07:32:00' as a quoted string if you meant text"),
+        Case(
+            text: "d = 1979-05-27T07:32:00Z", line: 1, column: 5,
+            message: "dates and times are not supported here; write '1979-05-27T07:32:00Z' as a quoted string if you meant text"),
+        Case(
+            text: "kind = directory", line: 1, column: 8,
+            message: "expected a value, found 'directory' (a string needs quotes: \"directory\")"),
         Case(text: "a = True", line: 1, column: 5, message: "expected a value, found 'True' (a string needs quotes: \"True\")"),
         Case(text: "a = truex", line: 1, column: 5, message: "expected a value, found 'truex' (a string needs quotes: \"truex\")"),
         Case(text: "a = 1\nb = 2\na = 3", line: 3, column: 1, message: "duplicate key 'a' (first set at line 1)"),
@@ -378,24 +403,34 @@ struct TOMLErrorTests {
         Case(text: "[t]\nx = 1\n[t.x]", line: 3, column: 1, message: "cannot define [t.x]: 't.x' already holds an integer (line 2)"),
         Case(text: "a = 1\n[a.b]", line: 2, column: 1, message: "cannot use 'a' as a table: it already holds an integer (line 1)"),
         Case(text: "[a]\nb.c = 1\n[a.b]", line: 3, column: 1, message: "table [a.b] was already defined by dotted keys (line 2)"),
-        Case(text: "[a.b]\nc = 1\n[a]\nb.d = 2", line: 4, column: 1, message: "cannot add to the table 'b' with a dotted key: it is defined at line 1"),
+        Case(
+            text: "[a.b]\nc = 1\n[a]\nb.d = 2", line: 4, column: 1,
+            message: "cannot add to the table 'b' with a dotted key: it is defined at line 1"),
         Case(text: "[[s]]\n[s]", line: 2, column: 1, message: "cannot define [s]: 's' is already an array of tables (line 1)"),
         Case(text: "[s]\n[[s]]", line: 2, column: 1, message: "cannot define [[s]]: 's' is already a table (line 1)"),
         Case(text: "s = []\n[[s]]", line: 2, column: 1, message: "cannot define [[s]]: 's' already holds an array (line 1)"),
         Case(text: "t = {a = 1}\n[t]", line: 2, column: 1, message: "cannot define [t]: 't' already holds a table (line 1)"),
         Case(text: "t = {a = 1}\nt.b = 2", line: 2, column: 1, message: "cannot use 't' as a table: it already holds a table (line 1)"),
         Case(text: "t = {a = 1}\n[t.c]", line: 2, column: 1, message: "cannot use 't' as a table: it already holds a table (line 1)"),
-        Case(text: "[[a.s]]\n[a]\ns.x = 1", line: 3, column: 1, message: "cannot add to 's' with a dotted key: it is an array of tables (line 1)"),
+        Case(
+            text: "[[a.s]]\n[a]\ns.x = 1", line: 3, column: 1,
+            message: "cannot add to 's' with a dotted key: it is an array of tables (line 1)"),
         Case(text: "t = {a = 1, a = 2}", line: 1, column: 13, message: "duplicate key 'a' (first set at line 1)"),
         Case(text: "t = {a = 1,}", line: 1, column: 12, message: "a trailing comma is not allowed in an inline table"),
-        Case(text: "t = {a = 1 b = 2}", line: 1, column: 12, message: "expected ',' or '}' in the inline table opened at line 1, found 'b'"),
-        Case(text: "t = {a = 1,\nb = 2}", line: 1, column: 12, message: "an inline table must be on one line; expected '}', found the end of the line (use a [table] for longer ones)"),
-        Case(text: "t = {", line: 1, column: 6, message: "an inline table must be on one line; expected '}', found the end of the file (use a [table] for longer ones)"),
+        Case(
+            text: "t = {a = 1 b = 2}", line: 1, column: 12, message: "expected ',' or '}' in the inline table opened at line 1, found 'b'"),
+        Case(
+            text: "t = {a = 1,\nb = 2}", line: 1, column: 12,
+            message: "an inline table must be on one line; expected '}', found the end of the line (use a [table] for longer ones)"),
+        Case(
+            text: "t = {", line: 1, column: 6,
+            message: "an inline table must be on one line; expected '}', found the end of the file (use a [table] for longer ones)"),
         Case(text: "a = [1, 2\nb = 3", line: 2, column: 1, message: "expected ',' or ']' in the array opened at line 1, found 'b'"),
         Case(text: "a = [1,\n2,\n", line: 1, column: 5, message: "unterminated array (no ']' before the end of the file)"),
         Case(text: "a = [1,,2]", line: 1, column: 8, message: "expected a value, found ','"),
         Case(text: "[t", line: 1, column: 3, message: "expected ']' to close the table header [t], found the end of the file"),
-        Case(text: "[[t]", line: 1, column: 5, message: "expected ']]' to close the array-of-tables header [[t]], found the end of the file"),
+        Case(
+            text: "[[t]", line: 1, column: 5, message: "expected ']]' to close the array-of-tables header [[t]], found the end of the file"),
         Case(text: "[[t] ]", line: 1, column: 5, message: "expected ']]' to close the array-of-tables header [[t]], found ' '"),
         Case(text: "[]", line: 1, column: 2, message: "expected a key, found ']'"),
         Case(text: "[a b]", line: 1, column: 4, message: "expected ']' to close the table header [a], found 'b'"),

@@ -32,13 +32,15 @@ struct FilledStore {
         try s.ingest(
             report("redbridge", "London Borough of Redbridge", .sif, "2016-09-12", "2016-10-06", good4), url: "file:///inbox/r2016.pdf")
         try s.ingest(
-            report("redbridge", "London Borough of Redbridge", .ilacs, "2019-04-29", "2019-05-03",
-                   [.leadership: .outstanding, .helpAndProtection: .outstanding, .childrenInCare: .good, .overall: .outstanding],
-                   improvements: ["Consistency for care leavers."]),
+            report(
+                "redbridge", "London Borough of Redbridge", .ilacs, "2019-04-29", "2019-05-03",
+                [.leadership: .outstanding, .helpAndProtection: .outstanding, .childrenInCare: .good, .overall: .outstanding],
+                improvements: ["Consistency for care leavers."]),
             url: "https://files.ofsted.gov.uk/v1/file/2019", at: at(60))
         try s.ingest(
-            report("northamptonshire", "Northamptonshire County Council", .sif, "2019-09-01", "2019-09-20",
-                   [.overall: .inadequate]), url: "https://files.ofsted.gov.uk/v1/file/northants", at: at(120))
+            report(
+                "northamptonshire", "Northamptonshire County Council", .sif, "2019-09-01", "2019-09-20",
+                [.overall: .inadequate]), url: "https://files.ofsted.gov.uk/v1/file/northants", at: at(120))
         return s
     }
 

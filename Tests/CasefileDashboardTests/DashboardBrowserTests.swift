@@ -37,8 +37,9 @@ import Testing
     @Test func offlineInChromium() async throws {
         let python = URL(fileURLWithPath: "/usr/bin/python3")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
-            print("skipped DashboardBrowserTests: /usr/bin/python3 is missing "
-                + "(make deps installs python3, chromium, chromium-driver and python3-selenium)")
+            print(
+                "skipped DashboardBrowserTests: /usr/bin/python3 is missing "
+                    + "(make deps installs python3, chromium, chromium-driver and python3-selenium)")
             return
         }
         let data = SyntheticDashboard.make(reports: 2000)
@@ -79,7 +80,8 @@ import Testing
         let facts = out["facts"] as? [String: Any] ?? [:]
         #expect(facts["map_authorities"] as? Int == 153)
         #expect(FileManager.default.fileExists(atPath: screenshot.path))
-        print("DashboardBrowserTests: \(facts["map_authorities"] ?? "?") authorities on the map, "
-            + "\(facts["recoloured"] ?? "?") recoloured; screenshot \(screenshot.path)")
+        print(
+            "DashboardBrowserTests: \(facts["map_authorities"] ?? "?") authorities on the map, "
+                + "\(facts["recoloured"] ?? "?") recoloured; screenshot \(screenshot.path)")
     }
 }

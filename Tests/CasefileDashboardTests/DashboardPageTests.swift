@@ -91,8 +91,10 @@ import Testing
     @Test func headlineCounts() throws {
         let page = DashboardPage.render(Fixture.small)
         // Overall: Barnet good; Cornwall's 2026 report has no overall; Hampshire's only report is unreadable.
-        #expect(page.contains("<tr><th scope=\"row\">Overall effectiveness</th><td class=\"num\">0</td><td class=\"num\">1</td>"
-            + "<td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">151</td></tr>"))
+        #expect(
+            page.contains(
+                "<tr><th scope=\"row\">Overall effectiveness</th><td class=\"num\">0</td><td class=\"num\">1</td>"
+                    + "<td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">151</td></tr>"))
         #expect(page.contains("<tr><th scope=\"row\">Care leavers</th><td class=\"num\">0</td><td class=\"num\">2</td>"))
         // The last 30 days hold the grade change and the withdrawal; 90 days the new report too.
         let moved = "1 grade change (2 judgements moved: 2 improved, 0 declined); 1 report withdrawn.</li>"

@@ -27,62 +27,91 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "good ILACS: short inspection, 6 months either side of the third anniversary",
-             reports: [ilacs("2023-05-08", "2023-05-12", all(.good), kind: .short)], asOf: "2026-06-01",
-             status: .open, window: ("2025-11-08", "2026-11-08"),
-             next: "short inspection", basisGrade: .good, basisArea: .overall),
-        Case(name: "good ILACS, window not open yet",
-             reports: [ilacs("2025-02-03", "2025-02-07", all(.good), kind: .short)], asOf: "2026-11-27",
-             status: .notYet, window: ("2027-08-03", "2028-08-03"), next: "short inspection", basisGrade: .good, basisArea: .overall),
-        Case(name: "outstanding ILACS",
-             reports: [ilacs("2022-01-10", "2022-01-14", all(.outstanding), kind: .short)], asOf: "2026-11-27",
-             status: .overdue, window: ("2024-07-10", "2025-07-10"), next: "short inspection", basisGrade: .outstanding,
-             basisArea: .overall),
-        Case(name: "requires improvement: standard inspection",
-             reports: [ilacs("2024-01-15", "2024-01-26", all(.requiresImprovement))], asOf: "2026-11-27",
-             status: .open, window: ("2026-07-15", "2027-07-15"), next: "standard inspection", basisGrade: .requiresImprovement,
-             basisArea: .overall),
-        Case(name: "inadequate: monitoring visits, then a re-inspection 18 to 36 months on",
-             reports: [ilacs("2025-03-03", "2025-03-14", all(.inadequate)), visit(.monitoringVisit, "2025-09-10"),
-                       visit(.monitoringVisit, "2026-02-11")],
-             asOf: "2026-11-27", status: .open, window: ("2026-09-03", "2028-03-03"),
-             next: "standard re-inspection after monitoring visits", basisGrade: .inadequate, basisArea: .overall),
-        Case(name: "inadequate, before the window",
-             reports: [ilacs("2026-01-12", "2026-01-23", all(.inadequate))], asOf: "2026-11-27",
-             status: .notYet, window: ("2027-07-12", "2029-01-12"), next: "standard re-inspection after monitoring visits",
-             basisGrade: .inadequate, basisArea: .overall),
-        Case(name: "only a pre-2018 SIF: the window closed long ago",
-             reports: [R(framework: .sif, inspection: DateSpan(start: d("2016-10-03"), end: d("2016-10-27")),
-                         grades: all(.requiresImprovement).merging([.lscb: .good]) { $1 })],
-             asOf: "2026-11-27", status: .overdue, window: ("2019-04-03", "2020-04-03"), next: "standard inspection",
-             basisGrade: .requiresImprovement, basisArea: .overall),
-        Case(name: "no inspection at all", reports: [], asOf: "2026-11-27", status: .unknown, window: nil, next: nil,
-             basisGrade: nil, basisArea: nil),
-        Case(name: "only visits: no graded inspection", reports: [visit(.focusedVisit, "2024-03-05"), visit(.jtai, "2025-01-20")],
-             asOf: "2026-11-27", status: .unknown, window: nil, next: nil, basisGrade: nil, basisArea: nil),
-        Case(name: "visits after the inspection do not restart the cycle",
-             reports: [ilacs("2023-05-08", "2023-05-12", all(.good), kind: .short), visit(.focusedVisit, "2025-01-14"),
-                       visit(.jtai, "2026-03-02")],
-             asOf: "2026-06-01", status: .open, window: ("2025-11-08", "2026-11-08"), next: "short inspection",
-             basisGrade: .good, basisArea: .overall),
-        Case(name: "the newest graded inspection counts, whatever the order given",
-             reports: [ilacs("2024-06-03", "2024-06-14", all(.requiresImprovement)),
-                       ilacs("2021-06-07", "2021-06-18", all(.inadequate))],
-             asOf: "2026-11-27", status: .notYet, window: ("2026-12-03", "2027-12-03"),
-             next: "standard inspection", basisGrade: .requiresImprovement, basisArea: .overall),
-        Case(name: "ILACS from April 2026, no overall grade: the lowest grade stands in",
-             reports: [ilacs("2026-05-11", "2026-05-22",
-                             Fixture.grades(.good, overall: false).merging([.childrenInCare: .inadequate]) { $1 })],
-             asOf: "2026-11-27", status: .notYet, window: ("2027-11-11", "2029-05-11"),
-             next: "standard re-inspection after monitoring visits", basisGrade: .inadequate, basisArea: .childrenInCare),
-        Case(name: "an unreadable newest inspection gives no window, even with an older readable one",
-             reports: [ilacs("2020-01-06", "2020-01-17", all(.good)),
-                       R(framework: .ilacs, kind: .standard, inspection: DateSpan(start: d("2024-02-05"), end: d("2024-02-16")),
-                         unreadable: true)],
-             asOf: "2026-11-27", status: .unknown, window: nil, next: nil, basisGrade: nil, basisArea: nil),
-        Case(name: "the 31st plus 30 months is the last day of February",
-             reports: [ilacs("2021-08-31", "2021-09-03", all(.good), kind: .short)], asOf: "2024-02-29",
-             status: .open, window: ("2024-02-29", "2025-02-28"), next: "short inspection", basisGrade: .good, basisArea: .overall),
+        Case(
+            name: "good ILACS: short inspection, 6 months either side of the third anniversary",
+            reports: [ilacs("2023-05-08", "2023-05-12", all(.good), kind: .short)], asOf: "2026-06-01",
+            status: .open, window: ("2025-11-08", "2026-11-08"),
+            next: "short inspection", basisGrade: .good, basisArea: .overall),
+        Case(
+            name: "good ILACS, window not open yet",
+            reports: [ilacs("2025-02-03", "2025-02-07", all(.good), kind: .short)], asOf: "2026-11-27",
+            status: .notYet, window: ("2027-08-03", "2028-08-03"), next: "short inspection", basisGrade: .good, basisArea: .overall),
+        Case(
+            name: "outstanding ILACS",
+            reports: [ilacs("2022-01-10", "2022-01-14", all(.outstanding), kind: .short)], asOf: "2026-11-27",
+            status: .overdue, window: ("2024-07-10", "2025-07-10"), next: "short inspection", basisGrade: .outstanding,
+            basisArea: .overall),
+        Case(
+            name: "requires improvement: standard inspection",
+            reports: [ilacs("2024-01-15", "2024-01-26", all(.requiresImprovement))], asOf: "2026-11-27",
+            status: .open, window: ("2026-07-15", "2027-07-15"), next: "standard inspection", basisGrade: .requiresImprovement,
+            basisArea: .overall),
+        Case(
+            name: "inadequate: monitoring visits, then a re-inspection 18 to 36 months on",
+            reports: [
+                ilacs("2025-03-03", "2025-03-14", all(.inadequate)), visit(.monitoringVisit, "2025-09-10"),
+                visit(.monitoringVisit, "2026-02-11"),
+            ],
+            asOf: "2026-11-27", status: .open, window: ("2026-09-03", "2028-03-03"),
+            next: "standard re-inspection after monitoring visits", basisGrade: .inadequate, basisArea: .overall),
+        Case(
+            name: "inadequate, before the window",
+            reports: [ilacs("2026-01-12", "2026-01-23", all(.inadequate))], asOf: "2026-11-27",
+            status: .notYet, window: ("2027-07-12", "2029-01-12"), next: "standard re-inspection after monitoring visits",
+            basisGrade: .inadequate, basisArea: .overall),
+        Case(
+            name: "only a pre-2018 SIF: the window closed long ago",
+            reports: [
+                R(
+                    framework: .sif, inspection: DateSpan(start: d("2016-10-03"), end: d("2016-10-27")),
+                    grades: all(.requiresImprovement).merging([.lscb: .good]) { $1 })
+            ],
+            asOf: "2026-11-27", status: .overdue, window: ("2019-04-03", "2020-04-03"), next: "standard inspection",
+            basisGrade: .requiresImprovement, basisArea: .overall),
+        Case(
+            name: "no inspection at all", reports: [], asOf: "2026-11-27", status: .unknown, window: nil, next: nil,
+            basisGrade: nil, basisArea: nil),
+        Case(
+            name: "only visits: no graded inspection", reports: [visit(.focusedVisit, "2024-03-05"), visit(.jtai, "2025-01-20")],
+            asOf: "2026-11-27", status: .unknown, window: nil, next: nil, basisGrade: nil, basisArea: nil),
+        Case(
+            name: "visits after the inspection do not restart the cycle",
+            reports: [
+                ilacs("2023-05-08", "2023-05-12", all(.good), kind: .short), visit(.focusedVisit, "2025-01-14"),
+                visit(.jtai, "2026-03-02"),
+            ],
+            asOf: "2026-06-01", status: .open, window: ("2025-11-08", "2026-11-08"), next: "short inspection",
+            basisGrade: .good, basisArea: .overall),
+        Case(
+            name: "the newest graded inspection counts, whatever the order given",
+            reports: [
+                ilacs("2024-06-03", "2024-06-14", all(.requiresImprovement)),
+                ilacs("2021-06-07", "2021-06-18", all(.inadequate)),
+            ],
+            asOf: "2026-11-27", status: .notYet, window: ("2026-12-03", "2027-12-03"),
+            next: "standard inspection", basisGrade: .requiresImprovement, basisArea: .overall),
+        Case(
+            name: "ILACS from April 2026, no overall grade: the lowest grade stands in",
+            reports: [
+                ilacs(
+                    "2026-05-11", "2026-05-22",
+                    Fixture.grades(.good, overall: false).merging([.childrenInCare: .inadequate]) { $1 })
+            ],
+            asOf: "2026-11-27", status: .notYet, window: ("2027-11-11", "2029-05-11"),
+            next: "standard re-inspection after monitoring visits", basisGrade: .inadequate, basisArea: .childrenInCare),
+        Case(
+            name: "an unreadable newest inspection gives no window, even with an older readable one",
+            reports: [
+                ilacs("2020-01-06", "2020-01-17", all(.good)),
+                R(
+                    framework: .ilacs, kind: .standard, inspection: DateSpan(start: d("2024-02-05"), end: d("2024-02-16")),
+                    unreadable: true),
+            ],
+            asOf: "2026-11-27", status: .unknown, window: nil, next: nil, basisGrade: nil, basisArea: nil),
+        Case(
+            name: "the 31st plus 30 months is the last day of February",
+            reports: [ilacs("2021-08-31", "2021-09-03", all(.good), kind: .short)], asOf: "2024-02-29",
+            status: .open, window: ("2024-02-29", "2025-02-28"), next: "short inspection", basisGrade: .good, basisArea: .overall),
     ]
 
     @Test(arguments: cases)
@@ -139,10 +168,12 @@ import Testing
             asOf: T.d("2026-11-27"), version: "test",
             authorities: [
                 a("open-good", "London", [T.ilacs("2024-01-15", "2024-01-19", T.all(.good))]),
-                a("overdue-sif", "North West", [
-                    DashboardReport(
-                        framework: .sif, inspection: DateSpan(start: T.d("2016-10-03"), end: T.d("2016-10-27")), grades: T.all(.good))
-                ]),
+                a(
+                    "overdue-sif", "North West",
+                    [
+                        DashboardReport(
+                            framework: .sif, inspection: DateSpan(start: T.d("2016-10-03"), end: T.d("2016-10-27")), grades: T.all(.good))
+                    ]),
                 a("soon", "london", [T.ilacs("2024-09-16", "2024-09-20", T.all(.good))]),
                 a("later", "London", [T.ilacs("2025-02-03", "2025-02-07", T.all(.good))]),
                 a("nothing", "London", []),

@@ -72,8 +72,10 @@ enum Fixture {
             ChangeRecord(
                 seq: 8, id: "00000000-0000-4000-8000-000000000008", kind: .gradeChanged, at: "2026-11-20T06:00:00Z",
                 authority: Authority(name: "Barnet", slug: "barnet"), report: ref(4, .ilacs, span("2023-05-08", "2023-05-12")),
-                grades: [GradeMove(area: .leadership, from: .requiresImprovement, to: .good),
-                         GradeMove(area: .overall, from: .requiresImprovement, to: .good)],
+                grades: [
+                    GradeMove(area: .leadership, from: .requiresImprovement, to: .good),
+                    GradeMove(area: .overall, from: .requiresImprovement, to: .good),
+                ],
                 previous: ref(2, .ilacs, span("2019-06-10", "2019-06-21"))),
             ChangeRecord(
                 seq: 9, id: "00000000-0000-4000-8000-000000000009", kind: .reportWithdrawn, at: "2026-11-26T06:00:00Z",

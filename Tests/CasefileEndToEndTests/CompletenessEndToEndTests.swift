@@ -37,7 +37,9 @@ struct CompletenessEndToEndTests {
         try Data(try Self.variant(dates: "9 May to 20 May 2023").utf8).write(to: doc)
         let server = try TestHTTPServer(root: www)
         defer { server.stop() }
-        let config = try dir.write("casefiled.toml", """
+        let config = try dir.write(
+            "casefiled.toml",
+            """
             [daemon]
             state_dir = "state"
             socket = "ctl.sock"
@@ -75,21 +77,27 @@ struct CompletenessEndToEndTests {
 
         // 2025: care leavers inadequate, and the report says 2024's overall
         // was inadequate (the 2024 report on file says good).
-        try Data(try Self.variant(
-            dates: "3 November to 14 November 2025", careLeavers: "Inadequate",
-            stated: "Since the last inspection in 2024, when overall\neffectiveness was judged to be inadequate, leaders have improved services."
-        ).utf8).write(to: doc)
+        try Data(
+            try Self.variant(
+                dates: "3 November to 14 November 2025", careLeavers: "Inadequate",
+                stated:
+                    "Since the last inspection in 2024, when overall\neffectiveness was judged to be inadequate, leaders have improved services."
+            ).utf8
+        ).write(to: doc)
         #expect(try daemon.ctl(["sync", "--wait", "--json"]).status == 0)
         changes = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--kind", "grade_changed", "--json"]))
         let moved = try #require(changes.changes.first)
         #expect(moved.grades?.map(\.area) == [.careLeavers], "\(changes)")
         #expect(moved.grades?.first?.from == .outstanding && moved.grades?.first?.to == .inadequate)
         #expect(moved.grades?.first?.fromReport != nil && moved.grades?.first?.fromReport != moved.previous?.id)
-        #expect(try decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).incomplete == 1,
-                "the 2024 report stays incomplete; the 2025 one is whole")
+        #expect(
+            try decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).incomplete == 1,
+            "the 2024 report stays incomplete; the 2025 one is whole")
         #expect(try decode(GradesResponse.self, try daemon.ctl(["grades", "--json"])).authorities.first?.missing == [])
         let newest = try decode(ShowResponse.self, try daemon.ctl(["show", "leeds", "--json"]))
-        #expect(newest.report?.warnings.contains { $0.hasPrefix("stated previous disagrees") } == true, "\(String(describing: newest.report?.warnings))")
+        #expect(
+            newest.report?.warnings.contains { $0.hasPrefix("stated previous disagrees") } == true,
+            "\(String(describing: newest.report?.warnings))")
         #expect(waitFor(10) { daemon.log.contains("stated previous disagrees") }, "\(daemon.log)")
         // The 2024 report is on file: the history shows it, not the statement.
         let history = try decode(HistoryResponse.self, try daemon.ctl(["history", "leeds", "--json"]))

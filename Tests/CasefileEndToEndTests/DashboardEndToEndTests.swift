@@ -26,10 +26,11 @@ struct DashboardEndToEndTests {
         let page = dir.file(".casefile/public/index.html").path
         #expect(waitFor(60) { FileManager.default.fileExists(atPath: page) }, "no page published:\n\(daemon.log)")
         // The start-up syncs are over once both sources have succeeded.
-        #expect(try waitFor(60) {
-            let sources = try decode(SourcesResponse.self, try daemon.ctl(["sources", "--json"]))
-            return sources.sources.allSatisfy { $0.lastSuccess != nil }
-        })
+        #expect(
+            try waitFor(60) {
+                let sources = try decode(SourcesResponse.self, try daemon.ctl(["sources", "--json"]))
+                return sources.sources.allSatisfy { $0.lastSuccess != nil }
+            })
 
         let archived = try FileManager.default.contentsOfDirectory(atPath: Self.samples.appendingPathComponent("archive").path)
             .filter { $0.hasSuffix(".txt") }
@@ -46,17 +47,19 @@ struct DashboardEndToEndTests {
 
         let publish = try #require(status.publish)
         #expect(publish.folder == dir.file(".casefile/public").path)
-        #expect(waitFor(30) {
-            (try? decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).publish?.lastPublished) != nil
-        })
+        #expect(
+            waitFor(30) {
+                (try? decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).publish?.lastPublished) != nil
+            })
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.file(".casefile/public").path).sorted()
         #expect(names == ["changes.atom", "grades.csv", "grades.json", "index.html"])
 
         // The page on the socket is the published one, byte for byte (same store, same day).
-        #expect(waitFor(30) {
-            let exported = try? daemon.ctl(["export", "--format", "html"])
-            return exported?.stdoutData == FileManager.default.contents(atPath: page)
-        })
+        #expect(
+            waitFor(30) {
+                let exported = try? daemon.ctl(["export", "--format", "html"])
+                return exported?.stdoutData == FileManager.default.contents(atPath: page)
+            })
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("Southend-on-Sea") && html.contains("Redbridge"))
         #expect(!html.contains("file:///") && !html.contains(Self.samples.path), "no server folder on the published page")
@@ -108,9 +111,10 @@ struct DashboardEndToEndTests {
         #expect(sync.failed == 0, "\(sync)")
         var status = try decode(StatusResponse.self, try daemon.ctl(["status", "--json"]))
         #expect(status.reports > 0)
-        #expect(waitFor(30) {
-            (try? decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).publish?.lastError) != nil
-        }, "\(daemon.log)")
+        #expect(
+            waitFor(30) {
+                (try? decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).publish?.lastError) != nil
+            }, "\(daemon.log)")
         status = try decode(StatusResponse.self, try daemon.ctl(["status", "--json"]))
         let error = try #require(status.publish?.lastError)
         #expect(error.contains("not-a-folder"), "\(error)")
@@ -133,9 +137,10 @@ struct DashboardEndToEndTests {
 
         // The textfile, for node_exporter: the same figures, mode 0644.
         let prom = dir.file("node/casefiled.prom").path
-        #expect(waitFor(20) {
-            (try? PromText(String(contentsOfFile: prom, encoding: .utf8)))?.value("casefile_reports") == Double(status.reports)
-        })
+        #expect(
+            waitFor(20) {
+                (try? PromText(String(contentsOfFile: prom, encoding: .utf8)))?.value("casefile_reports") == Double(status.reports)
+            })
         var info = stat()
         stat(prom, &info)
         #expect(info.st_mode & 0o777 == 0o644)
@@ -143,10 +148,11 @@ struct DashboardEndToEndTests {
         // The folder is fixed and the config reloaded: the files are written, the failure clears.
         _ = try writeConfig(dir, publish: "public")
         #expect(try daemon.ctl(["reload"]).status == 0)
-        #expect(waitFor(30) {
-            let p = try? decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).publish
-            return p?.lastError == nil && p?.lastPublished != nil
-        }, "\(daemon.log)")
+        #expect(
+            waitFor(30) {
+                let p = try? decode(StatusResponse.self, try daemon.ctl(["status", "--json"])).publish
+                return p?.lastError == nil && p?.lastPublished != nil
+            }, "\(daemon.log)")
         stat(dir.file("public/index.html").path, &info)
         #expect(info.st_mode & 0o777 == 0o640)
         #expect(daemon.signalAndWait(SIGTERM)?.status == 0)

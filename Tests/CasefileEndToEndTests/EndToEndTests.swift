@@ -59,7 +59,6 @@ struct EndToEndTests {
         return obj
     }
 
-
     @Test func reportInGradesStoredChangeAnnouncedAnswerOverTheSocket() throws {
         let started = Date()
         let dir = try TempDir("cfe2e")
@@ -103,13 +102,17 @@ struct EndToEndTests {
         #expect(moves[.childrenInCare]! == (.good, .requiresImprovement))
         #expect(moves[.overall]! == (.outstanding, .good))
         // The filtered query agrees.
-        let onlyGrades = try decode(ChangesResponse.self, try daemon.ctl(["changes", "--kind", "grade_changed", "--authority", "redbridge", "--json"]))
+        let onlyGrades = try decode(
+            ChangesResponse.self, try daemon.ctl(["changes", "--kind", "grade_changed", "--authority", "redbridge", "--json"]))
         #expect(onlyGrades.changes.map(\.id) == [gradeChange.id])
 
         // grades and history agree with the change.
         let grades = try decode(GradesResponse.self, try daemon.ctl(["grades", "--json"]))
         let redbridge = try #require(grades.authorities.first { $0.slug == "redbridge" })
-        #expect(redbridge.grades == ["leadership": .good, "help_and_protection": .good, "children_in_care": .requiresImprovement, "overall": .good])
+        #expect(
+            redbridge.grades == [
+                "leadership": .good, "help_and_protection": .good, "children_in_care": .requiresImprovement, "overall": .good,
+            ])
         #expect(redbridge.inspection.start == LocalDate(iso: "2022-03-07"))
         let history = try decode(HistoryResponse.self, try daemon.ctl(["history", "redbridge", "--json"]))
         #expect(history.reports.map(\.inspection.start.description) == ["2019-04-29", "2022-03-07"])
@@ -204,7 +207,8 @@ struct EndToEndTests {
         let check = try runCommand(TestPaths.binary("casefiled"), ["--check-config", "--config", config.path], timeout: 30)
         #expect(check.status == 1)
         let good = try runCommand(
-            TestPaths.binary("casefiled"), ["--check-config", "--config", TestPaths.packageRoot.appendingPathComponent("Config/demo.toml").path],
+            TestPaths.binary("casefiled"),
+            ["--check-config", "--config", TestPaths.packageRoot.appendingPathComponent("Config/demo.toml").path],
             timeout: 30)
         #expect(good.status == 0, "\(good)")
     }
@@ -282,14 +286,17 @@ struct ReparseTests {
         let db = dir.file("state/casefile.sqlite").path
         let sql = try runCommand(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "-c", """
-            import sqlite3, sys, json
-            c = sqlite3.connect(sys.argv[1])
-            for rid, js in c.execute("SELECT id, report_json FROM report").fetchall():
-                r = json.loads(js); r["parserVersion"] = 1; r["leadInspectors"] = ["Someone Else"]; r["leadInspector"] = "Someone Else"
-                c.execute("UPDATE report SET parser_version = 1, lead_inspector = 'Someone Else', content_hash = 'sha256:old', report_json = ? WHERE id = ?", (json.dumps(r), rid))
-            c.commit()
-            """, db])
+            [
+                "python3", "-c",
+                """
+                import sqlite3, sys, json
+                c = sqlite3.connect(sys.argv[1])
+                for rid, js in c.execute("SELECT id, report_json FROM report").fetchall():
+                    r = json.loads(js); r["parserVersion"] = 1; r["leadInspectors"] = ["Someone Else"]; r["leadInspector"] = "Someone Else"
+                    c.execute("UPDATE report SET parser_version = 1, lead_inspector = 'Someone Else', content_hash = 'sha256:old', report_json = ? WHERE id = ?", (json.dumps(r), rid))
+                c.commit()
+                """, db,
+            ])
         #expect(sql.status == 0, "\(sql)")
 
         daemon = try DaemonProcess(config: cfg, socket: dir.file("ctl.sock").path, logFile: dir.file("d2.log"))
@@ -373,17 +380,24 @@ struct FirstSyncAndFeedsTests {
         #expect(atom.stdout.contains("<category term=\"report_added\"/>"), "\(atom.stdout)")
         let parsed = try runCommand(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print('ok')",
-             try r.dir.write("feed.xml", atom.stdout).path])
+            [
+                "python3", "-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print('ok')",
+                try r.dir.write("feed.xml", atom.stdout).path,
+            ])
         #expect(parsed.stdout.contains("ok"), "not well-formed XML: \(parsed)")
 
         // Current grades for a spreadsheet.
         let csv = try r.daemon.ctl(["export", "--format", "csv"])
         #expect(csv.status == 0, "\(csv)")
         let rows = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(rows.first == "slug,name,framework,inspection_start,inspection_end,overall,leadership,help_and_protection,children_in_care,care_leavers,adoption,lscb,report")
+        #expect(
+            rows.first
+                == "slug,name,framework,inspection_start,inspection_end,overall,leadership,help_and_protection,children_in_care,care_leavers,adoption,lscb,report"
+        )
         #expect(rows.count == 2)
-        #expect(rows.last?.hasPrefix("redbridge,Redbridge,ilacs,2022-03-07,2022-03-18,good,good,good,requires_improvement,,,,") == true, "\(rows)")
+        #expect(
+            rows.last?.hasPrefix("redbridge,Redbridge,ilacs,2022-03-07,2022-03-18,good,good,good,requires_improvement,,,,") == true,
+            "\(rows)")
         let json = try decode(GradesResponse.self, try r.daemon.ctl(["export", "--format", "json"]))
         #expect(json.authorities.first?.grades["overall"] == .good)
     }

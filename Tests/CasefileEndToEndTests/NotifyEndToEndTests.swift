@@ -144,10 +144,15 @@ struct NotifyEndToEndTests {
         #expect(object["id"] as? String == change.id)
         #expect(object["kind"] as? String == "grade_changed")
         let text = try #require(object["text"] as? String)
-        #expect(text.hasPrefix("Ofsted's ILACS inspection of Redbridge children's services (7 to 18 March 2022) moved overall effectiveness from outstanding to good"), "\(text)")
+        #expect(
+            text.hasPrefix(
+                "Ofsted's ILACS inspection of Redbridge children's services (7 to 18 March 2022) moved overall effectiveness from outstanding to good"
+            ), "\(text)")
         #expect(text.contains("Change: \(change.id)"))
         #expect(object["subject"] as? String == "Redbridge: overall effectiveness outstanding → good (and 3 more)")
-        print("webhook as received: POST \(hookPath)\n\(post.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))\n\n\(body)")
+        print(
+            "webhook as received: POST \(hookPath)\n\(post.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))\n\n\(body)"
+        )
 
         // Email: once, to both recipients, subject RFC 2047-encoded, Message-ID from the change.
         #expect(waitFor(20) { sink.messages().count == 1 }, "\(daemon.log)")

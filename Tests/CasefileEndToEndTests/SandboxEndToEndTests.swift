@@ -93,7 +93,7 @@ struct SandboxEndToEndTests {
                 guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { continue }
                 let lines = s.split(separator: "\n")
                 if lines.contains(where: { $0.hasPrefix("Seccomp:") && $0.hasSuffix("\t2") }),
-                   lines.contains(where: { $0.hasPrefix("NoNewPrivs:") && $0.hasSuffix("\t1") })
+                    lines.contains(where: { $0.hasPrefix("NoNewPrivs:") && $0.hasSuffix("\t1") })
                 {
                     sandboxSeen = true
                 }

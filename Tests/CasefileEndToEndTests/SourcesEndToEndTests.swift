@@ -72,11 +72,16 @@ struct SourcesEndToEndTests {
 
         // The document rows as SQLite has them, read by another process.
         func documentRows() throws -> String {
-            let r = try runCommand(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", """
-                import sqlite3, sys
-                db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-                for row in db.execute("SELECT * FROM document ORDER BY url"): print(repr(row))
-                """, dir.file("state/casefile.sqlite").path])
+            let r = try runCommand(
+                URL(fileURLWithPath: "/usr/bin/python3"),
+                [
+                    "-c",
+                    """
+                    import sqlite3, sys
+                    db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+                    for row in db.execute("SELECT * FROM document ORDER BY url"): print(repr(row))
+                    """, dir.file("state/casefile.sqlite").path,
+                ])
             #expect(r.status == 0, "\(r)")
             return r.stdout
         }
@@ -112,7 +117,8 @@ struct SourcesEndToEndTests {
             ("slow", "/__slowfirst?s=30"),
             ("htmlpdf", "/report.pdf"),
         ]
-        let sourcesText = bad.map { "[[source]]\nname = \"\($0.0)\"\nkind = \"document\"\nurl = \"\(server.url($0.1))\"\n" }.joined(separator: "\n")
+        let sourcesText = bad.map { "[[source]]\nname = \"\($0.0)\"\nkind = \"document\"\nurl = \"\(server.url($0.1))\"\n" }.joined(
+            separator: "\n")
         let cfg = try dir.write(
             "c.toml",
             """

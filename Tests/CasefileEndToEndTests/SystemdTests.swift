@@ -130,14 +130,16 @@ struct SystemdTests {
         let dir = try TempDir("cfidle")
         let script = try dir.write("notify.sh", "#!/bin/sh\ncat > \"\(dir.path)/delivered.json\"\n")
         chmod(script.path, 0o755)
-        let cfg = try config(dir, extra: """
-            notify_initial_sync = true
+        let cfg = try config(
+            dir,
+            extra: """
+                notify_initial_sync = true
 
-            [[notify]]
-            name = "hook"
-            kind = "command"
-            command = ["\(script.path)"]
-            """)
+                [[notify]]
+                name = "hook"
+                kind = "command"
+                command = ["\(script.path)"]
+                """)
         try Data(try SyntheticReports.redbridge2019().utf8).write(to: dir.file("www").appendingPathComponent("redbridge.txt"))
         let daemon = try DaemonProcess(config: cfg, socket: dir.file("ctl.sock").path, logFile: dir.file("d.log"))
         try daemon.waitUntilReady()
@@ -175,7 +177,8 @@ struct SystemdTests {
         try launch(activator)
         defer { if activator.isRunning { kill(activator.processIdentifier, SIGKILL); activator.waitUntilExit() } }
         #expect(waitFor(10) { FileManager.default.fileExists(atPath: pidFile) })
-        let daemonPID = Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        let daemonPID =
+            Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
         #expect(daemonPID > 0)
         #expect(waitFor(10) { FileManager.default.fileExists(atPath: socket) })
         // The first connection starts casefiled, which answers it on the inherited socket.
@@ -201,7 +204,9 @@ struct SystemdTests {
         func asNobody(_ args: [String]) throws -> CommandResult {
             try runCommand(
                 URL(fileURLWithPath: "/usr/bin/setpriv"),
-                ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.binary("casefilectl").path] + args + ["--socket", daemon.socket])
+                ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.binary("casefilectl").path] + args + [
+                    "--socket", daemon.socket,
+                ])
         }
         let read = try asNobody(["status"])
         #expect(read.status == 0, "\(read)")

@@ -12,8 +12,10 @@ import Testing
     /// naming no authority of the list, an error page and bytes that are no text.
     func folder() throws -> TempDir {
         let dir = try TempDir("acc")
-        for name in ["redbridge-2019-ilacs.txt", "synthetic-sif-with-lscb.txt", "synthetic-focused-visit.txt", "synthetic-jtai.txt",
-                     "synthetic-looked-after-2013.txt"] {
+        for name in [
+            "redbridge-2019-ilacs.txt", "synthetic-sif-with-lscb.txt", "synthetic-focused-visit.txt", "synthetic-jtai.txt",
+            "synthetic-looked-after-2013.txt",
+        ] {
             try dir.write(name, try TestPaths.fixtureText(name))
         }
         let five = try TestPaths.fixtureText("synthetic-ilacs-2023-five-judgements.txt")
@@ -22,7 +24,9 @@ import Testing
         try dir.write("sub/incomplete.txt", five.replacingOccurrences(of: row, with: ""))
         let focused = try TestPaths.fixtureText("synthetic-focused-visit.txt")
         try dir.write("nowhere.txt", focused.replacingOccurrences(of: "Focused visit to Liverpool", with: "Focused visit to Borsetshire"))
-        try dir.write("gone.html", "<!DOCTYPE html><html><head><title>Report not found - Ofsted</title></head><body><h1>Report not found</h1></body></html>")
+        try dir.write(
+            "gone.html",
+            "<!DOCTYPE html><html><head><title>Report not found - Ofsted</title></head><body><h1>Report not found</h1></body></html>")
         try Data([0x41, 0xFF, 0x42]).write(to: dir.file("junk.bin"))
         try dir.write(".hidden", "not read")
         return dir
@@ -74,8 +78,11 @@ import Testing
 
     @Test func reasonsLoseTheirQuotedParts() {
         #expect(AccuracyReport.group("authority not in the authority list: 'Borsetshire'") == "authority not in the authority list: '…'")
-        #expect(AccuracyReport.group("no ILACS title ('Inspection of … local authority children's services') before: 'X'")
-            == "no ILACS title ('…') before: '…'")
-        #expect(AccuracyReport.group("a focused visit letter: the visit's dates were not found") == "a focused visit letter: the visit's dates were not found")
+        #expect(
+            AccuracyReport.group("no ILACS title ('Inspection of … local authority children's services') before: 'X'")
+                == "no ILACS title ('…') before: '…'")
+        #expect(
+            AccuracyReport.group("a focused visit letter: the visit's dates were not found")
+                == "a focused visit letter: the visit's dates were not found")
     }
 }

@@ -24,7 +24,7 @@ import Testing
 
     static let rows: [Row] = {
         guard let corpus = TestPaths.corpus,
-              let text = try? String(contentsOf: corpus.appendingPathComponent("expected.csv"), encoding: .utf8)
+            let text = try? String(contentsOf: corpus.appendingPathComponent("expected.csv"), encoding: .utf8)
         else { return [] }
         let table = csvRows(text)
         guard let header = table.first else { return [] }
@@ -201,7 +201,9 @@ import Testing
             if quoted {
                 if c == "\"" {
                     if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
-                } else { field.append(c) }
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {

@@ -8,13 +8,14 @@ import Testing
         #expect(try DocumentText.text(from: [0xEF, 0xBB, 0xBF] + Array("Text".utf8)) == "Text")
     }
 
-    @Test(arguments: [
-        ([0x41, 0x42, 0xFF, 0x43], 2),              // a byte never valid in UTF-8
-        ([0x41, 0xC3], 1),                          // a sequence cut off at the end
-        ([0x41, 0x41, 0xE2, 0x28, 0xA1], 2),        // a bad continuation byte
-        ([0xC0, 0xAF], 0),                          // an overlong form
-        ([0xEF, 0xBB, 0xBF, 0x41, 0xED, 0xA0, 0x80], 4), // a surrogate, after a BOM
-    ] as [([UInt8], Int)])
+    @Test(
+        arguments: [
+            ([0x41, 0x42, 0xFF, 0x43], 2),  // a byte never valid in UTF-8
+            ([0x41, 0xC3], 1),  // a sequence cut off at the end
+            ([0x41, 0x41, 0xE2, 0x28, 0xA1], 2),  // a bad continuation byte
+            ([0xC0, 0xAF], 0),  // an overlong form
+            ([0xEF, 0xBB, 0xBF, 0x41, 0xED, 0xA0, 0x80], 4),  // a surrogate, after a BOM
+        ] as [([UInt8], Int)])
     func invalidUTF8NamesTheOffset(bytes: [UInt8], offset: Int) {
         #expect(throws: ParseError("invalid UTF-8 at byte offset \(offset)")) { try DocumentText.text(from: bytes) }
     }
@@ -35,13 +36,13 @@ import Testing
     @Test func reportNotFoundPage() {
         let html = """
 
-          <!DOCTYPE html>
-        <html lang="en">
-        <head>
-          <meta charset="utf-8"/>
-          <title>Report not found - Find an Inspection Report - Ofsted</title>
-        </head><body><h1>Report not found</h1></body></html>
-        """
+              <!DOCTYPE html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8"/>
+              <title>Report not found - Find an Inspection Report - Ofsted</title>
+            </head><body><h1>Report not found</h1></body></html>
+            """
         do {
             _ = try DocumentText.text(from: Array(html.utf8))
             Issue.record("an HTML page was accepted")

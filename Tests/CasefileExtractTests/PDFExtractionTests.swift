@@ -16,10 +16,12 @@ import Testing
     }
 
     @Test func tinyPDFExtractsItsText() throws {
-        let pdf = TestPDF.make([[
-            .init(x: 72, top: 100, size: 16, text: "Quarterly Report"),
-            .init(x: 72, top: 140, text: "Total: 42 units shipped (all on time)."),
-        ]])
+        let pdf = TestPDF.make([
+            [
+                .init(x: 72, top: 100, size: 16, text: "Quarterly Report"),
+                .init(x: 72, top: 140, text: "Total: 42 units shipped (all on time)."),
+            ]
+        ])
         let extracted = try DocumentText.extract(from: pdf)
         #expect(extracted.format == .pdf)
         #expect(extracted.text.contains("Quarterly Report"))
@@ -35,20 +37,22 @@ import Testing
     /// A judgement table: labels on the left, grades on the right; a label
     /// and a grade that wrap; a grade set halfway between two label lines.
     @Test func judgementTableRowsAreLabelTabGrade() throws {
-        let pdf = TestPDF.make([[
-            .init(x: 72, top: 80, size: 16, text: "Made-up Borough Council"),
-            .init(x: 72, top: 120, text: "Judgement"), .init(x: 380, top: 120, text: "Grade"),
-            .init(x: 72, top: 160, text: "The impact of leaders on social work practice with"),
-            .init(x: 72, top: 174.4, text: "children and families"),
-            .init(x: 380, top: 160, text: "Requires improvement to"),
-            .init(x: 380, top: 174.4, text: "be good"),
-            .init(x: 72, top: 210, text: "The experiences and progress of children who need help and"),
-            .init(x: 72, top: 224.4, text: "protection"),
-            .init(x: 430, top: 217.2, text: "Inadequate"),
-            .init(x: 72, top: 260, text: "Overall effectiveness"), .init(x: 380, top: 260, text: "Good"),
-            .init(x: 72, top: 300, text: "Children's services in Made-up are good. This paragraph runs"),
-            .init(x: 72, top: 314.4, text: "over two lines."),
-        ]])
+        let pdf = TestPDF.make([
+            [
+                .init(x: 72, top: 80, size: 16, text: "Made-up Borough Council"),
+                .init(x: 72, top: 120, text: "Judgement"), .init(x: 380, top: 120, text: "Grade"),
+                .init(x: 72, top: 160, text: "The impact of leaders on social work practice with"),
+                .init(x: 72, top: 174.4, text: "children and families"),
+                .init(x: 380, top: 160, text: "Requires improvement to"),
+                .init(x: 380, top: 174.4, text: "be good"),
+                .init(x: 72, top: 210, text: "The experiences and progress of children who need help and"),
+                .init(x: 72, top: 224.4, text: "protection"),
+                .init(x: 430, top: 217.2, text: "Inadequate"),
+                .init(x: 72, top: 260, text: "Overall effectiveness"), .init(x: 380, top: 260, text: "Good"),
+                .init(x: 72, top: 300, text: "Children's services in Made-up are good. This paragraph runs"),
+                .init(x: 72, top: 314.4, text: "over two lines."),
+            ]
+        ])
         let lines = try DocumentText.text(from: pdf).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.contains("Judgement\tGrade"))
         #expect(lines.contains("The impact of leaders on social work practice with children and families\tRequires improvement to be good"))
@@ -70,13 +74,15 @@ import Testing
             words.append(.init(x: x, top: 377, text: w))
             x += TestPDF.helveticaWidth(w, size: 12) + 14
         }
-        let pdf = TestPDF.make([[
-            .init(x: 94.6, top: 350, text: "1. Children who need help and protection"),
-            .init(x: 393.9, top: 350, text: "Inadequate"),
-        ] + words + [
-            .init(x: 112.6, top: 391.4, text: "permanence"),
-            .init(x: 393.9, top: 384.2, text: "Requires improvement"),
-        ]])
+        let pdf = TestPDF.make([
+            [
+                .init(x: 94.6, top: 350, text: "1. Children who need help and protection"),
+                .init(x: 393.9, top: 350, text: "Inadequate"),
+            ] + words + [
+                .init(x: 112.6, top: 391.4, text: "permanence"),
+                .init(x: 393.9, top: 384.2, text: "Requires improvement"),
+            ]
+        ])
         let lines = try DocumentText.text(from: pdf).split(separator: "\n").map(String.init)
         #expect(lines.contains("1. Children who need help and protection\tInadequate"))
         #expect(lines.contains("2. Children looked after and achieving permanence\tRequires improvement"), "\(lines)")
@@ -84,13 +90,19 @@ import Testing
 
     /// Paragraph numbers hang in their own column; they start their paragraph's first line.
     @Test func hangingParagraphNumbers() throws {
-        let pdf = TestPDF.make([[
-            .init(x: 70.8, top: 524.3, text: "1."), .init(x: 99.2, top: 524.3, text: "Weaknesses in the front door are significant, widespread and"),
-            .init(x: 99.2, top: 539.2, text: "systemic."),
-            .init(x: 70.8, top: 564.1, text: "2."), .init(x: 99.2, top: 564.1, text: "Management oversight is not effective."),
-        ]])
+        let pdf = TestPDF.make([
+            [
+                .init(x: 70.8, top: 524.3, text: "1."),
+                .init(x: 99.2, top: 524.3, text: "Weaknesses in the front door are significant, widespread and"),
+                .init(x: 99.2, top: 539.2, text: "systemic."),
+                .init(x: 70.8, top: 564.1, text: "2."), .init(x: 99.2, top: 564.1, text: "Management oversight is not effective."),
+            ]
+        ])
         let text = try DocumentText.text(from: pdf)
-        #expect(text.hasPrefix("1. Weaknesses in the front door are significant, widespread and\nsystemic.\n\n2. Management oversight is not effective.\n"), "\(text)")
+        #expect(
+            text.hasPrefix(
+                "1. Weaknesses in the front door are significant, widespread and\nsystemic.\n\n2. Management oversight is not effective.\n"),
+            "\(text)")
     }
 
     @Test func runningFootersAndPageNumbersAreDropped() throws {
@@ -112,8 +124,9 @@ import Testing
 
     @Test func ligaturesAndSoftHyphens() throws {
         // The font's ToUnicode map says byte 0x01 is the "fi" ligature and 0xAD a soft hyphen.
-        let pdf = TestPDF.make([[.init(x: 72, top: 100, text: "ef\u{1}cient safe\u{AD}guarding")]],
-                               toUnicode: [0x01: 0xFB01, 0xAD: 0xAD])
+        let pdf = TestPDF.make(
+            [[.init(x: 72, top: 100, text: "ef\u{1}cient safe\u{AD}guarding")]],
+            toUnicode: [0x01: 0xFB01, 0xAD: 0xAD])
         let text = try DocumentText.text(from: pdf)
         #expect(text.hasPrefix("efficient safeguarding"), "\(text.debugDescription)")
     }
@@ -122,8 +135,12 @@ import Testing
     /// documents at once.
     @Test func extractionsRunConcurrently() async throws {
         let pdfs = (0..<8).map { n in
-            TestPDF.make([[.init(x: 72, top: 100, text: "Document number \(n)"), .init(x: 72, top: 130, text: "Judgement"),
-                           .init(x: 380, top: 130, text: "Grade")]])
+            TestPDF.make([
+                [
+                    .init(x: 72, top: 100, text: "Document number \(n)"), .init(x: 72, top: 130, text: "Judgement"),
+                    .init(x: 380, top: 130, text: "Grade"),
+                ]
+            ])
         }
         let texts = await withTaskGroup(of: (Int, String?).self) { group in
             for (n, pdf) in pdfs.enumerated() {
@@ -157,8 +174,9 @@ import Testing
         ]
         var pdf = TestPDF.make([runs])
         let whole = try DocumentReader().read(pdf)
-        #expect(whole.grades == [.leadership: .requiresImprovement, .helpAndProtection: .good, .childrenInCare: .good, .overall: .good],
-                "\(whole.warnings)")
+        #expect(
+            whole.grades == [.leadership: .requiresImprovement, .helpAndProtection: .good, .childrenInCare: .good, .overall: .good],
+            "\(whole.warnings)")
         #expect(!whole.warnings.contains { $0.hasPrefix("PDF:") })
         // Spoil the xref table's first offset.
         let s = String(decoding: pdf, as: UTF8.self)
@@ -185,11 +203,11 @@ import Testing
 
     @Test func htmlSavedAsPDFIsAnHTMLPage() {
         let html = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"/>
-        <title>Report not found - Find an Inspection Report - Ofsted</title></head>
-        <body><header>Ofsted</header><main><h1>Report not found</h1><p>The report you are looking for could not be found.</p></main></body></html>
-        """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"/>
+            <title>Report not found - Find an Inspection Report - Ofsted</title></head>
+            <body><header>Ofsted</header><main><h1>Report not found</h1><p>The report you are looking for could not be found.</p></main></body></html>
+            """
         let r = reason(Array(html.utf8))
         #expect(r?.contains("HTML page") == true, "\(r ?? "accepted")")
         #expect(r?.contains("'Report not found - Find an Inspection Report - Ofsted'") == true, "\(r ?? "accepted")")

@@ -125,7 +125,8 @@ extension FaultTests {
         let sorted = latencies.sorted()
         summary(
             String(
-                format: "busy sync: crawl of %d listing pages + %d reports took %.1f s; status polled %d times, median %.0f ms, worst %.0f ms; %d watchdog pings, widest gap %.2f s (WATCHDOG_USEC 3 s)",
+                format:
+                    "busy sync: crawl of %d listing pages + %d reports took %.1f s; status polled %d times, median %.0f ms, worst %.0f ms; %d watchdog pings, widest gap %.2f s (WATCHDOG_USEC 3 s)",
                 pages, reports, took, latencies.count, 1000 * sorted[sorted.count / 2], 1000 * worst, pings.count, widest))
     }
 }

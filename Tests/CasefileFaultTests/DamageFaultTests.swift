@@ -48,7 +48,8 @@ extension FaultTests {
         #expect(try rig.sql("PRAGMA integrity_check") == ["ok"])
         #expect(try rig.sql("SELECT count(*) FROM report WHERE superseded_by IS NULL") == [String(rig.reportFiles)])
         let twice = try rig.sql(
-            "SELECT authority_slug, framework, start, \"end\", count(*) c FROM report WHERE superseded_by IS NULL GROUP BY 1, 2, 3, 4 HAVING c > 1")
+            "SELECT authority_slug, framework, start, \"end\", count(*) c FROM report WHERE superseded_by IS NULL GROUP BY 1, 2, 3, 4 HAVING c > 1"
+        )
         #expect(twice.isEmpty, "\(twice)")
         let said = refused.stderr.split(separator: "\n").first { $0.contains("damaged") }.map { String($0.prefix(140)) } ?? ""
         summary("damaged store: refused with exit 1 (\(said)…); restored from casefilectl backup, \(rig.reportFiles) reports, integrity ok")

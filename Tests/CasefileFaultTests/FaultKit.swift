@@ -109,11 +109,14 @@ final class FaultRig: @unchecked Sendable {
     func sql(_ sql: String) throws -> [String] {
         let r = try runCommand(
             URL(fileURLWithPath: "/usr/bin/python3"),
-            ["-c", """
+            [
+                "-c",
+                """
                 import sqlite3, sys
                 db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True, timeout=30)
                 for row in db.execute(sys.argv[2]): print("|".join(str(c) for c in row))
-                """, storePath, sql], timeout: 60)
+                """, storePath, sql,
+            ], timeout: 60)
         guard r.status == 0 else { throw HarnessError("sqlite: \(sql): \(r)") }
         return r.stdout.split(separator: "\n").map(String.init)
     }
@@ -127,7 +130,8 @@ final class FaultRig: @unchecked Sendable {
         let reports = try sql("SELECT count(*) FROM report WHERE superseded_by IS NULL").first.flatMap { Int($0) }
         #expect(reports == reportFiles, "one report per file", sourceLocation: where_)
         let twice = try sql(
-            "SELECT authority_slug, framework, start, \"end\", count(*) c FROM report WHERE superseded_by IS NULL GROUP BY 1, 2, 3, 4 HAVING c > 1")
+            "SELECT authority_slug, framework, start, \"end\", count(*) c FROM report WHERE superseded_by IS NULL GROUP BY 1, 2, 3, 4 HAVING c > 1"
+        )
         #expect(twice.isEmpty, "reports recorded twice: \(twice)", sourceLocation: where_)
         let added = try sql("SELECT report_id, count(*) c FROM \"change\" WHERE kind = 'report_added' GROUP BY 1 HAVING c > 1")
         #expect(added.isEmpty, "reports added twice: \(added)", sourceLocation: where_)

@@ -13,13 +13,14 @@ extension FaultTests {
         let kills = Int(ProcessInfo.processInfo.environment["CASEFILE_FAULT_KILLS"] ?? "") ?? 20
         let rig = try FaultRig("cfkill")
         // A notifier that takes a moment, so kills land mid-delivery too.
-        try rig.writeConfig(notifiers: """
-            [[notify]]
-            name = "log"
-            kind = "command"
-            command = ["/bin/sh", "-c", "sleep 0.05; echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.delivered.path)"]
-            retry_delay = "1s"
-            """)
+        try rig.writeConfig(
+            notifiers: """
+                [[notify]]
+                name = "log"
+                kind = "command"
+                command = ["/bin/sh", "-c", "sleep 0.05; echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.delivered.path)"]
+                retry_delay = "1s"
+                """)
         for k in 0..<6 { try rig.addReport(k) }
         var next = 6
         var moments: [Int] = []

@@ -34,12 +34,13 @@ extension FaultTests {
         #expect(twin.stderr.contains("pid \(d.pid)"), "\(twin)")
 
         // Renamed: "log" becomes "mail-room", which works.
-        try rig.writeConfig(notifiers: """
-            [[notify]]
-            name = "mail-room"
-            kind = "command"
-            command = ["/bin/sh", "-c", "echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.dir.file("other.txt").path)"]
-            """)
+        try rig.writeConfig(
+            notifiers: """
+                [[notify]]
+                name = "mail-room"
+                kind = "command"
+                command = ["/bin/sh", "-c", "echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.dir.file("other.txt").path)"]
+                """)
         let logBefore = d.log
         #expect(try d.ctl(["reload"], timeout: 10).status == 0)
         let parked = waitFor(20) {
@@ -75,7 +76,8 @@ extension FaultTests {
         #expect(seqs == all, "the stream gave \(seqs.count) of \(all.count) changes")
         #expect(d.signalAndWait(SIGTERM)?.status == 0)
         summary(
-            "renamed notifier: \(changes) deliveries parked as orphaned, \(warnings) warning line(s) in 6 s, all delivered once when the name came back; second daemon refused with the first's pid; slow stream reader got \(seqs.count)/\(all.count) changes, no gap")
+            "renamed notifier: \(changes) deliveries parked as orphaned, \(warnings) warning line(s) in 6 s, all delivered once when the name came back; second daemon refused with the first's pid; slow stream reader got \(seqs.count)/\(all.count) changes, no gap"
+        )
     }
 
     /// A webhook URL with a token, and a receiver that echoes it: the token
@@ -92,15 +94,16 @@ extension FaultTests {
         let headerToken = "HeaderS3cret77"
         try rig.dir.write("headers", "Authorization: Bearer \(headerToken)\n")
         chmod(rig.dir.file("headers").path, 0o600)
-        try rig.writeConfig(notifiers: """
-            [[notify]]
-            name = "hook"
-            kind = "webhook"
-            url = "\(server.url("/__echo?hook=services/\(token)&key=\(token)"))"
-            headers_file = "headers"
-            max_attempts = 2
-            retry_delay = "200ms"
-            """)
+        try rig.writeConfig(
+            notifiers: """
+                [[notify]]
+                name = "hook"
+                kind = "webhook"
+                url = "\(server.url("/__echo?hook=services/\(token)&key=\(token)"))"
+                headers_file = "headers"
+                max_attempts = 2
+                retry_delay = "200ms"
+                """)
         for k in 0..<2 { try rig.addReport(k) }
         let d = try rig.start()
         #expect(try d.ctl(["sync", "--wait"], timeout: 60).status == 0)
@@ -108,7 +111,9 @@ extension FaultTests {
         #expect(waitFor(30) { ((try? server.stats().requests.filter { $0.path.hasPrefix("/__echo") }.count) ?? 0) >= 2 })
         #expect(waitFor(20) { ((try? rig.sql("SELECT count(*) FROM outbox WHERE last_error IS NOT NULL"))?.first ?? "0") != "0" })
         var seen: [String] = []
-        for args in [["notifications"], ["notifications", "--json"], ["status", "--json"], ["sources", "--json"], ["changes", "--json"]] {
+        for args in [
+            ["notifications"], ["notifications", "--json"], ["status", "--json"], ["sources", "--json"], ["changes", "--json"],
+        ] {
             let r = try d.ctl(args, timeout: 10)
             seen.append(r.stdout + r.stderr)
         }
@@ -116,12 +121,13 @@ extension FaultTests {
         #expect(errors.contains { $0.contains("HTTP 500") }, "\(errors)")
         seen += errors
         // A reload to a refused URL: the error names scheme and host only.
-        try rig.writeConfig(notifiers: """
-            [[notify]]
-            name = "hook"
-            kind = "webhook"
-            url = "ftp://hooks.example.org/services/\(token)"
-            """)
+        try rig.writeConfig(
+            notifiers: """
+                [[notify]]
+                name = "hook"
+                kind = "webhook"
+                url = "ftp://hooks.example.org/services/\(token)"
+                """)
         let reload = try d.ctl(["reload"], timeout: 10)
         seen.append(reload.stdout + reload.stderr)
         #expect((reload.stdout + reload.stderr).contains("ftp://hooks.example.org"), "\(reload)")
@@ -134,6 +140,8 @@ extension FaultTests {
         for text in seen {
             #expect(!text.contains(token) && !text.contains(headerToken), "a secret shows in: \(text)")
         }
-        summary("webhook secret: absent from notifications, status, sources, changes, outbox errors, a refused reload, --check-config and the journal (\(seen.count) outputs checked)")
+        summary(
+            "webhook secret: absent from notifications, status, sources, changes, outbox errors, a refused reload, --check-config and the journal (\(seen.count) outputs checked)"
+        )
     }
 }

@@ -33,6 +33,8 @@ extension FaultTests {
         idle.removeAll()  // each closes as it goes
         #expect(waitFor(10, interval: 0.2) { (try? socketGET(d.socket, "/v1/status", timeout: 5))?.status == 200 })
         #expect(d.signalAndWait(SIGTERM)?.status == 0)
-        summary("connection cap: \(held) idle connections held, the next answered 503 \(body.trimmingCharacters(in: .whitespacesAndNewlines)); served again once they closed")
+        summary(
+            "connection cap: \(held) idle connections held, the next answered 503 \(body.trimmingCharacters(in: .whitespacesAndNewlines)); served again once they closed"
+        )
     }
 }

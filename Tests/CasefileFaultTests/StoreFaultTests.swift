@@ -54,12 +54,13 @@ extension FaultTests {
     @Test(.timeLimit(.minutes(3)))
     func aStoreHeldLockedStopsSyncingAndResumes() throws {
         let rig = try FaultRig("cflock")
-        try rig.writeConfig(notifiers: """
-            [[notify]]
-            name = "log"
-            kind = "command"
-            command = ["/bin/sh", "-c", "sleep 0.3; echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.delivered.path)"]
-            """)
+        try rig.writeConfig(
+            notifiers: """
+                [[notify]]
+                name = "log"
+                kind = "command"
+                command = ["/bin/sh", "-c", "sleep 0.3; echo \\"$CASEFILE_CHANGE_ID\\" >> \(rig.delivered.path)"]
+                """)
         for k in 0..<3 { try rig.addReport(k) }
         let notify = try NotifySocket(path: rig.dir.file("notify.sock").path)
         defer { notify.stop() }
@@ -71,14 +72,17 @@ extension FaultTests {
         #expect(try d.ctl(["sync", "--wait"], timeout: 120).status == 0)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
+        holder.arguments = [
+            "-c",
+            """
             import sqlite3, sys, time
             db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
             db.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
             time.sleep(25)
             db.execute("COMMIT")
-            """, rig.storePath]
+            """, rig.storePath,
+        ]
         let out = Pipe()
         holder.standardOutput = out
         try launch(holder)
@@ -94,7 +98,9 @@ extension FaultTests {
         #expect(statuses.contains { $0.contains("NOT SYNCING") && $0.contains("what to do") }, "\(statuses)")
         #expect(statuses.contains { $0.contains("takes writes again") }, "\(statuses)")
         #expect(d.signalAndWait(SIGTERM)?.status == 0)
-        summary("store locked 25 s with \(pendingWhenLocked) deliveries pending: status and STATUS= said \"\(message)\"; recovered, \(rig.reportFiles) reports, each change announced once")
+        summary(
+            "store locked 25 s with \(pendingWhenLocked) deliveries pending: status and STATUS= said \"\(message)\"; recovered, \(rig.reportFiles) reports, each change announced once"
+        )
     }
 
     /// The store's file system fills up (a 12 MiB tmpfs and a file that
@@ -137,7 +143,9 @@ extension FaultTests {
         #expect(first.signalAndWait(SIGTERM)?.status == 0)
         let locked = shell("chattr +i \(rig.storePath)")
         guard locked.status == 0 else {
-            skip("read-only store: cannot make the store immutable here (\(locked.stderr.trimmingCharacters(in: .whitespacesAndNewlines)); needs root and chattr)")
+            skip(
+                "read-only store: cannot make the store immutable here (\(locked.stderr.trimmingCharacters(in: .whitespacesAndNewlines)); needs root and chattr)"
+            )
             return
         }
         defer { shell("chattr -i \(rig.storePath)") }
@@ -152,6 +160,8 @@ extension FaultTests {
         shell("chattr -i \(rig.storePath)")
         try waitForRecovery(rig, d)
         #expect(d.signalAndWait(SIGTERM)?.status == 0)
-        summary("read-only store: status said \"\(message)\"; reads answered, sync refused; resumed by itself once writable, each change announced once")
+        summary(
+            "read-only store: status said \"\(message)\"; reads answered, sync refused; resumed by itself once writable, each change announced once"
+        )
     }
 }

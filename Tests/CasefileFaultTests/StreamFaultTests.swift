@@ -52,6 +52,8 @@ extension FaultTests {
         #expect(all.count >= 400)
         #expect(seqs == all, "the stream gave \(seqs.count) of \(all.count) changes")
         #expect(d.signalAndWait(SIGTERM)?.status == 0)
-        summary("slow stream reader: paused 10 s over \(all.count) changes (\(bytes.count / 1024) KiB), then got \(seqs.count)/\(all.count), no gap")
+        summary(
+            "slow stream reader: paused 10 s over \(all.count) changes (\(bytes.count / 1024) KiB), then got \(seqs.count)/\(all.count), no gap"
+        )
     }
 }

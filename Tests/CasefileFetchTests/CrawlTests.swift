@@ -50,7 +50,9 @@ import Testing
 
     @Test func labelIncludeKeepsOnlyMatchingLabels() async throws {
         let listing = try await fetcher.listing(ofsted { $0.labelInclude = [#"Children's services (inspection|focused visit)"#] })
-        let expected = site.documents { $0.hasPrefix("Children's services inspection") || $0.hasPrefix("Children's services focused visit") }
+        let expected = site.documents {
+            $0.hasPrefix("Children's services inspection") || $0.hasPrefix("Children's services focused visit")
+        }
         #expect(Set(listing.documents.map(\.url)) == Set(expected.keys))
     }
 
@@ -171,13 +173,14 @@ import Testing
             </body></html>
             """
         let links = HTMLLinks.extract(html: Array(html.utf8), pageURL: "https://reports.ofsted.gov.uk/search/list?q=&start=0&rows=100")
-        #expect(links == [
-            PageLink(url: "https://reports.ofsted.gov.uk/provider/44/80512", text: "Redbridge council"),
-            PageLink(url: "https://reports.ofsted.gov.uk/search/list?start=2&rows=100", text: "Next"),
-            PageLink(url: "https://reports.ofsted.gov.uk/files/1.pdf", text: "Children's services inspection, PDF - 09 May 2025"),
-            PageLink(url: "https://files.ofsted.gov.uk/v1/file/50091234", text: "abs"),
-            PageLink(url: "mailto:x@example.org", text: "mail"),
-        ])
+        #expect(
+            links == [
+                PageLink(url: "https://reports.ofsted.gov.uk/provider/44/80512", text: "Redbridge council"),
+                PageLink(url: "https://reports.ofsted.gov.uk/search/list?start=2&rows=100", text: "Next"),
+                PageLink(url: "https://reports.ofsted.gov.uk/files/1.pdf", text: "Children's services inspection, PDF - 09 May 2025"),
+                PageLink(url: "https://files.ofsted.gov.uk/v1/file/50091234", text: "abs"),
+                PageLink(url: "mailto:x@example.org", text: "mail"),
+            ])
     }
 
     @Test func baseHrefIsHonoured() {

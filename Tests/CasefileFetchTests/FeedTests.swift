@@ -48,28 +48,31 @@ import Testing
 
     @Test func atomListsEnclosuresElseAlternateLinks() throws {
         let entries = try FeedReader.entries(Array(Self.atom.utf8), feedURL: "https://example.org/feed.atom")
-        #expect(entries == [
-            FeedEntry(url: "https://files.example.org/v1/file/50001", title: "Redbridge: Children's services inspection"),
-            FeedEntry(url: "https://files.example.org/v1/file/50002", title: "Leeds: focused visit"),
-        ])
+        #expect(
+            entries == [
+                FeedEntry(url: "https://files.example.org/v1/file/50001", title: "Redbridge: Children's services inspection"),
+                FeedEntry(url: "https://files.example.org/v1/file/50002", title: "Leeds: focused visit"),
+            ])
     }
 
     @Test func rssListsEnclosuresElseLinks() throws {
         let entries = try FeedReader.entries(Array(Self.rss.utf8), feedURL: "https://example.org/feed.rss")
-        #expect(entries == [
-            FeedEntry(url: "https://files.example.org/v1/file/50021", title: "Essex: Children's services inspection"),
-            FeedEntry(url: "https://example.org/v1/file/50033", title: "Birmingham: Area SEND inspection"),
-        ])
+        #expect(
+            entries == [
+                FeedEntry(url: "https://files.example.org/v1/file/50021", title: "Essex: Children's services inspection"),
+                FeedEntry(url: "https://example.org/v1/file/50033", title: "Birmingham: Area SEND inspection"),
+            ])
     }
 
     @Test func jsonListsStringsAndObjects() throws {
         let json = #"[" https://example.org/a.pdf", {"url": "/b.pdf", "title": "B  report"}, {"url": "c.pdf"}]"#
         let entries = try FeedReader.entries(Array(json.utf8), feedURL: "https://example.org/list/reports.json")
-        #expect(entries == [
-            FeedEntry(url: "https://example.org/a.pdf", title: ""),
-            FeedEntry(url: "https://example.org/b.pdf", title: "B report"),
-            FeedEntry(url: "https://example.org/list/c.pdf", title: ""),
-        ])
+        #expect(
+            entries == [
+                FeedEntry(url: "https://example.org/a.pdf", title: ""),
+                FeedEntry(url: "https://example.org/b.pdf", title: "B report"),
+                FeedEntry(url: "https://example.org/list/c.pdf", title: ""),
+            ])
     }
 
     @Test(arguments: [
@@ -101,7 +104,8 @@ import Testing
             <rss version="2.0"><channel><item><title>&x;</title><link>https://example.org/a</link></item></channel></rss>
             """
         let entries = try FeedReader.entries(Array(xml.utf8), feedURL: "https://example.org/f")
-        let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "\u{0}"
+        let hostname =
+            (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "\u{0}"
         #expect(entries.count == 1)
         #expect(entries.first.map { !$0.title.contains(hostname) || hostname.isEmpty } == true)
     }
@@ -113,7 +117,9 @@ import Testing
         let dir = try TempDir("cf-feed")
         let server = try TestHTTPServer(root: dir.url)
         let base = server.baseURL
-        try dir.write("feed.atom", """
+        try dir.write(
+            "feed.atom",
+            """
             <feed xmlns="http://www.w3.org/2005/Atom">
               <entry><title>One</title><link rel="enclosure" href="\(base)/v1/file/1"/></entry>
               <entry><title>Two (Area SEND)</title><link href="/v1/file/2"/></entry>
@@ -121,14 +127,18 @@ import Testing
               <entry><title>Elsewhere</title><link href="ftp://example.org/3"/></entry>
             </feed>
             """)
-        try dir.write("feed.rss", """
+        try dir.write(
+            "feed.rss",
+            """
             <rss version="2.0"><channel>
               <item><title>One</title><enclosure url="/v1/file/1" type="application/pdf"/></item>
               <item><title>Two (Area SEND)</title><link>\(base)/v1/file/2</link></item>
               <item><title>Elsewhere</title><link>file:///etc/passwd</link></item>
             </channel></rss>
             """)
-        try dir.write("list.json", """
+        try dir.write(
+            "list.json",
+            """
             ["/v1/file/1", {"url": "\(base)/v1/file/2", "title": "Two (Area SEND)"}, "javascript:alert(1)"]
             """)
         let fetcher = Fetcher(settings: FetchSettings(timeout: 5, perHostDelay: 0))

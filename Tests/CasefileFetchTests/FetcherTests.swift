@@ -72,8 +72,9 @@ import Testing
             return
         }
         // A newer file on the server: fetched again.
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(120)],
-                                              ofItemAtPath: dir.file("report.txt").path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(120)],
+            ofItemAtPath: dir.file("report.txt").path)
         _ = try document(await fetcher.fetch(url, validators: validators))
         #expect(try server.stats().count(304) == 1)
     }

@@ -46,11 +46,11 @@ import Testing
 
     @Test func connectionRefusedGivesCurlsMessage() throws {
         let url = server.url("/a.txt")
-        server.stop()   // nobody listens on that port any more
+        server.stop()  // nobody listens on that port any more
         let error = #expect(throws: HTTPError.self) {
             try HTTPClient.perform(HTTPRequest(url: url))
         }
-        #expect(error?.code == 7)   // CURLE_COULDNT_CONNECT
+        #expect(error?.code == 7)  // CURLE_COULDNT_CONNECT
         #expect(error?.message.contains("onnect") == true, "\(String(describing: error))")
         #expect(error?.isTimeout == false)
         #expect(error?.url == url)
@@ -66,7 +66,7 @@ import Testing
         #expect(error?.isTooLarge == true)
         #expect(error?.message.contains("larger than 1000 bytes") == true, "\(String(describing: error))")
 
-        request.maxBytes = 200_000   // exactly the size: allowed
+        request.maxBytes = 200_000  // exactly the size: allowed
         #expect(try HTTPClient.perform(request).body.count == 200_000)
     }
 
@@ -83,7 +83,7 @@ import Testing
         let error = #expect(throws: HTTPError.self) {
             try HTTPClient.perform(HTTPRequest(url: self.server.url("/__redirect?to=file:///etc/passwd")))
         }
-        #expect(error?.code == 1)   // CURLE_UNSUPPORTED_PROTOCOL
+        #expect(error?.code == 1)  // CURLE_UNSUPPORTED_PROTOCOL
         #expect(error?.message.contains("file") == true, "\(String(describing: error))")
     }
 
@@ -111,7 +111,7 @@ import Testing
         #expect(try HTTPClient.perform(request).status == 200)
         request.maxRedirects = 1
         let error = #expect(throws: HTTPError.self) { try HTTPClient.perform(request) }
-        #expect(error?.code == 47)   // CURLE_TOO_MANY_REDIRECTS
+        #expect(error?.code == 47)  // CURLE_TOO_MANY_REDIRECTS
     }
 
     @Test func timeoutIsReportedAsSuch() throws {
@@ -172,14 +172,14 @@ import Testing
         }
         #expect(status == 200)
         #expect(String(decoding: chunks.all.joined(), as: UTF8.self) == "event 0\nevent 1\nevent 2\n")
-        #expect(chunks.all.count >= 2)   // more than one delivery: it did stream
+        #expect(chunks.all.count >= 2)  // more than one delivery: it did stream
     }
 
     @Test func streamStopsWhenTheConsumerSaysSo() throws {
         let chunks = Chunks()
         let start = Date()
         var request = HTTPRequest(url: server.url("/__stream?n=100&delay=0.1"))
-        request.timeout = 0   // streams have no overall limit
+        request.timeout = 0  // streams have no overall limit
         let status = try HTTPClient.stream(request) { chunk in
             chunks.append(chunk)
             return false

@@ -13,15 +13,18 @@ import Testing
         dir = try TempDir("cf-bad")
         try dir.write("report.txt", "Redbridge: outstanding\n")
         try dir.write(".content-types", "/v1/file/ application/pdf\n")
-        try dir.write("v1/file/404", "<!DOCTYPE html><html><head><title>Report not found</title></head><body><h1>Report not found</h1></body></html>\n")
+        try dir.write(
+            "v1/file/404",
+            "<!DOCTYPE html><html><head><title>Report not found</title></head><body><h1>Report not found</h1></body></html>\n")
         server = try TestHTTPServer(root: dir.url)
     }
 
     /// Quick retries so the tests stay short.
     func fetcher(retries: Int = 3, timeout: Double = 5, maxBytes: Int = 1_000_000) -> Fetcher {
-        Fetcher(settings: FetchSettings(
-            timeout: timeout, connectTimeout: 2, maxBytes: maxBytes, perHostDelay: 0, retries: retries,
-            retryBaseDelay: 0.05, retryMaxDelay: 0.2))
+        Fetcher(
+            settings: FetchSettings(
+                timeout: timeout, connectTimeout: 2, maxBytes: maxBytes, perHostDelay: 0, retries: retries,
+                retryBaseDelay: 0.05, retryMaxDelay: 0.2))
     }
 
     func failure(_ outcome: FetchOutcome, sourceLocation: SourceLocation = #_sourceLocation) throws -> FetchFailure {
@@ -89,7 +92,8 @@ import Testing
     @Test func aRetryAfterLongerThanTheCapIsNotWaitedFor() async throws {
         var settings = FetchSettings(timeout: 5, perHostDelay: 0, retries: 3)
         settings.maxRetryAfter = 10
-        let f = try failure(await Fetcher(settings: settings).fetch(server.url("/__flaky?key=c&fail=5&code=503&retry_after=3600"), validators: nil))
+        let f = try failure(
+            await Fetcher(settings: settings).fetch(server.url("/__flaky?key=c&fail=5&code=503&retry_after=3600"), validators: nil))
         #expect(f.reason == "HTTP 503 Service Unavailable; the server asked to wait 3600 s, longer than the 10 s a sync waits")
         #expect(try server.stats().count(503) == 1)
     }
@@ -119,7 +123,8 @@ import Testing
 
     @Test(arguments: [false, true])
     func aBodyBiggerThanMaxBytesIsAborted(chunked: Bool) async throws {
-        let f = try failure(await fetcher(maxBytes: 100_000).fetch(server.url("/__bytes?n=5000000&chunked=\(chunked ? 1 : 0)"), validators: nil))
+        let f = try failure(
+            await fetcher(maxBytes: 100_000).fetch(server.url("/__bytes?n=5000000&chunked=\(chunked ? 1 : 0)"), validators: nil))
         #expect(f.kind == .tooLarge)
         #expect(f.reason == "response is larger than 100000 bytes")
         #expect(f.attempts == 1)

@@ -68,7 +68,9 @@ struct OfstedSite {
     // MARK: Rendering
 
     private static func write(_ spec: Spec, to dir: TempDir) throws {
-        try dir.write(".content-types", """
+        try dir.write(
+            ".content-types",
+            """
             /v1/file/ application/pdf
             /provider/ text/html; charset=utf-8
             /search text/html; charset=utf-8
@@ -130,8 +132,11 @@ struct OfstedSite {
                 ? "      <li class=\"active\"><span>\(i + 1)</span></li>"
                 : "      <li><a href=\"/search?\(query)&amp;start=\(start)&amp;rows=\(rows)\">\(i + 1)</a></li>"
         }.joined(separator: "\n")
-        let nextItem = next.map { "      <li class=\"next\"><a href=\"/search?\(query)&amp;start=\($0)&amp;rows=\(rows)\">Next page</a></li>" } ?? ""
-        return chrome("Search results", """
+        let nextItem =
+            next.map { "      <li class=\"next\"><a href=\"/search?\(query)&amp;start=\($0)&amp;rows=\(rows)\">Next page</a></li>" } ?? ""
+        return chrome(
+            "Search results",
+            """
                 <ul class="results-list">
             \(items)
                 </ul>
@@ -146,17 +151,19 @@ struct OfstedSite {
         let items = a.publications.map { p in
             let href = a.base != nil ? p.id : "/v1/file/\(p.id)"
             return """
-                    <li class="timeline__day">
-                      <p class="timeline__date">Published</p>
-                      <a class="publication-link" href="\(href)">
-                        <span class="nonvisual">\(a.name) - </span>
-                        \(p.label)
-                      </a>
-                    </li>
-            """
+                        <li class="timeline__day">
+                          <p class="timeline__date">Published</p>
+                          <a class="publication-link" href="\(href)">
+                            <span class="nonvisual">\(a.name) - </span>
+                            \(p.label)
+                          </a>
+                        </li>
+                """
         }.joined(separator: "\n")
         // With a <base href>, the page's own links must be absolute paths.
-        return chrome(a.name, """
+        return chrome(
+            a.name,
+            """
                 <h1>\(a.name)</h1>
                 <a href="/provider/44/\(a.urn)#publications">Reports</a>
                 <ol class="timeline">

@@ -109,6 +109,10 @@ final class SeenURLs: @unchecked Sendable {
 
     func add(_ url: String) { lock.withLock { list.append(url) } }
     var urls: [String] { lock.withLock { list } }
-    func enter() -> Int { lock.withLock { inside += 1; return inside } }
+    func enter() -> Int {
+        lock.withLock {
+            inside += 1; return inside
+        }
+    }
     func leave() { lock.withLock { inside -= 1 } }
 }

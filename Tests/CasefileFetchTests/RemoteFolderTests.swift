@@ -64,7 +64,8 @@ struct FTPFolderTests {
         chmod(credentials, 0o640)
         let source = SourceSpec(name: "share", kind: .directory, url: server.baseURL + "/", credentialsFile: credentials)
         let error = await #expect(throws: FetchError.self) { try await fetcher.listing(source) }
-        #expect(error?.reason == "the credentials file \(credentials) is readable by group or others (mode 640); run chmod 600 \(credentials)")
+        #expect(
+            error?.reason == "the credentials file \(credentials) is readable by group or others (mode 640); run chmod 600 \(credentials)")
     }
 }
 
@@ -122,7 +123,9 @@ struct SFTPFolderTests {
         let error = await #expect(throws: FetchError.self) {
             try await fetcher.listing(SourceSpec(name: "share", kind: .directory, url: folderURL, ssh: ssh))
         }
-        #expect(error?.reason.contains("cannot read the known_hosts file \(missing) (No such file or directory)") == true, "\(String(describing: error))")
+        #expect(
+            error?.reason.contains("cannot read the known_hosts file \(missing) (No such file or directory)") == true,
+            "\(String(describing: error))")
     }
 
     @Test func aKeyReadableByOthersIsRefusedBeforeAnyTransfer() async throws {

@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func retryAfterInSecondsOrAsADate() {
-        let now = Date(timeIntervalSince1970: 1_700_000_000)   // Tue, 14 Nov 2023 22:13:20 GMT
+        let now = Date(timeIntervalSince1970: 1_700_000_000)  // Tue, 14 Nov 2023 22:13:20 GMT
         #expect(TransferRetry.retryAfter("120", now: now) == 120)
         #expect(TransferRetry.retryAfter(" 0 ", now: now) == 0)
         #expect(TransferRetry.retryAfter("Tue, 14 Nov 2023 22:14:20 GMT", now: now) == 60)

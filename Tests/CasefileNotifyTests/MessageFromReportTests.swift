@@ -10,12 +10,16 @@ import Testing
         let c = ChangeRecord(
             seq: 9, id: "x", kind: .gradeChanged, at: "2026-11-27T09:00:00Z", authority: Authority(name: "Leeds", slug: "leeds"),
             report: ReportRef(id: 3, framework: .ilacs, inspection: span, url: nil),
-            grades: [GradeMove(area: .careLeavers, from: .good, to: .inadequate, fromReport: 1),
-                     GradeMove(area: .overall, from: .good, to: .requiresImprovement)],
+            grades: [
+                GradeMove(area: .careLeavers, from: .good, to: .inadequate, fromReport: 1),
+                GradeMove(area: .overall, from: .good, to: .requiresImprovement),
+            ],
             previous: ReportRef(id: 2, framework: .ilacs, inspection: span, url: nil))
         let facts = ChangeMessage(c).facts
-        #expect(facts.contains("  care leavers: good → inadequate (declined; compared with report 1, as the previous report lacks this judgement)"),
-                "\(facts)")
+        #expect(
+            facts.contains(
+                "  care leavers: good → inadequate (declined; compared with report 1, as the previous report lacks this judgement)"),
+            "\(facts)")
         #expect(facts.contains("  overall effectiveness: good → requires improvement (declined)"), "\(facts)")
     }
 }

@@ -71,9 +71,9 @@ import Testing
 
     @Test func customListsAndBadCSV() throws {
         let local = """
-        slug,name,dfe_code,gss_code,region,aliases
-        testshire,Testshire,999,E1,Nowhere,"Testshire|Testshire, County of|Test Shire Council"
-        """
+            slug,name,dfe_code,gss_code,region,aliases
+            testshire,Testshire,999,E1,Nowhere,"Testshire|Testshire, County of|Test Shire Council"
+            """
         let former = "slug,name,dfe_code,gss_code,region,aliases,succeeded_by\nold-test,Old Test,,E2,Nowhere,Old Test,testshire\n"
         let d = try AuthorityDirectory(localCSV: local, formerCSV: former)
         #expect(d.resolve("Test Shire Council")?.slug == "testshire")

@@ -184,7 +184,9 @@ import Testing
                 ]
                 for form in forms {
                     tried += 1
-                    if directory.resolve(form)?.slug != entry.slug { failures.append("\(form) → \(directory.resolve(form)?.slug ?? "nothing")") }
+                    if directory.resolve(form)?.slug != entry.slug {
+                        failures.append("\(form) → \(directory.resolve(form)?.slug ?? "nothing")")
+                    }
                 }
             }
         }

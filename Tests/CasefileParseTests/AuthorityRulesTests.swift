@@ -38,7 +38,9 @@ import Testing
     @Test func trustsWhoseAuthoritiesChanged() throws {
         #expect(try place("Northamptonshire Children’s Trust", "2020-11-01") == "northamptonshire")
         #expect(throws: ParseError.self) { try place("Northamptonshire Children’s Trust", "2022-11-01") }
-        #expect(try place("Northamptonshire Children’s Trust", "2022-11-01", context: ["West Northamptonshire Council"]) == "west-northamptonshire")
+        #expect(
+            try place("Northamptonshire Children’s Trust", "2022-11-01", context: ["West Northamptonshire Council"])
+                == "west-northamptonshire")
     }
 
     @Test func everyTrustServesAuthoritiesOfTheList() {

@@ -46,7 +46,8 @@ import Testing
     }
 
     @Test func from2023AStillCombinedCareRowNeedsNoCareLeaversRow() throws {
-        let text = try edit(Self.redbridge, "Inspection dates: 29 April 2019 to 3 May 2019", "Inspection dates: 16 January 2023 to 27 January 2023")
+        let text = try edit(
+            Self.redbridge, "Inspection dates: 29 April 2019 to 3 May 2019", "Inspection dates: 16 January 2023 to 27 January 2023")
         let r = try parse(text).report
         #expect(r.grades[.childrenInCare] == .good)
         #expect(!r.incomplete, "\(missing(r))")
@@ -57,34 +58,41 @@ import Testing
         #expect(r.grades[.overall] == nil)
         #expect(!r.incomplete, "\(missing(r))")
         // The same report dated before April 2026 lacks its overall judgement.
-        let march = try parse(try edit(Self.noOverall, "Inspection dates: 13 – 17 April 2026", "Inspection dates: 9 – 13 March 2026")).report
+        let march = try parse(try edit(Self.noOverall, "Inspection dates: 13 – 17 April 2026", "Inspection dates: 9 – 13 March 2026"))
+            .report
         #expect(march.incomplete)
         #expect(missing(march) == ["overall: no row in the judgement table"])
     }
 
     @Test func aDroppedRowIsNamedWithItsReason() throws {
-        let noGrade = try parse(try edit(Self.redbridge, "children in care and care leavers\tGood", "children in care and care leavers")).report
+        let noGrade = try parse(try edit(Self.redbridge, "children in care and care leavers\tGood", "children in care and care leavers"))
+            .report
         #expect(missing(noGrade) == ["children_in_care: no grade read with certainty"])
-        let conflict = try parse(try edit(
-            Self.redbridge, "children who need help and protection\tOutstanding", "children who need help and protection\tGood")).report
+        let conflict = try parse(
+            try edit(
+                Self.redbridge, "children who need help and protection\tOutstanding", "children who need help and protection\tGood")
+        ).report
         #expect(missing(conflict) == ["help_and_protection: the judgement table and the body heading disagree"])
         #expect(conflict.incomplete)
     }
 
     @Test func anUnreadableReportMissesEveryJudgement() throws {
         var text = Self.redbridge
-        for row in ["social work practice with children and families\tOutstanding", "children who need help and protection\tOutstanding",
-                    "children in care and care leavers\tGood"] {
+        for row in [
+            "social work practice with children and families\tOutstanding", "children who need help and protection\tOutstanding",
+            "children in care and care leavers\tGood",
+        ] {
             text = try edit(text, row, String(row.split(separator: "\t")[0]))
         }
         let p = try parse(text)
         #expect(p.isUnreadable)
         #expect(p.report.unreadable != nil)
         #expect(p.report.incomplete)
-        #expect(missing(p.report) == [
-            "leadership: no grade read with certainty", "help_and_protection: no grade read with certainty",
-            "children_in_care: no grade read with certainty", "overall: not kept: the report is unreadable",
-        ])
+        #expect(
+            missing(p.report) == [
+                "leadership: no grade read with certainty", "help_and_protection: no grade read with certainty",
+                "children_in_care: no grade read with certainty", "overall: not kept: the report is unreadable",
+            ])
     }
 
     // MARK: ILACS rows by meaning
@@ -95,20 +103,29 @@ import Testing
         ("The experiences and progress of care\nleavers", "The experiences and progress of\nchildren care leavers"),
         ("The experiences and progress of care\nleavers", "Experiences and progress of care leavers"),
         ("The experiences and progress of\nchildren in care", "The experiences and progress of children looked after"),
-        ("The experiences and progress of\nchildren who need help and protection", "The experiences and progress of\nchildren in need of help and protection"),
-        ("The impact of leaders on social work\npractice with children and families", "The impact of leaders on practice with\nchildren and families"),
+        (
+            "The experiences and progress of\nchildren who need help and protection",
+            "The experiences and progress of\nchildren in need of help and protection"
+        ),
+        (
+            "The impact of leaders on social work\npractice with children and families",
+            "The impact of leaders on practice with\nchildren and families"
+        ),
     ])
     func rowsReadByMeaning(old: String, new: String) throws {
         let r = try parse(try edit(Self.five, old, new)).report
-        #expect(r.grades == [
-            .leadership: .good, .helpAndProtection: .requiresImprovement, .childrenInCare: .good,
-            .careLeavers: .outstanding, .overall: .good,
-        ], "\(r.warnings)")
+        #expect(
+            r.grades == [
+                .leadership: .good, .helpAndProtection: .requiresImprovement, .childrenInCare: .good,
+                .careLeavers: .outstanding, .overall: .good,
+            ], "\(r.warnings)")
         #expect(!r.incomplete, "\(missing(r))")
     }
 
     @Test func aLabelThatMeansTwoJudgementsIsNoRow() throws {
-        let text = try edit(Self.five, "The experiences and progress of\nchildren in care\n", "The experiences and progress of\nchildren in care and help and protection\n")
+        let text = try edit(
+            Self.five, "The experiences and progress of\nchildren in care\n",
+            "The experiences and progress of\nchildren in care and help and protection\n")
         let r = try parse(text).report
         #expect(r.grades[.childrenInCare] == nil)
         #expect(r.grades[.helpAndProtection] == nil || r.grades[.helpAndProtection] == .requiresImprovement)
@@ -140,14 +157,18 @@ import Testing
     }
 
     @Test func lettersAndOlderFrameworksMissNothing() throws {
-        for fixture in ["synthetic-focused-visit.txt", "synthetic-monitoring-visit.txt", "synthetic-jtai.txt", "synthetic-looked-after-2013.txt"] {
+        for fixture in [
+            "synthetic-focused-visit.txt", "synthetic-monitoring-visit.txt", "synthetic-jtai.txt", "synthetic-looked-after-2013.txt",
+        ] {
             let r = try parse(try TestPaths.fixtureText(fixture)).report
             #expect(r.missing.isEmpty && !r.incomplete, "\(fixture)")
         }
     }
 
     @Test func anLSCBReviewWithoutItsGradeMissesIt() throws {
-        let p = try parse("Surrey Safeguarding Children Board\nReview of the effectiveness of the Local Safeguarding Children\nBoard\nInspection date: 15 June 2015 – 17 June 2015\n")
+        let p = try parse(
+            "Surrey Safeguarding Children Board\nReview of the effectiveness of the Local Safeguarding Children\nBoard\nInspection date: 15 June 2015 – 17 June 2015\n"
+        )
         #expect(p.isUnreadable)
         #expect(missing(p.report) == ["lscb: not found in the report"])
     }

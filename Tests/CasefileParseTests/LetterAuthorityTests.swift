@@ -67,7 +67,8 @@ import Testing
         // "Greater Manchester" is no authority: the addressee names Salford.
         #expect(p.report.authority.slug == "salford")
         #expect(p.report.warnings.contains { $0.contains("taken from the addressee") })
-        text = try edit(text, "Alex Example, Director of Children’s Services, Salford City Council", "Alex Example, Director of Children’s Services")
+        text = try edit(
+            text, "Alex Example, Director of Children’s Services, Salford City Council", "Alex Example, Director of Children’s Services")
         do {
             let r = try parse(text).report
             Issue.record("placed as \(r.authority.slug)")
@@ -90,7 +91,8 @@ import Testing
 
     @Test func datesLaterInTheLetterAreTakenAndSaidSo() throws {
         var text = try edit(Self.focused, "on 30 April and 1 May. This visit", "recently. This visit")
-        text = try edit(text, "Main findings\nMade-up text.\n", "Main findings\n\(Self.filler)\nThe visit took place on 30 April and 1 May 2019.\n")
+        text = try edit(
+            text, "Main findings\nMade-up text.\n", "Main findings\n\(Self.filler)\nThe visit took place on 30 April and 1 May 2019.\n")
         let r = try parse(text).report
         #expect(r.inspection.start.description == "2019-04-30")
         #expect(r.inspection.end.description == "2019-05-01")
@@ -99,7 +101,8 @@ import Testing
 
     @Test func datesOfAnEarlierVisitAreNeverTaken() throws {
         var text = try edit(Self.focused, "on 30 April and 1 May. This visit", "recently. This visit")
-        text = try edit(text, "Main findings\nMade-up text.\n", "Main findings\n\(Self.filler)\nThe previous visit took place on 3 and 4 May 2018.\n")
+        text = try edit(
+            text, "Main findings\nMade-up text.\n", "Main findings\n\(Self.filler)\nThe previous visit took place on 3 and 4 May 2018.\n")
         do {
             let r = try parse(text).report
             Issue.record("dates taken: \(r.inspection)")

@@ -106,7 +106,10 @@ import Testing
     @Test(arguments: [
         ("This visit was the third monitoring visit since the\nlocal authority was judged inadequate in June 2018.", 3, "2018-06"),
         ("This was the fourth monitoring visit since the local\nauthority was judged to be inadequate in January 2018.", 4, "2018-01"),
-        ("This was the 5th monitoring visit since the local authority\nwas judged inadequate for overall effectiveness in 14 March 2017.", 5, "2017-03"),
+        (
+            "This was the 5th monitoring visit since the local authority\nwas judged inadequate for overall effectiveness in 14 March 2017.",
+            5, "2017-03"
+        ),
         ("This was the first monitoring visit since the local\nauthority was judged inadequate in November 2019.", 1, "2019-11"),
     ])
     func monitoringVisitNumbers(sentence: String, number: Int, judged: String) throws {
@@ -140,9 +143,13 @@ import Testing
     }
 
     @Test func jtaiOfANamedArea() throws {
-        var text = try edit(Self.jtai, "Joint targeted area inspection of the multi-agency response to abuse and\nneglect in Salford",
-                            "Joint targeted area inspection of Salford")
-        text = try edit(text, "Between 12 and 16 September 2016, Ofsted,", "This letter summarises the findings of the joint targeted area inspection (JTAI) of the\nmulti-agency response to identification of initial need and risk in Salford.\nThis inspection took place from 12 to 16 September 2016. Ofsted,")
+        var text = try edit(
+            Self.jtai, "Joint targeted area inspection of the multi-agency response to abuse and\nneglect in Salford",
+            "Joint targeted area inspection of Salford")
+        text = try edit(
+            text, "Between 12 and 16 September 2016, Ofsted,",
+            "This letter summarises the findings of the joint targeted area inspection (JTAI) of the\nmulti-agency response to identification of initial need and risk in Salford.\nThis inspection took place from 12 to 16 September 2016. Ofsted,"
+        )
         let p = try parse(text)
         #expect(p.report.authority.slug == "salford")
         #expect(p.report.inspection.end.description == "2016-09-16")
@@ -184,15 +191,18 @@ import Testing
     }
 
     @Test func dorsetVisitedBeforeApril2019() throws {
-        var text = try edit(Self.focused, "Focused visit to Liverpool children’s services\n", "Focused visit to Dorset children’s services\n")
+        var text = try edit(
+            Self.focused, "Focused visit to Liverpool children’s services\n", "Focused visit to Dorset children’s services\n")
         text = try edit(text, "24 May 2019", "24 May 2018")
         #expect(try parse(text).report.authority.slug == "dorset-county")
-        let after = try edit(Self.focused, "Focused visit to Liverpool children’s services\n", "Focused visit to Dorset children’s services\n")
+        let after = try edit(
+            Self.focused, "Focused visit to Liverpool children’s services\n", "Focused visit to Dorset children’s services\n")
         #expect(try parse(after).report.authority.slug == "dorset")
     }
 
     @Test func unplaceableNameIsRejectedNamingIt() throws {
-        let text = try edit(Self.focused, "Focused visit to Liverpool children’s services\n", "Focused visit to Barsetshire children’s services\n")
+        let text = try edit(
+            Self.focused, "Focused visit to Liverpool children’s services\n", "Focused visit to Barsetshire children’s services\n")
         do {
             _ = try parse(text)
             Issue.record("an authority not on the list was placed")
@@ -218,11 +228,12 @@ import Testing
         #expect(r.leadInspectors == ["Gary Example"])
         // Its grades are never compared with ILACS/SIF areas.
         #expect(r.judgements.isEmpty)
-        #expect(p.details.writtenGrades == [
-            WrittenGrade(title: "Overall effectiveness", grade: "Inadequate", number: 4),
-            WrittenGrade(title: "Capacity to improve", grade: "Adequate", number: 3),
-            WrittenGrade(title: "Leadership and management", grade: "Good", number: 2),
-        ])
+        #expect(
+            p.details.writtenGrades == [
+                WrittenGrade(title: "Overall effectiveness", grade: "Inadequate", number: 4),
+                WrittenGrade(title: "Capacity to improve", grade: "Adequate", number: 3),
+                WrittenGrade(title: "Leadership and management", grade: "Good", number: 2),
+            ])
         #expect(p.details.published?.description == "2013-08-16")
         #expect(r.warnings.contains { $0.hasPrefix("older framework") })
         #expect(!p.isUnreadable)

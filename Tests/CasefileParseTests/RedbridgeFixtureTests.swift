@@ -32,10 +32,11 @@ import Testing
 
     @Test func exactlyFourJudgements() {
         #expect(report.judgements.map(\.area) == [.leadership, .helpAndProtection, .childrenInCare, .overall])
-        #expect(report.grades == [
-            .leadership: .outstanding, .helpAndProtection: .outstanding,
-            .childrenInCare: .good, .overall: .outstanding,
-        ])
+        #expect(
+            report.grades == [
+                .leadership: .outstanding, .helpAndProtection: .outstanding,
+                .childrenInCare: .good, .overall: .outstanding,
+            ])
         #expect(report.judgements.first?.title == "The impact of leaders on social work practice with children and families")
         #expect(report.judgements.last?.title == "Overall effectiveness")
     }

@@ -125,7 +125,8 @@ import Testing
     }
 
     @Test func aNegatedOrPastStatementIsNoOverallJudgement() throws {
-        var text = try combined(replacing: "The overall judgement is requires improvement", with: "Children’s services in Somerset are no longer inadequate")
+        var text = try combined(
+            replacing: "The overall judgement is requires improvement", with: "Children’s services in Somerset are no longer inadequate")
         text = text.replacingOccurrences(of: "Children’s services in Somerset require improvement because:\n", with: "")
         let p = try parse(text)
         #expect(p.report.grades[.overall] == nil)

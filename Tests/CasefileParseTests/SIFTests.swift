@@ -108,10 +108,12 @@ import Testing
     /// MuPDF-style layouts: the number alone above its label, and the label
     /// and its grade on one line.
     @Test func numberAloneAndLabelWithGradeOnOneLine() throws {
-        var text = try combined(replacing: "2.2 Experiences and progress of care leavers\n\nOutstanding",
-                                with: "2.2\nExperiences and progress of care leavers\nOutstanding")
-        text = text.replacingOccurrences(of: "2. Children looked after and achieving permanence\n\nGood",
-                                         with: "2. Children looked after and achieving permanence Good")
+        var text = try combined(
+            replacing: "2.2 Experiences and progress of care leavers\n\nOutstanding",
+            with: "2.2\nExperiences and progress of care leavers\nOutstanding")
+        text = text.replacingOccurrences(
+            of: "2. Children looked after and achieving permanence\n\nGood",
+            with: "2. Children looked after and achieving permanence Good")
         let r = try parse(text).report
         #expect(r.grades[.careLeavers] == .outstanding)
         #expect(r.grades[.childrenInCare] == .good)
@@ -120,8 +122,9 @@ import Testing
 
     /// A justified label whose words are scattered around its grade (pdftotext on Kirklees 2016).
     @Test func scatteredLabelWords() throws {
-        let text = try combined(replacing: "2. Children looked after and achieving permanence\n\nGood\n",
-                                with: "2. Children looked\npermanence\n\nGood\n\nafter\n\nand\n\nachieving\n")
+        let text = try combined(
+            replacing: "2. Children looked after and achieving permanence\n\nGood\n",
+            with: "2. Children looked\npermanence\n\nGood\n\nafter\n\nand\n\nachieving\n")
         #expect(try parse(text).report.grades[.childrenInCare] == .good)
     }
 
@@ -159,7 +162,8 @@ import Testing
 
     @Test func improvementsUnderTheirHeading() throws {
         #expect(try parse(Self.combined).report.improvements.isEmpty)
-        let block = "Section 1: The local authority\nWhat does the local authority need to improve?\nPriority and immediate action\n"
+        let block =
+            "Section 1: The local authority\nWhat does the local authority need to improve?\nPriority and immediate action\n"
             + "The inspection did not find any areas for priority and immediate action.\nAreas for improvement\n"
             + "10. Made-up improvement one, wrapped\nover two lines.\n\n4\n\n11. Made-up improvement two.\n"
             + "The local authority has the following strengths:\n12. A made-up strength.\n"
@@ -171,7 +175,8 @@ import Testing
     // MARK: Nothing guessed
 
     @Test func conflictingLSCBGradesAreLeftOut() throws {
-        let text = try combined(replacing: "The Local Safeguarding Children Board is good", with: "The Local Safeguarding Children Board is inadequate")
+        let text = try combined(
+            replacing: "The Local Safeguarding Children Board is good", with: "The Local Safeguarding Children Board is inadequate")
         let p = try parse(text)
         #expect(p.report.grades[.lscb] == nil)
         #expect(p.report.warnings.contains { $0.hasPrefix("conflict for lscb") })
@@ -202,16 +207,18 @@ import Testing
     }
 
     @Test func twoGradesForOneLabelAreLeftOut() throws {
-        let text = try combined(replacing: "2.2 Experiences and progress of care leavers\n\nOutstanding",
-                                with: "2.2 Experiences and progress of care leavers\n\nOutstanding\n\nGood")
+        let text = try combined(
+            replacing: "2.2 Experiences and progress of care leavers\n\nOutstanding",
+            with: "2.2 Experiences and progress of care leavers\n\nOutstanding\n\nGood")
         let p = try parse(text)
         #expect(p.report.grades[.careLeavers] == nil)
         #expect(p.report.warnings.contains { $0.hasPrefix("conflict for care_leavers") })
     }
 
     @Test func missingListGradeIsLeftOutWithAWarning() throws {
-        let text = try combined(replacing: "2.2 Experiences and progress of care leavers\n\nOutstanding\n",
-                                with: "2.2 Experiences and progress of care leavers\n\n")
+        let text = try combined(
+            replacing: "2.2 Experiences and progress of care leavers\n\nOutstanding\n",
+            with: "2.2 Experiences and progress of care leavers\n\n")
         let p = try parse(text)
         #expect(p.report.grades[.careLeavers] == nil)
         #expect(p.report.warnings.contains { $0.contains("no grade for '2.2.") })
@@ -233,7 +240,8 @@ import Testing
         var text = try combined(replacing: "and\nReview of the effectiveness of the Local Safeguarding Children\nBoard1\n", with: "")
         text = text.replacingOccurrences(of: "The effectiveness of the Local Safeguarding Children Board (LSCB) is\ngood.\n", with: "")
         text = text.replacingOccurrences(of: "The Local Safeguarding Children Board is good\n", with: "")
-        text += "\nSomerset Safeguarding\nChildren Board\nInspection of the effectiveness of the local safeguarding\nchildren board\n"
+        text +=
+            "\nSomerset Safeguarding\nChildren Board\nInspection of the effectiveness of the local safeguarding\nchildren board\n"
             + "Inspection date: 20 January 2015 – 11 February 2015\nReport published: 10 April 2015\n\n"
             + "The Local Safeguarding Children Board requires improvement\n"
         let p = try parse(text)
@@ -261,10 +269,11 @@ import Testing
         #expect(r.inspection.end.description == "2016-10-06")
         #expect(p.details.published?.description == "2016-11-25")
         #expect(p.details.reinspection == true)
-        #expect(r.grades == [
-            .overall: .requiresImprovement, .helpAndProtection: .requiresImprovement, .childrenInCare: .requiresImprovement,
-            .adoption: .good, .careLeavers: .good, .leadership: .good,
-        ])
+        #expect(
+            r.grades == [
+                .overall: .requiresImprovement, .helpAndProtection: .requiresImprovement, .childrenInCare: .requiresImprovement,
+                .adoption: .good, .careLeavers: .good, .leadership: .good,
+            ])
         #expect(r.leadInspectors == ["Robin Example"])
     }
 
@@ -278,7 +287,9 @@ import Testing
 
     @Test func reinspectionSaidInTheSummary() throws {
         var text = Self.reinspection.replacingOccurrences(of: "Re-inspection of services", with: "Inspection of services")
-        text = text.replacingOccurrences(of: "Services for children have improved", with: "This is a re-inspection of children’s services in Knowsley. Services have improved")
+        text = text.replacingOccurrences(
+            of: "Services for children have improved",
+            with: "This is a re-inspection of children’s services in Knowsley. Services have improved")
         #expect(try parse(text).details.reinspection == true)
         let plain = Self.reinspection.replacingOccurrences(of: "Re-inspection of services", with: "Inspection of services")
         #expect(try parse(plain).details.reinspection == false)
@@ -299,13 +310,20 @@ import Testing
     /// Fragments that parser version 1 refused: now read, and marked
     /// unreadable where their grades cannot be read with certainty.
     @Test func fragmentsOfOtherFrameworks() throws {
-        let sif = try parse("Kirklees\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 12 September to 6 October 2016\n1. Children who need help and protection\nInadequate\n")
+        let sif = try parse(
+            "Kirklees\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 12 September to 6 October 2016\n1. Children who need help and protection\nInadequate\n"
+        )
         #expect(sif.report.framework == .sif)
         #expect(sif.report.authority.slug == "kirklees")
         #expect(sif.isUnreadable)
         #expect(sif.report.judgements.isEmpty)
-        #expect(sif.details.gradesRead == [Judgement(area: .helpAndProtection, grade: .inadequate, title: "Children who need help and protection")])
-        let lscb = try parse("Surrey Safeguarding Children Board\nReview of the effectiveness of the Local Safeguarding Children\nBoard\nInspection date: 15 June 2015 – 17 June 2015\n")
+        #expect(
+            sif.details.gradesRead == [
+                Judgement(area: .helpAndProtection, grade: .inadequate, title: "Children who need help and protection")
+            ])
+        let lscb = try parse(
+            "Surrey Safeguarding Children Board\nReview of the effectiveness of the Local Safeguarding Children\nBoard\nInspection date: 15 June 2015 – 17 June 2015\n"
+        )
         #expect(lscb.report.framework == .other)
         #expect(lscb.report.authority.slug == "surrey")
         #expect(lscb.isUnreadable, "an LSCB review without its grade")
@@ -334,7 +352,8 @@ import Testing
     }
 
     @Test func footnoteNumberAboveTheNameIsSkipped() throws {
-        let r = try parse(try combined(replacing: "Somerset County Council\nInspection", with: "1\n\nSomerset County Council\nInspection")).report
+        let r = try parse(try combined(replacing: "Somerset County Council\nInspection", with: "1\n\nSomerset County Council\nInspection"))
+            .report
         #expect(r.authority.slug == "somerset")
     }
 }

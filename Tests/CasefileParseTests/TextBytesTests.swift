@@ -1,17 +1,19 @@
-@testable import CasefileParse
 import CasefileTestKit
 import Foundation
 import Testing
+
+@testable import CasefileParse
 
 /// The byte-level helpers (TextBytes.swift) must answer exactly what the
 /// plain versions they replace answer, on tricky strings and on every line
 /// of the fixtures.
 @Suite struct TextBytesTests {
-    static let tricky = TextWordsTests.tricky + [
-        "Board", "the Board\u{301}s board", "LSCB\u{301} LSCB", "\u{212A}ent", "a\u{37E} b", "\u{1FEF}x", "x\u{600}:y",
-        "café board", "e\u{301}board", "Safeguarding Children Board.", "no areas for priority action",
-        "inspection of looked after children services", "\u{FEFF}Board", " \u{301}lead inspector", "12/09/2016",
-    ]
+    static let tricky =
+        TextWordsTests.tricky + [
+            "Board", "the Board\u{301}s board", "LSCB\u{301} LSCB", "\u{212A}ent", "a\u{37E} b", "\u{1FEF}x", "x\u{600}:y",
+            "café board", "e\u{301}board", "Safeguarding Children Board.", "no areas for priority action",
+            "inspection of looked after children services", "\u{FEFF}Board", " \u{301}lead inspector", "12/09/2016",
+        ]
 
     static let needles = [
         "Board", "board", "LSCB", ":", "/", "-", "K", ";", "`", "safeguarding children board", "cafe", "e", "lead inspector",

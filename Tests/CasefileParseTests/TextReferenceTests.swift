@@ -1,7 +1,8 @@
-@testable import CasefileParse
 import CasefileTestKit
 import Foundation
 import Testing
+
+@testable import CasefileParse
 
 /// The parser's text helpers were rewritten for speed (on bytes, without
 /// building Characters or NSStrings). Their first versions are kept here as
@@ -87,12 +88,12 @@ import Testing
             case 0xC2 where i + 1 < n && bytes[i + 1] == 0xA0: current.append(0x20); i += 1
             case 0xC2 where i + 1 < n && bytes[i + 1] == 0xAD: i += 1
             case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x80...0x8A).contains(bytes[i + 2]),
-                 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
-                 0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
-                 0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:
+                0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xAF,
+                0xE2 where i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F,
+                0xE3 where i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:
                 current.append(0x20); i += 2
             case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (0x8B...0x8D).contains(bytes[i + 2]),
-                 0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:
+                0xEF where i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:
                 i += 2
             case 0xEF where i + 2 < n && bytes[i + 1] == 0xAC && (0x80...0x86).contains(bytes[i + 2]):
                 let expansions = ["ff", "fi", "fl", "ffi", "ffl", "st", "st"]
@@ -181,14 +182,15 @@ import Testing
 
     // MARK: - The inputs
 
-    static let tricky = TextBytesTests.tricky + [
-        "ΣΑΣ ΑΣ. İstanbul \u{212A}elvin ǅ ß ﬁ", "Judged judge JUDGE jUdge jjudge judg e", "“Quoted” ‘single’ – — ― − ─ ‐ ′ `x`",
-        "It was judged good. The next one. 2019 was. a. B", "Ends with a stop. ", "Two  spaces.  Then\ttab. X",
-        "e.\u{301} Next. \u{301}Mark. É accented. ½ half. ² two.", "\u{600}. Prepend. x", "no stop at all",
-        "line\r\nwith crlf\n\u{C}\u{C}page\n  \u{C}  \nnbsp\u{A0}x\u{AD}y\u{2003}z\u{200B}w\u{FEFF}v\u{FB01}\u{FB03}\t\n",
-        "- x-\ny -\n- z\n\u{2022} a\u{2010}b c\u{2019}s “q” x - y x- y\t\tz", "-\n-", " - ",
-        "\u{C}", "\n\n", "a\u{C}b\u{C}\nc", "trailing no newline   ", "\u{C2}", "x\u{E2}\u{80}", "\u{202F}\u{205F}\u{3000}end",
-    ]
+    static let tricky =
+        TextBytesTests.tricky + [
+            "ΣΑΣ ΑΣ. İstanbul \u{212A}elvin ǅ ß ﬁ", "Judged judge JUDGE jUdge jjudge judg e", "“Quoted” ‘single’ – — ― − ─ ‐ ′ `x`",
+            "It was judged good. The next one. 2019 was. a. B", "Ends with a stop. ", "Two  spaces.  Then\ttab. X",
+            "e.\u{301} Next. \u{301}Mark. É accented. ½ half. ² two.", "\u{600}. Prepend. x", "no stop at all",
+            "line\r\nwith crlf\n\u{C}\u{C}page\n  \u{C}  \nnbsp\u{A0}x\u{AD}y\u{2003}z\u{200B}w\u{FEFF}v\u{FB01}\u{FB03}\t\n",
+            "- x-\ny -\n- z\n\u{2022} a\u{2010}b c\u{2019}s “q” x - y x- y\t\tz", "-\n-", " - ",
+            "\u{C}", "\n\n", "a\u{C}b\u{C}\nc", "trailing no newline   ", "\u{C2}", "x\u{E2}\u{80}", "\u{202F}\u{205F}\u{3000}end",
+        ]
 
     static func fixtureTexts() throws -> [String] {
         let dir = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures")
@@ -223,8 +225,12 @@ import Testing
 
     static let prefixes = ["inspection of ", "the overall", "children", "lead inspector", "the office for standards in education"]
 
-    @Test(arguments: tricky + ["<!DOCTYPE html>", "  <html>", "\u{A0}<html", "\n\t<HTML", "\r\n<html", "x<html", "<p>", "Inspection Of X",
-                         "12. Text", "1.", "1234. x", "5\u{301}. x", "12.x", "12.\u{301} x", "12. \u{301}x", "a1. b", "\u{661}\u{662}. x", "  12. x", "7. ", "0."])
+    @Test(
+        arguments: tricky + [
+            "<!DOCTYPE html>", "  <html>", "\u{A0}<html", "\n\t<HTML", "\r\n<html", "x<html", "<p>", "Inspection Of X",
+            "12. Text", "1.", "1234. x", "5\u{301}. x", "12.x", "12.\u{301} x", "12. \u{301}x", "a1. b", "\u{661}\u{662}. x", "  12. x",
+            "7. ", "0.",
+        ])
     func sameOnTrickyTextToo(_ s: String) {
         for p in Self.prefixes {
             #expect(Text.hasPrefixIgnoringCase(s, p) == Self.hasPrefixIgnoringCase(s, p), "\(s.debugDescription) \(p)")
@@ -243,7 +249,9 @@ import Testing
                 #expect(doc.normalisedContent(to: end) == Self.normalisedContent(doc, to: end))
             }
             for line in doc.lines {
-                #expect(Text.numberedParagraph(line.text).map { "\($0.0) \($0.1)" } == Self.numberedParagraph(line.text).map { "\($0.0) \($0.1)" })
+                #expect(
+                    Text.numberedParagraph(line.text).map { "\($0.0) \($0.1)" }
+                        == Self.numberedParagraph(line.text).map { "\($0.0) \($0.1)" })
                 for p in Self.prefixes {
                     #expect(Text.hasPrefixIgnoringCase(line.text, p) == Self.hasPrefixIgnoringCase(line.text, p), "\(line.text)")
                 }

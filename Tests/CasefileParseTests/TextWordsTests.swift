@@ -1,7 +1,8 @@
-@testable import CasefileParse
 import CasefileTestKit
 import Foundation
 import Testing
+
+@testable import CasefileParse
 
 /// `Text.words` reads bytes for speed; it must say exactly what the plain
 /// Character-by-Character version says.

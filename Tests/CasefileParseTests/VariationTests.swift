@@ -54,7 +54,8 @@ import Testing
     // MARK: Grades and the cross-check
 
     @Test func changedOverallGrade() throws {
-        let r = try parse(try redbridge(replacing: "Overall effectiveness\tOutstanding", with: "Overall effectiveness\tRequires Improvement to be good"))
+        let r = try parse(
+            try redbridge(replacing: "Overall effectiveness\tOutstanding", with: "Overall effectiveness\tRequires Improvement to be good"))
         #expect(r.grades[.overall] == .requiresImprovement)
         #expect(r.judgements.count == 4)
     }
@@ -94,8 +95,10 @@ import Testing
         ("Lead inspector: Andy Waugh, His Majesty\u{2019}s Inspector", ["Andy Waugh"]),
         ("Lead inspector: Paula Thomson-Jones HMI", ["Paula Thomson-Jones"]),
         ("Lead inspector: Máire Atherton, His Majesty’s Inspector", ["Máire Atherton"]),
-        ("Lead inspectors: Rebecca Quested, His Majesty’s Inspector, and Matthew Reed,\nHis Majesty’s Inspector",
-         ["Rebecca Quested", "Matthew Reed"]),
+        (
+            "Lead inspectors: Rebecca Quested, His Majesty’s Inspector, and Matthew Reed,\nHis Majesty’s Inspector",
+            ["Rebecca Quested", "Matthew Reed"]
+        ),
         ("Lead inspectors: Jo Bloggs and Sam Smith, His Majesty's Inspectors", ["Jo Bloggs", "Sam Smith"]),
         ("", []),
     ])
@@ -114,15 +117,17 @@ import Testing
         #expect(r.inspection.start.description == "2023-05-09")
         #expect(r.inspection.end.description == "2023-05-20")
         #expect(r.leadInspectors == ["Jane Doe", "Máire O’Neill"])
-        #expect(r.grades == [
-            .leadership: .good, .helpAndProtection: .requiresImprovement, .childrenInCare: .good,
-            .careLeavers: .outstanding, .overall: .good,
-        ])
+        #expect(
+            r.grades == [
+                .leadership: .good, .helpAndProtection: .requiresImprovement, .childrenInCare: .good,
+                .careLeavers: .outstanding, .overall: .good,
+            ])
         #expect(r.judgements.map(\.title)[2] == "The experiences and progress of children in care")
-        #expect(r.improvements == [
-            "The timeliness of made-up assessments for children who need help and protection.",
-            "The quality of made-up plans.",
-        ])
+        #expect(
+            r.improvements == [
+                "The timeliness of made-up assessments for children who need help and protection.",
+                "The quality of made-up plans.",
+            ])
         #expect(r.sections.map(\.grade) == [.requiresImprovement, .good, .outstanding, .good])
         let paragraphs = r.sections.flatMap(\.paragraphs)
         #expect(paragraphs.map(\.number) == Array(1...7))
@@ -150,14 +155,15 @@ import Testing
         #expect(r.authority == Authority(name: "Royal Borough of Greenwich", slug: "greenwich"))
         #expect(r.inspection.start.description == "2022-12-05")
         #expect(r.inspection.end.description == "2023-02-15")
-        #expect(r.kind == .short)   // 5 + 2 days on site
+        #expect(r.kind == .short)  // 5 + 2 days on site
         #expect(r.leadInspectors == ["Alex Example"])
         #expect(r.grades == [.leadership: .inadequate, .childrenInCare: .requiresImprovement, .overall: .inadequate])
         #expect(r.warnings.contains { $0.contains("conflict for help_and_protection") && $0.contains("good") && $0.contains("inadequate") })
-        #expect(r.improvements == [
-            "The made-up quality of assessments.",
-            "The made-up stability of the workforce, which is a long improvement that wraps onto a second line.",
-        ])
+        #expect(
+            r.improvements == [
+                "The made-up quality of assessments.",
+                "The made-up stability of the workforce, which is a long improvement that wraps onto a second line.",
+            ])
         #expect(r.sections.flatMap(\.paragraphs).map(\.number) == [1, 2, 3, 4])
     }
 
@@ -179,12 +185,18 @@ import Testing
         ("   \n\t\n", "empty document"),
         ("<!DOCTYPE html>\n<html><head><title>Report not found</title></head></html>", "HTML page"),
         ("Just some notes\nabout nothing in particular.\n", "no title"),
-        ("Ofsted\nPiccadilly Gate\n13 March 2020\nDear Tim\nFocused visit to Birmingham Children’s Services\nThis letter summarises the findings of a focused visit to Birmingham.\n",
-         "focused visit letter"),
-        ("Ofsted\n1 May 2021\nDear Ms Smith\nMonitoring visit to Leeds children’s services\nThis letter summarises the findings of the monitoring visit.\n",
-         "monitoring visit letter"),
-        ("14 March 2024\nDear Partnership\nJoint targeted area inspection of Buckinghamshire\nThis letter summarises the findings of the joint targeted area inspection (JTAI).\n",
-         "joint targeted area inspection"),
+        (
+            "Ofsted\nPiccadilly Gate\n13 March 2020\nDear Tim\nFocused visit to Birmingham Children’s Services\nThis letter summarises the findings of a focused visit to Birmingham.\n",
+            "focused visit letter"
+        ),
+        (
+            "Ofsted\n1 May 2021\nDear Ms Smith\nMonitoring visit to Leeds children’s services\nThis letter summarises the findings of the monitoring visit.\n",
+            "monitoring visit letter"
+        ),
+        (
+            "14 March 2024\nDear Partnership\nJoint targeted area inspection of Buckinghamshire\nThis letter summarises the findings of the joint targeted area inspection (JTAI).\n",
+            "joint targeted area inspection"
+        ),
     ])
     func refusedWithAReason(text: String, reason: String) {
         do {

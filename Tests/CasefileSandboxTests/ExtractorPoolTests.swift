@@ -14,8 +14,9 @@ struct ExtractorPoolTests {
     static let helper = TestPaths.binary("casefile-extract").path
 
     func pool(workers: Int = 1, timeout: Duration = .seconds(20), maxMemory: Int = 512_000_000, maxPages: Int = 500) -> ExtractorPool {
-        ExtractorPool(settings: SandboxSettings(
-            workers: workers, timeout: timeout, maxMemory: maxMemory, maxPages: maxPages, helperPath: Self.helper, testHooks: true))
+        ExtractorPool(
+            settings: SandboxSettings(
+                workers: workers, timeout: timeout, maxMemory: maxMemory, maxPages: maxPages, helperPath: Self.helper, testHooks: true))
     }
 
     func outcome(_ pool: ExtractorPool, _ bytes: [UInt8]) async -> Result<ExtractedText, ExtractorFailure> {
@@ -32,7 +33,10 @@ struct ExtractorPoolTests {
     }
 
     static let sample = TestPDF.make([
-        [TestPDF.Run(x: 72, top: 72, text: "Inspection of children's services"), TestPDF.Run(x: 72, top: 100, text: "Overall effectiveness")],
+        [
+            TestPDF.Run(x: 72, top: 72, text: "Inspection of children's services"),
+            TestPDF.Run(x: 72, top: 100, text: "Overall effectiveness"),
+        ],
         [TestPDF.Run(x: 72, top: 72, text: "Second page")],
     ])
 
@@ -53,7 +57,9 @@ struct ExtractorPoolTests {
     @Test func sameTextAsInProcessAndTheHelperIsReused() async throws {
         let pool = pool()
         defer { Task { await pool.shutdown() } }
-        let html = Array("<html><head><title>R</title></head><body><main><h1>Report</h1><p>\(String(repeating: "Words of the report here. ", count: 40))</p></main></body></html>".utf8)
+        let html = Array(
+            "<html><head><title>R</title></head><body><main><h1>Report</h1><p>\(String(repeating: "Words of the report here. ", count: 40))</p></main></body></html>"
+                .utf8)
         for doc in [Self.sample, html, Array("Plain text of a report\n".utf8)] {
             let inProcess = try DocumentText.extract(from: doc)
             let sandboxed = try await pool.extract(doc)
@@ -96,8 +102,11 @@ struct ExtractorPoolTests {
         let started = ContinuousClock.now
         let timedOut = try #require(await spinning.value)
         #expect(timedOut == ExtractorFailure(.timedOut, "extraction timed out after 2s"))
-        #expect(ContinuousClock.now - started < .seconds(6), "the spin runs for ever: only the timeout ends it (loose: the machine is shared)")
-        #expect(!FileManager.default.fileExists(atPath: "/proc/\(pids[0])/status") || (try? String(contentsOfFile: "/proc/\(pids[0])/stat", encoding: .utf8))?.contains(") Z") == true)
+        #expect(
+            ContinuousClock.now - started < .seconds(6), "the spin runs for ever: only the timeout ends it (loose: the machine is shared)")
+        #expect(
+            !FileManager.default.fileExists(atPath: "/proc/\(pids[0])/status")
+                || (try? String(contentsOfFile: "/proc/\(pids[0])/stat", encoding: .utf8))?.contains(") Z") == true)
         // The next document gets a fresh helper.
         #expect(try await pool.extract(Self.sample).text.contains("Second page"))
         #expect(await pool.helperPIDs != pids)

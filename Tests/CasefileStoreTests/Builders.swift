@@ -35,8 +35,11 @@ func makeReport(
     hash: String? = nil
 ) -> Report {
     let judgements = grades.keys.sorted().map { Judgement(area: $0, grade: grades[$0]!, title: "Title of \($0.rawValue)") }
-    let sections = [Section(title: "Main findings", grade: grades[.overall],
-                            paragraphs: paragraphs.enumerated().map { Paragraph(number: $0.offset + 1, text: $0.element) })]
+    let sections = [
+        Section(
+            title: "Main findings", grade: grades[.overall],
+            paragraphs: paragraphs.enumerated().map { Paragraph(number: $0.offset + 1, text: $0.element) })
+    ]
     var report = Report(
         authority: Authority(name: name, slug: slug), framework: framework, kind: framework == .ilacs ? kind : nil,
         inspection: span(start, end), leadInspectors: lead, judgements: judgements, improvements: improvements,
@@ -63,8 +66,9 @@ func stored(_ id: Int64, _ report: Report, url: String? = nil) -> StoredReport {
 }
 
 func document(_ url: String, bytes: String = "bytes", source: String = "ofsted", etag: String? = nil) -> IngestDocument {
-    IngestDocument(url: url, source: source, bytes: Array(bytes.utf8), contentType: "application/pdf",
-                   etag: etag, lastModified: nil)
+    IngestDocument(
+        url: url, source: source, bytes: Array(bytes.utf8), contentType: "application/pdf",
+        etag: etag, lastModified: nil)
 }
 
 /// 2026-11-27T09:00:00Z plus `seconds`.
@@ -89,10 +93,13 @@ struct TestStore {
     }
 
     @discardableResult
-    func ingest(_ report: Report, url: String, channels: [String] = ["team", "log"], at: Date = clock(),
-                name: String? = nil, bytes: String? = nil) throws -> IngestResult {
-        try store.ingest(document(url, bytes: bytes ?? report.contentHash), report: report,
-                         authorityName: name ?? report.authority.name, channels: channels, at: at)
+    func ingest(
+        _ report: Report, url: String, channels: [String] = ["team", "log"], at: Date = clock(),
+        name: String? = nil, bytes: String? = nil
+    ) throws -> IngestResult {
+        try store.ingest(
+            document(url, bytes: bytes ?? report.contentHash), report: report,
+            authorityName: name ?? report.authority.name, channels: channels, at: at)
     }
 }
 

@@ -21,9 +21,10 @@ struct CompletenessStoreTests {
     func incompleteKeptAndCleared() throws {
         let t = try TestStore()
         #expect(try t.store.counts().incomplete == 0)
-        let partial = makeReport(start: "2024-03-04", end: "2024-03-15",
-                                 grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good],
-                                 missing: [.careLeavers, .overall], hash: "sha256:kent-2024")
+        let partial = makeReport(
+            start: "2024-03-04", end: "2024-03-15",
+            grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good],
+            missing: [.careLeavers, .overall], hash: "sha256:kent-2024")
         try t.ingest(partial, url: "https://t.example/kent-2024")
         #expect(try t.store.counts().incomplete == 1)
         #expect(try t.store.counts() == t.store.countsByScanForTesting())
@@ -35,9 +36,12 @@ struct CompletenessStoreTests {
 
         // A newer parser reads the same bytes whole: the same content hash,
         // every judgement, nothing missing.
-        var whole = makeReport(start: "2024-03-04", end: "2024-03-15",
-                               grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good,
-                                        .careLeavers: .requiresImprovement, .overall: .good], hash: "sha256:kent-2024")
+        var whole = makeReport(
+            start: "2024-03-04", end: "2024-03-15",
+            grades: [
+                .leadership: .good, .helpAndProtection: .good, .childrenInCare: .good,
+                .careLeavers: .requiresImprovement, .overall: .good,
+            ], hash: "sha256:kent-2024")
         whole.parserVersion = 2
         let reparsed = try t.ingest(whole, url: "https://t.example/kent-2024", at: clock(60))
         #expect(reparsed.changes.map(\.kind) == [.reportRevised], "a better reading is on record, not news")
@@ -52,15 +56,18 @@ struct CompletenessStoreTests {
     @Test("a revision supersedes an incomplete version: only current versions count")
     func supersededNotCounted() throws {
         let t = try TestStore()
-        let v1 = makeReport(start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good],
-                            paragraphs: ["First version."], missing: [.overall])
+        let v1 = makeReport(
+            start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good],
+            paragraphs: ["First version."], missing: [.overall])
         try t.ingest(v1, url: "https://t.example/a")
-        let other = makeReport(slug: "york", name: "City of York Council", start: "2024-05-01", end: "2024-05-10",
-                               grades: [.leadership: .good], missing: [.overall, .careLeavers])
+        let other = makeReport(
+            slug: "york", name: "City of York Council", start: "2024-05-01", end: "2024-05-10",
+            grades: [.leadership: .good], missing: [.overall, .careLeavers])
         try t.ingest(other, url: "https://t.example/york")
         #expect(try t.store.counts().incomplete == 2)
-        let v2 = makeReport(start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good, .overall: .good],
-                            paragraphs: ["Corrected version."])
+        let v2 = makeReport(
+            start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good, .overall: .good],
+            paragraphs: ["Corrected version."])
         let result = try t.ingest(v2, url: "https://t.example/b", at: clock(60))
         guard case .revised = result.outcome else {
             Issue.record("expected a revision, got \(result.outcome)")
@@ -82,8 +89,9 @@ struct CompletenessStoreTests {
 
         // The 2016 report arrives (a SIF, graded overall): the history now
         // holds the inspection, not the statement.
-        let sif = makeReport(framework: .sif, start: "2016-01-11", end: "2016-02-03",
-                             grades: [.overall: .inadequate, .leadership: .inadequate])
+        let sif = makeReport(
+            framework: .sif, start: "2016-01-11", end: "2016-02-03",
+            grades: [.overall: .inadequate, .leadership: .inadequate])
         try t.ingest(sif, url: "https://t.example/2016", at: clock(60))
         let after = try #require(try t.store.history(slug: "redbridge")).reports
         #expect(after.map(\.statedPrevious) == [[], []])
@@ -99,8 +107,9 @@ struct CompletenessStoreTests {
         let t = try TestStore()
         let sif = makeReport(framework: .sif, start: "2016-01-11", end: "2016-02-03", grades: [.overall: .requiresImprovement])
         try t.ingest(sif, url: "https://t.example/2016")
-        let later = makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.good, .good, .good, .requiresImprovement),
-                               stated: [stated2016])
+        let later = makeReport(
+            start: "2019-04-29", end: "2019-05-03", grades: ilacs(.good, .good, .good, .requiresImprovement),
+            stated: [stated2016])
         let result = try t.ingest(later, url: "https://t.example/2019", at: clock(60))
         #expect(result.warnings.count == 1)
         #expect(result.warnings.first?.contains("states overall effectiveness was inadequate in 2016") == true)
@@ -114,31 +123,41 @@ struct CompletenessStoreTests {
         try t2.ingest(later, url: "https://t.example/2019")
         let late = try t2.ingest(sif, url: "https://t.example/2016", at: clock(60))
         #expect(late.warnings.count == 1)
-        #expect(late.warnings.first?.contains("states overall effectiveness was inadequate in 2016, but this report gives requires improvement") == true)
+        #expect(
+            late.warnings.first?.contains("states overall effectiveness was inadequate in 2016, but this report gives requires improvement")
+                == true)
         #expect(late.changes.map(\.kind) == [.reportAdded])
 
         // Agreeing: no warning.
         let t3 = try TestStore()
-        try t3.ingest(makeReport(framework: .sif, start: "2016-01-11", end: "2016-02-03", grades: [.overall: .inadequate]),
-                      url: "https://t.example/2016")
+        try t3.ingest(
+            makeReport(framework: .sif, start: "2016-01-11", end: "2016-02-03", grades: [.overall: .inadequate]),
+            url: "https://t.example/2016")
         #expect(try t3.ingest(later, url: "https://t.example/2019").warnings == [])
     }
 
     @Test("the ingest reads past incomplete reports: a later care leavers change is compared with the report that gave it")
     func ingestFallsBackPerArea() throws {
         let t = try TestStore()
-        let y2023 = makeReport(start: "2023-02-06", end: "2023-02-17",
-                               grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good, .careLeavers: .good,
-                                        .overall: .good])
-        let y2024 = makeReport(start: "2024-10-07", end: "2024-10-18",
-                               grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good, .overall: .good],
-                               missing: [.careLeavers])
+        let y2023 = makeReport(
+            start: "2023-02-06", end: "2023-02-17",
+            grades: [
+                .leadership: .good, .helpAndProtection: .good, .childrenInCare: .good, .careLeavers: .good,
+                .overall: .good,
+            ])
+        let y2024 = makeReport(
+            start: "2024-10-07", end: "2024-10-18",
+            grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good, .overall: .good],
+            missing: [.careLeavers])
         try t.ingest(y2023, url: "https://t.example/2023")
         let missed = try t.ingest(y2024, url: "https://t.example/2024", at: clock(60))
         #expect(missed.changes.map(\.kind) == [.reportAdded], "a missing care leavers judgement is no move to nothing")
-        let y2025 = makeReport(start: "2025-11-03", end: "2025-11-14",
-                               grades: [.leadership: .good, .helpAndProtection: .good, .childrenInCare: .good,
-                                        .careLeavers: .inadequate, .overall: .good])
+        let y2025 = makeReport(
+            start: "2025-11-03", end: "2025-11-14",
+            grades: [
+                .leadership: .good, .helpAndProtection: .good, .childrenInCare: .good,
+                .careLeavers: .inadequate, .overall: .good,
+            ])
         let moved = try t.ingest(y2025, url: "https://t.example/2025", at: clock(120))
         let change = try #require(moved.changes.first { $0.kind == .gradeChanged })
         #expect(change.grades == [GradeMove(area: .careLeavers, from: .good, to: .inadequate, fromReport: 1)])
@@ -155,12 +174,15 @@ struct CompletenessStoreTests {
         let old = try CasefileStore(path: path, migratingUpTo: "v5-read-model", trace: nil)
         // Written as a build before v7 wrote them: the report table's own
         // columns, the JSON as it was (with or without the later fields).
-        let incomplete = makeReport(start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good], missing: [.careLeavers, .overall],
-                                    stated: [stated2016])
-        let supersededIncomplete = makeReport(start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good],
-                                              paragraphs: ["An older version."], missing: [.overall])
-        let olderParser = makeReport(slug: "york", name: "City of York Council", start: "2019-01-07", end: "2019-01-18",
-                                     grades: ilacs(.good, .good, .good, .good))
+        let incomplete = makeReport(
+            start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good], missing: [.careLeavers, .overall],
+            stated: [stated2016])
+        let supersededIncomplete = makeReport(
+            start: "2024-03-04", end: "2024-03-15", grades: [.leadership: .good],
+            paragraphs: ["An older version."], missing: [.overall])
+        let olderParser = makeReport(
+            slug: "york", name: "City of York Council", start: "2019-01-07", end: "2019-01-18",
+            grades: ilacs(.good, .good, .good, .good))
         try OldRows.insert(old, id: 2, incomplete)
         try OldRows.insert(old, id: 1, supersededIncomplete, supersededBy: 2)
         try OldRows.insert(old, id: 3, olderParser, dropping: ["missing", "incomplete", "statedPrevious"])
@@ -202,7 +224,8 @@ enum OldRows {
             VALUES (\(q(url)), 'ofsted', '2026-11-27T09:00:00Z', 'ingested', \(id));
             """
         for j in r.judgements {
-            sql += "INSERT INTO judgement (report_id, area, grade, title) VALUES (\(id), \(q(j.area.rawValue)), \(q(j.grade.rawValue)), \(q(j.title)));\n"
+            sql +=
+                "INSERT INTO judgement (report_id, area, grade, title) VALUES (\(id), \(q(j.area.rawValue)), \(q(j.grade.rawValue)), \(q(j.title)));\n"
         }
         try store.executeForTesting(sql)
     }

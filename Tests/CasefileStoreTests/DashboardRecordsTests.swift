@@ -17,11 +17,13 @@ struct DashboardRecordsTests {
     func fill() throws -> TestStore {
         let t = try TestStore()
         try t.ingest(
-            makeReport(framework: .sif, start: "2016-09-12", end: "2016-10-06", grades: ilacs(.good, .good, .good, .good),
-                       improvements: ["Old point."]), url: u2016)
+            makeReport(
+                framework: .sif, start: "2016-09-12", end: "2016-10-06", grades: ilacs(.good, .good, .good, .good),
+                improvements: ["Old point."]), url: u2016)
         try t.ingest(
-            makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .good, .outstanding),
-                       improvements: ["First point.", "Second point."]), url: u2019, at: clock(60))
+            makeReport(
+                start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .good, .outstanding),
+                improvements: ["First point.", "Second point."]), url: u2019, at: clock(60))
         // A later letter without improvements: the page still shows the 2019 points.
         try t.ingest(
             makeReport(framework: .focusedVisit, start: "2021-02-01", end: "2021-02-02", improvements: []), url: uVisit, at: clock(120))
@@ -36,8 +38,9 @@ struct DashboardRecordsTests {
         let t = try fill()
         // A revision of the 2019 report replaces it: only the new version is current.
         try t.ingest(
-            makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .good, .outstanding),
-                       improvements: ["Revised point."]), url: u2019, at: clock(240), bytes: "revised")
+            makeReport(
+                start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .good, .outstanding),
+                improvements: ["Revised point."]), url: u2019, at: clock(240), bytes: "revised")
         try t.store.recordWithdrawn(url: u2016, channels: ["team"], at: clock(300))
 
         let records = try t.store.dashboardRecords(changesSince: clock(), atLeast: 0)
@@ -91,8 +94,9 @@ struct DashboardRecordsTests {
 
         let due = try t.store.dueDeliveries(channel: "log", now: clock(3600), limit: 2)
         for d in due { try t.store.markDeliveryFailed(id: d.id, error: "receiver down", nextAttemptAt: nil, at: clock(3600)) }
-        try t.store.markDelivered(id: try #require(try t.store.dueDeliveries(channel: "team", now: clock(3600), limit: 1).first).id,
-                                  at: clock(3600))
+        try t.store.markDelivered(
+            id: try #require(try t.store.dueDeliveries(channel: "team", now: clock(3600), limit: 1).first).id,
+            at: clock(3600))
         try t.store.recordSourceSuccess(name: "samples", documents: 4, at: clock(4000))
         m = try t.store.metrics()
         #expect(m.pendingByChannel == ["team": changes - 1, "log": changes - 2])

@@ -62,19 +62,23 @@ struct QueryPlanTests {
         let store = try CasefileStore(path: dir.file("casefile.sqlite").path, migratingUpTo: nil, trace: { log.add($0) })
         for year in 2014...2019 {
             for slug in ["redbridge", "york"] {
-                let report = makeReport(slug: slug, name: slug, start: "\(year)-02-01", end: "\(year)-02-10",
-                                        grades: ilacs(.good, .good, year % 2 == 0 ? .good : .inadequate, .good))
-                try store.ingest(document("https://t.example/\(slug)/\(year)", bytes: report.contentHash), report: report,
-                                 authorityName: slug, channels: ["team"], at: clock(Double(year)))
+                let report = makeReport(
+                    slug: slug, name: slug, start: "\(year)-02-01", end: "\(year)-02-10",
+                    grades: ilacs(.good, .good, year % 2 == 0 ? .good : .inadequate, .good))
+                try store.ingest(
+                    document("https://t.example/\(slug)/\(year)", bytes: report.contentHash), report: report,
+                    authorityName: slug, channels: ["team"], at: clock(Double(year)))
             }
         }
         // An incomplete report that states an earlier outcome: the ingest's
         // per-area read and the history's stated grades run too.
-        let partial = makeReport(start: "2020-06-01", end: "2020-06-10", grades: [.leadership: .good, .overall: .good],
-                                 missing: [.childrenInCare, .helpAndProtection],
-                                 stated: [StatedGrade(year: 2013, area: .overall, grade: .inadequate, sentence: "In 2013 it was judged inadequate.")])
-        try store.ingest(document("https://t.example/redbridge/2020-06", bytes: partial.contentHash), report: partial,
-                         authorityName: "redbridge", channels: ["team"], at: clock(2020))
+        let partial = makeReport(
+            start: "2020-06-01", end: "2020-06-10", grades: [.leadership: .good, .overall: .good],
+            missing: [.childrenInCare, .helpAndProtection],
+            stated: [StatedGrade(year: 2013, area: .overall, grade: .inadequate, sentence: "In 2013 it was judged inadequate.")])
+        try store.ingest(
+            document("https://t.example/redbridge/2020-06", bytes: partial.contentHash), report: partial,
+            authorityName: "redbridge", channels: ["team"], at: clock(2020))
         try store.recordSourceSuccess(name: "ofsted", documents: 12, at: clock())
         let cursor = try #require(try store.historyPage(slug: "redbridge", after: nil, limit: 2)?.next)
         let another = makeReport(start: "2021-02-01", end: "2021-02-10", grades: ilacs(.good, .good, .good, .good))
@@ -82,33 +86,53 @@ struct QueryPlanTests {
         // What each endpoint's handler asks the store, as ControlServer.swift
         // (and, for sources, the scheduler's sourceInfos) asks it.
         let reads: [(String, () throws -> Void)] = [
-            ("GET /v1/status", { _ = try store.counts(); _ = try store.pendingDeliveryCount() }),
+            (
+                "GET /v1/status",
+                {
+                    _ = try store.counts(); _ = try store.pendingDeliveryCount()
+                }
+            ),
             ("GET /v1/sources", { _ = try store.allSourceStates() }),
             ("GET /v1/changes", { _ = try store.changes(since: nil, limit: 101, authority: nil, kind: nil) }),
             ("GET /v1/changes?since=", { _ = try store.changes(since: 5, limit: 101, authority: nil, kind: nil) }),
             ("GET /v1/changes?authority=", { _ = try store.changes(since: 2, limit: 101, authority: "york", kind: nil) }),
             ("GET /v1/changes?kind=", { _ = try store.changes(since: 2, limit: 101, authority: nil, kind: .gradeChanged) }),
-            ("GET /v1/changes?authority=&kind=", {
-                _ = try store.changes(since: 2, limit: 101, authority: "york", kind: .gradeChanged)
-            }),
-            ("GET /v1/changes.atom", { _ = try store.changes(since: max(0, try store.lastSeq() - 100), limit: 100, authority: nil, kind: nil) }),
+            (
+                "GET /v1/changes?authority=&kind=",
+                {
+                    _ = try store.changes(since: 2, limit: 101, authority: "york", kind: .gradeChanged)
+                }
+            ),
+            (
+                "GET /v1/changes.atom",
+                { _ = try store.changes(since: max(0, try store.lastSeq() - 100), limit: 100, authority: nil, kind: nil) }
+            ),
             ("GET /v1/grades", { _ = try store.latestGrades(unless: nil) }),
             ("GET /v1/authorities/SLUG", { _ = try store.newestReport(slug: "redbridge") }),
             ("GET /v1/authorities/SLUG/history", { _ = try store.historyPage(slug: "redbridge", after: nil, limit: 1000) }),
             ("GET /v1/authorities/SLUG/history?cursor=", { _ = try store.historyPage(slug: "redbridge", after: cursor, limit: 2) }),
             // Not an endpoint: the ingest's reading of an authority, which
             // must not grow with its history either.
-            ("ingest: the reports to compare", {
-                _ = try store.write { tx in
-                    try tx.reportsToCompare(authority: "redbridge", with: another, documentURL: "https://t.example/redbridge/2021")
+            (
+                "ingest: the reports to compare",
+                {
+                    _ = try store.write { tx in
+                        try tx.reportsToCompare(authority: "redbridge", with: another, documentURL: "https://t.example/redbridge/2021")
+                    }
                 }
-            }),
-            ("ingest: the reports a stated grade is checked against", {
-                _ = try store.write { tx in try tx.gradedReports(authority: "redbridge", year: 2016) }
-            }),
-            ("ingest: the grades stated of a report's years", {
-                _ = try store.write { tx in try tx.statedGrades(authority: "redbridge", years: 2016...2016) }
-            }),
+            ),
+            (
+                "ingest: the reports a stated grade is checked against",
+                {
+                    _ = try store.write { tx in try tx.gradedReports(authority: "redbridge", year: 2016) }
+                }
+            ),
+            (
+                "ingest: the grades stated of a report's years",
+                {
+                    _ = try store.write { tx in try tx.statedGrades(authority: "redbridge", years: 2016...2016) }
+                }
+            ),
         ]
         for (name, read) in reads {
             let statements = try log.capture(read).filter {

@@ -49,8 +49,9 @@ struct ReadModelTests {
             grades[area] = nil
             missing = [area]
         }
-        return makeReport(slug: slug, name: "Council of \(slug)", framework: framework, start: start, end: end, grades: grades,
-                          improvements: ["Improve \(Int.random(in: 0..<3, using: &rng))."], missing: missing)
+        return makeReport(
+            slug: slug, name: "Council of \(slug)", framework: framework, start: start, end: end, grades: grades,
+            improvements: ["Improve \(Int.random(in: 0..<3, using: &rng))."], missing: missing)
     }
 
     /// The ingest's narrow read against the whole history, before an ingest:
@@ -66,7 +67,8 @@ struct ReadModelTests {
             func stored(_ records: [StoredReportRecord]) -> [StoredReport] {
                 records.map { StoredReport(id: $0.id, documentURL: $0.documentURL, report: $0.report, supersededBy: $0.supersededBy) }
             }
-            #expect(Differ.diff(new: report, documentURL: url, existing: stored(some))
+            #expect(
+                Differ.diff(new: report, documentURL: url, existing: stored(some))
                     == Differ.diff(new: report, documentURL: url, existing: stored(all)))
             if let documentReport {
                 #expect(all.contains { $0.id == documentReport } == some.contains { $0.id == documentReport })
@@ -99,7 +101,8 @@ struct ReadModelTests {
                 better.authority = old.authority
                 better.framework = old.framework
                 better.kind = old.kind
-                better.inspection = DateSpan(start: old.inspection.start, end: Bool.random(using: &rng) ? old.inspection.end : better.inspection.end)
+                better.inspection = DateSpan(
+                    start: old.inspection.start, end: Bool.random(using: &rng) ? old.inspection.end : better.inspection.end)
                 if better.inspection.end < better.inspection.start { better.inspection.end = old.inspection.end }
                 better.contentHash = old.contentHash
                 better.parserVersion = old.parserVersion + 1
@@ -153,7 +156,8 @@ struct ReadModelTests {
             let r = makeReport(start: "\(year)-05-01", end: "\(year)-05-10", grades: ilacs(.good, .good, .good, .good))
             try t.ingest(r, url: "https://t.example/\(year)", at: clock(Double(year)))
         }
-        try t.ingest(makeReport(slug: "york", name: "City of York Council", start: "2019-01-01", end: "2019-01-02"), url: "https://t.example/y")
+        try t.ingest(
+            makeReport(slug: "york", name: "City of York Council", start: "2019-01-01", end: "2019-01-02"), url: "https://t.example/y")
         let first = try #require(try t.store.historyPage(slug: "redbridge", after: nil, limit: 3))
         #expect(first.reports.map(\.inspection.start.description) == ["2014-05-01", "2015-05-01", "2016-05-01"])
         #expect(first.next == first.reports.last?.id)
@@ -191,12 +195,14 @@ struct ReadModelTests {
         #expect(try t.store.latestGrades(unless: v1).grades == nil)
 
         // A newer inspection, an authority's new name: the answer changes.
-        try t.ingest(makeReport(start: "2022-03-07", end: "2022-03-18", grades: ilacs(.good, .good, .inadequate, .good)),
-                     url: "https://t.example/2022", at: clock(120))
+        try t.ingest(
+            makeReport(start: "2022-03-07", end: "2022-03-18", grades: ilacs(.good, .good, .inadequate, .good)),
+            url: "https://t.example/2022", at: clock(120))
         let (v2, newer) = try t.store.latestGrades(unless: v1)
         #expect(newer?.first?.grades["children_in_care"] == .inadequate)
-        try t.ingest(makeReport(framework: .focusedVisit, start: "2023-01-10", end: "2023-01-11"), url: "https://t.example/fv",
-                     at: clock(180), name: "Redbridge Council")
+        try t.ingest(
+            makeReport(framework: .focusedVisit, start: "2023-01-10", end: "2023-01-11"), url: "https://t.example/fv",
+            at: clock(180), name: "Redbridge Council")
         let (_, renamed) = try t.store.latestGrades(unless: v2)
         #expect(renamed?.first?.authority.name == "Redbridge Council")
     }

@@ -11,19 +11,26 @@ import Testing
 struct StoreTests {
     let u2017 = "https://files.ofsted.gov.uk/v1/file/2017"
     let u2019 = "https://files.ofsted.gov.uk/v1/file/2019"
-    let r2017 = makeReport(start: "2017-03-06", end: "2017-03-17", grades: ilacs(.requiresImprovement, .good, .requiresImprovement, .requiresImprovement))
+    let r2017 = makeReport(
+        start: "2017-03-06", end: "2017-03-17", grades: ilacs(.requiresImprovement, .good, .requiresImprovement, .requiresImprovement))
     let r2019 = makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .good, .outstanding))
 
     @Test("migrations run on a fresh file and are idempotent on reopen")
     func migrations() throws {
         let t = try TestStore()
-        #expect(try t.store.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness"])
+        #expect(
+            try t.store.appliedMigrations() == [
+                "v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness",
+            ])
         #expect(try t.store.counts() == StoreCounts(reports: 0, documents: 0, authorities: 0, changes: 0))
         #expect(try t.store.lastSeq() == 0)
         try t.ingest(r2019, url: u2019)
         try t.store.close()
         let again = try t.reopen()
-        #expect(try again.appliedMigrations() == ["v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness"])
+        #expect(
+            try again.appliedMigrations() == [
+                "v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness",
+            ])
         #expect(try again.counts().reports == 1)
     }
 
@@ -43,13 +50,15 @@ struct StoreTests {
         let db = t.store
         #expect(throws: (any Error).self) {
             try db.executeForTesting("INSERT INTO authority (slug, name) VALUES ('x', 'X')")
-            try db.executeForTesting("""
+            try db.executeForTesting(
+                """
                 INSERT INTO report (authority_slug, document_url, framework, start, "end", content_hash, parser_version, report_json, created_at)
                 VALUES ('x', 'u', 'ofsted_special', '2019-01-01', '2019-01-02', 'h', 1, '{}', '2026-11-27T09:00:00Z')
                 """)
         }
         #expect(throws: (any Error).self) {
-            try db.executeForTesting("""
+            try db.executeForTesting(
+                """
                 INSERT INTO report (authority_slug, document_url, framework, start, "end", content_hash, parser_version, report_json, created_at)
                 VALUES ('nobody', 'u', 'ilacs', '2019-01-01', '2019-01-02', 'h', 1, '{}', '2026-11-27T09:00:00Z')
                 """)
@@ -109,12 +118,13 @@ struct StoreTests {
         #expect(moved.authority == Authority(name: "London Borough of Redbridge", slug: "redbridge"))
         #expect(moved.report == ReportRef(id: b.reportID, framework: .ilacs, inspection: r2019.inspection, url: u2019))
         #expect(moved.previous == ReportRef(id: a.reportID, framework: .ilacs, inspection: r2017.inspection, url: u2017))
-        #expect(moved.grades == [
-            GradeMove(area: .leadership, from: .requiresImprovement, to: .outstanding),
-            GradeMove(area: .helpAndProtection, from: .good, to: .outstanding),
-            GradeMove(area: .childrenInCare, from: .requiresImprovement, to: .good),
-            GradeMove(area: .overall, from: .requiresImprovement, to: .outstanding),
-        ])
+        #expect(
+            moved.grades == [
+                GradeMove(area: .leadership, from: .requiresImprovement, to: .outstanding),
+                GradeMove(area: .helpAndProtection, from: .good, to: .outstanding),
+                GradeMove(area: .childrenInCare, from: .requiresImprovement, to: .good),
+                GradeMove(area: .overall, from: .requiresImprovement, to: .outstanding),
+            ])
         #expect(moved.fields == nil)
         #expect(b.changes == Array(all.suffix(2)))
 
@@ -139,8 +149,9 @@ struct StoreTests {
     func channelKinds() throws {
         let t = try TestStore()
         try t.ingest(r2017, url: u2017, channels: [])
-        _ = try t.store.ingest(document(u2019), report: r2019, authorityName: "London Borough of Redbridge",
-                               channels: ["team", "log"], channelFilters: ["team": ChannelFilter(kinds: [.gradeChanged])], at: clock())
+        _ = try t.store.ingest(
+            document(u2019), report: r2019, authorityName: "London Borough of Redbridge",
+            channels: ["team", "log"], channelFilters: ["team": ChannelFilter(kinds: [.gradeChanged])], at: clock())
         let due = try t.store.dueDeliveries(now: clock(), limit: 100)
         #expect(due.filter { $0.channel == "team" }.map(\.change.kind) == [.gradeChanged])
         #expect(due.filter { $0.channel == "log" }.map(\.change.kind) == [.reportAdded, .gradeChanged])
@@ -183,8 +194,9 @@ struct StoreTests {
         let t = try TestStore()
         try t.ingest(r2017, url: u2017)
         try t.ingest(r2019, url: u2019)
-        let bark = makeReport(slug: "barking-and-dagenham", name: "London Borough of Barking and Dagenham",
-                              start: "2019-02-04", end: "2019-02-15", grades: ilacs(.good, .good, .good, .good))
+        let bark = makeReport(
+            slug: "barking-and-dagenham", name: "London Borough of Barking and Dagenham",
+            start: "2019-02-04", end: "2019-02-15", grades: ilacs(.good, .good, .good, .good))
         try t.ingest(bark, url: "https://files.ofsted.gov.uk/v1/file/77")
 
         let all = try t.store.changes(since: nil, limit: 100, authority: nil, kind: nil)
@@ -215,8 +227,11 @@ struct StoreTests {
         #expect(reports[0].id == revised.reportID)
         #expect(reports[0].url == "https://files.ofsted.gov.uk/v1/file/2017b")
         #expect(reports[0].kind == .standard)
-        #expect(reports[0].grades == ["leadership": .requiresImprovement, "help_and_protection": .good,
-                                      "children_in_care": .requiresImprovement, "overall": .requiresImprovement])
+        #expect(
+            reports[0].grades == [
+                "leadership": .requiresImprovement, "help_and_protection": .good,
+                "children_in_care": .requiresImprovement, "overall": .requiresImprovement,
+            ])
         #expect(reports[1].framework == .focusedVisit)
         #expect(reports[1].grades.isEmpty)
         #expect(reports[1].kind == nil)
@@ -228,7 +243,8 @@ struct StoreTests {
     func revision() throws {
         let t = try TestStore()
         let first = try t.ingest(r2019, url: u2019)
-        let corrected = makeReport(start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .outstanding, .outstanding))
+        let corrected = makeReport(
+            start: "2019-04-29", end: "2019-05-03", grades: ilacs(.outstanding, .outstanding, .outstanding, .outstanding))
         let second = try t.ingest(corrected, url: u2019, at: clock(60))
         guard case .revised(first.reportID, _) = second.outcome else {
             Issue.record("expected a revision, got \(second.outcome)")
@@ -249,10 +265,12 @@ struct StoreTests {
     @Test("latestGrades: one row per authority, by inspection date not arrival, sorted by slug")
     func latestGrades() throws {
         let t = try TestStore()
-        let york = makeReport(slug: "york", name: "City of York Council", start: "2022-01-10", end: "2022-01-21",
-                              grades: ilacs(.good, .good, .good, .good))
-        let yorkVisit = makeReport(slug: "york", name: "City of York Council", framework: .focusedVisit,
-                                   start: "2023-05-01", end: "2023-05-02")
+        let york = makeReport(
+            slug: "york", name: "City of York Council", start: "2022-01-10", end: "2022-01-21",
+            grades: ilacs(.good, .good, .good, .good))
+        let yorkVisit = makeReport(
+            slug: "york", name: "City of York Council", framework: .focusedVisit,
+            start: "2023-05-01", end: "2023-05-02")
         try t.ingest(yorkVisit, url: "https://files.ofsted.gov.uk/v1/file/y2")
         try t.ingest(york, url: "https://files.ofsted.gov.uk/v1/file/y1")
         try t.ingest(r2019, url: u2019)
@@ -277,11 +295,15 @@ struct StoreTests {
         #expect(try t.store.documentState(url: u2019)?.lastError == "HTTP 403")
         #expect(try t.store.counts() == StoreCounts(reports: 0, documents: 1, authorities: 0, changes: 0))
 
-        let result = try t.store.ingest(document(u2019, bytes: "%PDF-1.7 …", etag: "\"v1\""), report: r2019,
-                                        authorityName: "London Borough of Redbridge", channels: ["team"], at: clock(10))
+        let result = try t.store.ingest(
+            document(u2019, bytes: "%PDF-1.7 …", etag: "\"v1\""), report: r2019,
+            authorityName: "London Borough of Redbridge", channels: ["team"], at: clock(10))
         var state = try #require(try t.store.documentState(url: u2019))
-        #expect(state == DocumentState(url: u2019, etag: "\"v1\"", lastModified: nil,
-                                       bytesHash: SHA256.tagged(Array("%PDF-1.7 …".utf8)), reportID: result.reportID, lastError: nil))
+        #expect(
+            state
+                == DocumentState(
+                    url: u2019, etag: "\"v1\"", lastModified: nil,
+                    bytesHash: SHA256.tagged(Array("%PDF-1.7 …".utf8)), reportID: result.reportID, lastError: nil))
         #expect(try t.store.documentBytes(url: u2019) == Array("%PDF-1.7 …".utf8))
 
         try t.store.recordNotModified(url: u2019, source: "ofsted", etag: nil, lastModified: "Wed, 01 May 2019 10:00:00 GMT", at: clock(20))
@@ -318,7 +340,7 @@ struct StoreTests {
         #expect(try t.store.dueDeliveries(now: clock(100), limit: 2).map(\.change.seq) == [1, 2])
 
         try t.store.markDelivered(id: due[0].id, at: clock(101))
-        try t.store.markDelivered(id: due[0].id, at: clock(102))   // again: no effect
+        try t.store.markDelivered(id: due[0].id, at: clock(102))  // again: no effect
         // Backoff: a fractional retry time is rounded up, never earlier.
         try t.store.markDeliveryFailed(id: due[1].id, error: "HTTP 500", nextAttemptAt: clock(160.4), at: clock(101))
         try t.store.markDeliveryFailed(id: due[2].id, error: "HTTP 410", nextAttemptAt: nil, at: clock(101))
@@ -353,8 +375,11 @@ struct StoreTests {
         try t.store.recordSourceFailure(name: "ofsted", error: "HTTP 403", at: clock())
         try t.store.recordSourceFailure(name: "ofsted", error: "timeout", at: clock(60))
         var s = try #require(try t.store.sourceState(name: "ofsted"))
-        #expect(s == SourceState(name: "ofsted", lastSuccess: nil, lastError: "timeout", lastErrorAt: clock(60),
-                                 consecutiveFailures: 2, documents: 0, firstSyncDone: false))
+        #expect(
+            s
+                == SourceState(
+                    name: "ofsted", lastSuccess: nil, lastError: "timeout", lastErrorAt: clock(60),
+                    consecutiveFailures: 2, documents: 0, firstSyncDone: false))
 
         try t.store.recordSourceSuccess(name: "ofsted", documents: 153, at: clock(120))
         s = try #require(try t.store.sourceState(name: "ofsted"))
@@ -392,157 +417,16 @@ struct StoreTests {
         #expect(try store.sourceState(name: "ofsted")?.firstSyncDone == true)
         #expect(try store.latestReport(slug: "redbridge") == r2019)
         // The same document again after the restart: still nothing new.
-        let again = try store.ingest(document(u2019, bytes: r2019.contentHash), report: r2019,
-                                     authorityName: "London Borough of Redbridge", channels: ["team"], at: clock(2))
+        let again = try store.ingest(
+            document(u2019, bytes: r2019.contentHash), report: r2019,
+            authorityName: "London Borough of Redbridge", channels: ["team"], at: clock(2))
         #expect(again.changes.isEmpty)
         // A new change continues the sequence.
         let visit = makeReport(framework: .focusedVisit, start: "2021-01-11", end: "2021-01-12")
-        let next = try store.ingest(document("https://files.ofsted.gov.uk/v1/file/fv"), report: visit,
-                                    authorityName: "London Borough of Redbridge", channels: [], at: clock(3))
+        let next = try store.ingest(
+            document("https://files.ofsted.gov.uk/v1/file/fv"), report: visit,
+            authorityName: "London Borough of Redbridge", channels: [], at: clock(3))
         #expect(next.changes.map(\.seq) == [4])
     }
 
-    @Test("listings: missing from two in a row is gone, listed again starts over, all listed writes nothing")
-    func listings() throws {
-        let t = try TestStore()
-        try t.ingest(r2017, url: u2017)
-        try t.ingest(r2019, url: u2019)
-        let written = try t.store.rowsWrittenForTesting()
-        #expect(try t.store.noteListing(source: "ofsted", listed: [u2017, u2019, "https://elsewhere/new"]) == [])
-        #expect(try t.store.rowsWrittenForTesting() == written, "a listing with every known document writes nothing")
-        #expect(try t.store.noteListing(source: "ofsted", listed: [u2019]) == [], "one listing without it is not enough")
-        #expect(try t.store.noteListing(source: "ofsted", listed: [u2017, u2019]) == [], "listed again")
-        #expect(try t.store.noteListing(source: "ofsted", listed: [u2019]) == [], "the count started over")
-        #expect(try t.store.noteListing(source: "ofsted", listed: [u2019]) == [u2017])
-        #expect(try t.store.noteListing(source: "other", listed: []) == [], "another source's documents are not its own")
-    }
-
-    @Test("document states: those on file, in one read, without their bytes")
-    func documentStates() throws {
-        let t = try TestStore()
-        try t.ingest(r2019, url: u2019)
-        let states = try t.store.documentStates(urls: [u2019, u2017, u2019])
-        #expect(Array(states.keys) == [u2019])
-        #expect(states[u2019]?.reportID != nil && states[u2019]?.bytesHash != nil && states[u2019]?.lastError == nil)
-        #expect(try t.store.documentState(url: u2019) == states[u2019])
-    }
-
-    @Test("a withdrawn document records report_withdrawn once, queued, and keeps the report")
-    func withdrawn() throws {
-        let t = try TestStore()
-        let added = try t.ingest(r2019, url: u2019, channels: [])
-        #expect(try t.store.recordWithdrawn(url: "https://files.ofsted.gov.uk/v1/file/unknown", channels: ["team"], at: clock()) == nil)
-
-        let change = try #require(try t.store.recordWithdrawn(url: u2019, channels: ["team"], at: clock(60)))
-        #expect(change.kind == .reportWithdrawn)
-        #expect(change.report.id == added.reportID)
-        #expect(change.seq == 2)
-        #expect(try t.store.dueDeliveries(now: clock(60), limit: 10).map(\.change) == [change])
-        // Once only; the grades stay.
-        #expect(try t.store.recordWithdrawn(url: u2019, channels: ["team"], at: clock(120)) == nil)
-        #expect(try t.store.latestGrades().first?.reportID == added.reportID)
-
-        // Listed again: the mark goes, and a later withdrawal counts again.
-        try t.ingest(r2019, url: u2019, at: clock(180))
-        #expect(try t.store.recordWithdrawn(url: u2019, channels: [], at: clock(240))?.seq == 3)
-    }
-
-    @Test("the same content read by a newer parser refreshes the rows and records a quiet revision")
-    func parserUpgrade() throws {
-        let t = try TestStore()
-        // Version 1 of the parser missed the judgement table.
-        var v1 = makeReport(start: "2019-04-29", end: "2019-05-03", hash: "sha256:same-text")
-        v1.judgements = []
-        let first = try t.ingest(v1, url: u2019)
-        #expect(try t.store.latestGrades().isEmpty)
-
-        var v2 = makeReport(start: "2019-04-29", end: "2019-05-03", grades: r2019.grades, hash: "sha256:same-text")
-        v2.parserVersion = 2
-        let second = try t.ingest(v2, url: u2019, channels: ["hook"], at: clock(60))
-        #expect(second.outcome == .unchanged(reportID: first.reportID))
-        // On record as a revision naming what the better reading changed, never announced.
-        #expect(second.changes.map(\.kind) == [.reportRevised])
-        #expect(second.changes.first?.fields?.contains("grades") == true)
-        #expect(try t.store.dueDeliveries(now: clock(3600), limit: 10).filter { $0.change.kind == .reportRevised }.isEmpty)
-        #expect(try t.store.report(id: first.reportID) == v2)
-        #expect(try t.store.latestGrades().first?.grades["overall"] == .outstanding)
-        #expect(try t.store.lastSeq() == 2)
-
-        // An older parser never overwrites a newer reading.
-        _ = try t.ingest(v1, url: u2019, at: clock(120))
-        #expect(try t.store.report(id: first.reportID) == v2)
-    }
-
-    @Test("a republished report: the old URL fetched again changes nothing")
-    func republished() throws {
-        let t = try TestStore()
-        let first = try t.ingest(r2019, url: u2019)
-        let corrected = makeReport(start: "2019-04-29", end: "2019-05-03", grades: r2019.grades, improvements: ["Corrected."])
-        let newURL = "https://files.ofsted.gov.uk/v1/file/2019b"
-        let second = try t.ingest(corrected, url: newURL, at: clock(60))
-        #expect(second.changes.map(\.kind) == [.reportRevised])
-        #expect(second.changes.first?.fields == ["improvements"])
-        let seq = try t.store.lastSeq()
-
-        for n in 1...2 {
-            let again = try t.ingest(r2019, url: u2019, at: clock(60 + 60 * Double(n)))
-            #expect(again.outcome == .unchanged(reportID: first.reportID))
-            let newer = try t.ingest(corrected, url: newURL, at: clock(90 + 60 * Double(n)))
-            #expect(newer.outcome == .unchanged(reportID: second.reportID))
-        }
-        #expect(try t.store.lastSeq() == seq)
-        #expect(try t.store.history(slug: "redbridge")?.reports.map(\.id) == [second.reportID])
-    }
-
-    @Test("a document re-parsed under another authority leaves the first one's list")
-    func authorityRemapped() throws {
-        let t = try TestStore()
-        let wrong = makeReport(slug: "redcar-and-cleveland", name: "Redcar and Cleveland Borough Council",
-                               start: "2019-04-29", end: "2019-05-03", grades: r2019.grades)
-        try t.ingest(wrong, url: u2019)
-        let right = try t.ingest(r2019, url: u2019, at: clock(60))
-        #expect(right.changes.map(\.kind) == [.reportAdded])
-        #expect(try t.store.history(slug: "redcar-and-cleveland")?.reports.isEmpty == true)
-        #expect(try t.store.latestGrades().map(\.authority.slug) == ["redbridge"])
-        #expect(try t.store.documentState(url: u2019)?.reportID == right.reportID)
-    }
-}
-
-@Suite("Channel filters")
-struct ChannelFilterTests {
-    @Test func filtersPassExactlyWhatTheyShould() {
-        let decline = [GradeMove(area: .overall, from: .good, to: .inadequate), GradeMove(area: .leadership, from: .requiresImprovement, to: .good)]
-        #expect(ChannelFilter.all.passes(kind: .reportAdded, authority: "redbridge", grades: nil))
-        #expect(!ChannelFilter(kinds: [.gradeChanged]).passes(kind: .reportAdded, authority: "redbridge", grades: nil))
-        #expect(!ChannelFilter(authorities: ["camden"]).passes(kind: .gradeChanged, authority: "redbridge", grades: decline))
-        #expect(ChannelFilter(authorities: ["redbridge"]).passes(kind: .gradeChanged, authority: "redbridge", grades: decline))
-        #expect(ChannelFilter(direction: .declined, areas: [.overall]).passes(kind: .gradeChanged, authority: "x", grades: decline))
-        #expect(!ChannelFilter(direction: .improved, areas: [.overall]).passes(kind: .gradeChanged, authority: "x", grades: decline))
-        #expect(ChannelFilter(direction: .improved).passes(kind: .gradeChanged, authority: "x", grades: decline))
-        #expect(!ChannelFilter(areas: [.adoption]).passes(kind: .gradeChanged, authority: "x", grades: decline))
-        // direction and areas narrow grade changes only.
-        #expect(ChannelFilter(direction: .improved).passes(kind: .reportAdded, authority: "x", grades: nil))
-    }
-}
-
-@Suite("Store: batches")
-struct StoreBatchTests {
-    @Test("a batch commits its documents together; one that fails is left out alone, the others stand")
-    func aBatchLeavesOutOnlyTheDocumentThatFails() throws {
-        let t = try TestStore()
-        let good1 = makeReport(slug: "camden", name: "Camden", start: "2019-01-07", end: "2019-01-18", grades: ilacs(.good, .good, .good, .good))
-        var broken = makeReport(slug: "kent", name: "Kent", start: "2019-02-04", end: "2019-02-15", grades: ilacs(.good, .good, .good, .good))
-        broken.judgements.append(Judgement(area: .overall, grade: .good, title: "again"))
-        let good2 = makeReport(slug: "leeds", name: "Leeds", start: "2019-03-04", end: "2019-03-15", grades: ilacs(.good, .good, .good, .good))
-        let items = [good1, broken, good2].enumerated().map { i, r in
-            BatchItem(document: document("https://example.org/\(i)", bytes: r.contentHash), report: r, authorityName: r.authority.name)
-        }
-        let results = try Ingestor(store: t.store).ingestBatch(items, announcer: Announcer(channels: ["team"]), at: clock())
-        #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
-        #expect(try t.store.counts().reports == 2)
-        #expect(try t.store.latestGrades().map(\.authority.slug) == ["camden", "leeds"])
-        #expect(try t.store.changes(since: nil, limit: 10, authority: nil, kind: nil).map(\.authority.slug) == ["camden", "leeds"])
-        #expect(try t.store.dueDeliveries(now: clock(60), limit: 10).count == 2)
-        #expect(try t.store.documentState(url: "https://example.org/1") == nil, "nothing of the broken one")
-    }
 }

@@ -109,10 +109,11 @@ final class FakeIngestStore: IngestStore, @unchecked Sendable {
             let seq = Int64(state.changes.count + 1)
             let r = state.reports[reportID]!.record
             let ref = ReportRef(id: reportID, framework: r.report.framework, inspection: r.report.inspection, url: r.documentURL)
-            state.changes.append(ChangeRecord(
-                seq: seq, id: "change-\(seq)", kind: kind, at: Timestamp.string(at),
-                authority: Authority(name: state.authorities[authority] ?? authority, slug: authority), report: ref,
-                grades: grades, fields: fields))
+            state.changes.append(
+                ChangeRecord(
+                    seq: seq, id: "change-\(seq)", kind: kind, at: Timestamp.string(at),
+                    authority: Authority(name: state.authorities[authority] ?? authority, slug: authority), report: ref,
+                    grades: grades, fields: fields))
             return seq
         }
         func enqueue(change seq: Int64, channel: String, at: Date) throws { state.outbox.append((seq, channel)) }

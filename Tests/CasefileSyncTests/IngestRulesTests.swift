@@ -1,9 +1,10 @@
 import CasefileDiff
 import CasefileModel
 import CasefileStore
-@testable import CasefileSync
 import Foundation
 import Testing
+
+@testable import CasefileSync
 
 /// The ingest rules on an in-memory unit of work: what is recorded and
 /// announced for each kind of arrival.
@@ -15,7 +16,8 @@ struct IngestRulesTests {
 
     @Test func aNewReportIsAddedAndAnnouncedToEachChannel() throws {
         let store = FakeIngestStore()
-        let result = try Ingestor(store: store).ingest(doc("u1"), report: older, authorityName: "Redbridge", announcer: everyone, at: instant())
+        let result = try Ingestor(store: store).ingest(
+            doc("u1"), report: older, authorityName: "Redbridge", announcer: everyone, at: instant())
         #expect(result.changes.map(\.kind) == [.reportAdded])
         #expect(store.state.outbox.map(\.channel) == ["team", "log"])
         #expect(store.state.authorities["redbridge"] == "Redbridge")
@@ -120,8 +122,9 @@ struct IngestCompletenessTests {
     @Test func aStatedPreviousGradeThatTheReportOnFileContradictsIsAWarningAndNoChange() throws {
         let store = FakeIngestStore()
         let ingestor = Ingestor(store: store)
-        _ = try ingestor.ingest(doc("u1"), report: report("2017-03-06", "2017-03-17", [.overall: .good]), authorityName: "R",
-                                announcer: everyone, at: instant())
+        _ = try ingestor.ingest(
+            doc("u1"), report: report("2017-03-06", "2017-03-17", [.overall: .good]), authorityName: "R",
+            announcer: everyone, at: instant())
         var later = report("2019-04-29", "2019-05-03", [.overall: .good])
         later.statedPrevious = [StatedGrade(year: 2017, area: .overall, grade: .inadequate, sentence: "In 2017 it was judged inadequate.")]
         let result = try ingestor.ingest(doc("u2"), report: later, authorityName: "R", announcer: everyone, at: instant(60))
@@ -140,15 +143,17 @@ struct IngestCompletenessTests {
     @Test func aJudgementMissingFromTheLatestReportComparesWithTheOneBefore() throws {
         let store = FakeIngestStore()
         let ingestor = Ingestor(store: store)
-        _ = try ingestor.ingest(doc("u1"), report: report("2023-02-06", "2023-02-17", [.overall: .good, .careLeavers: .good]),
-                                authorityName: "R", announcer: everyone, at: instant())
+        _ = try ingestor.ingest(
+            doc("u1"), report: report("2023-02-06", "2023-02-17", [.overall: .good, .careLeavers: .good]),
+            authorityName: "R", announcer: everyone, at: instant())
         var partial = report("2024-10-07", "2024-10-18", [.overall: .good])
         partial.missing = [MissingJudgement(area: .careLeavers, reason: "no row in the judgement table")]
         partial.incomplete = true
         let quiet = try ingestor.ingest(doc("u2"), report: partial, authorityName: "R", announcer: everyone, at: instant(60))
         #expect(quiet.changes.map(\.kind) == [.reportAdded])
-        let moved = try ingestor.ingest(doc("u3"), report: report("2025-11-03", "2025-11-14", [.overall: .good, .careLeavers: .inadequate]),
-                                        authorityName: "R", announcer: everyone, at: instant(120))
+        let moved = try ingestor.ingest(
+            doc("u3"), report: report("2025-11-03", "2025-11-14", [.overall: .good, .careLeavers: .inadequate]),
+            authorityName: "R", announcer: everyone, at: instant(120))
         #expect(moved.changes.map(\.kind) == [.reportAdded, .gradeChanged])
         #expect(moved.changes.last?.grades == [GradeMove(area: .careLeavers, from: .good, to: .inadequate, fromReport: 1)])
         #expect(store.state.outbox.count == 4)

@@ -1,11 +1,12 @@
 import CasefileModel
 import CasefileNotify
 import CasefileStore
-@testable import CasefileSync
 import Clocks
 import Foundation
 import Logging
 import Testing
+
+@testable import CasefileSync
 
 @Suite("Outbox policy")
 struct OutboxPolicyTests {
@@ -30,8 +31,9 @@ struct OutboxWorkerTests {
     var time: ClockTime<TestClock<Duration>> { ClockTime(clock, epoch: instant()) }
 
     func worker(_ queue: FakeQueue, _ channels: [any NotificationChannel]) -> OutboxWorker {
-        OutboxWorker(queue: queue, channels: channels, policy: OutboxPolicy(), clock: ClockTime(clock, epoch: instant()),
-                     logger: Logger(label: "test"), random: { 0.5 })
+        OutboxWorker(
+            queue: queue, channels: channels, policy: OutboxPolicy(), clock: ClockTime(clock, epoch: instant()),
+            logger: Logger(label: "test"), random: { 0.5 })
     }
 
     /// Runs the worker while `body` runs.

@@ -2,12 +2,13 @@ import CasefileControl
 import CasefileFetch
 import CasefileModel
 import CasefileStore
-@testable import CasefileSync
 import CasefileTestKit
 import Clocks
 import Foundation
 import Logging
 import Testing
+
+@testable import CasefileSync
 
 /// Reads like `FakeReader`, counting its reads, as parser `version`; bytes
 /// beginning "helper down" fail without being the document's fault.
@@ -56,11 +57,13 @@ struct QuarantineTests {
     }
 
     @Test func aFailedReadIsNotRepeatedUntilTheBytesOrTheParserChange() async throws {
-        sources.set("a", [
-            "https://example.org/bad": "pathological",
-            "https://example.org/down": "helper down",
-            "https://example.org/good": "2019-04-29 2019-05-03 good",
-        ])
+        sources.set(
+            "a",
+            [
+                "https://example.org/bad": "pathological",
+                "https://example.org/down": "helper down",
+                "https://example.org/good": "2019-04-29 2019-05-03 good",
+            ])
         let v1 = CountingReader(version: 1)
         let sync = service(v1)
         let first = try await sync.syncNow(source: "a")
@@ -97,10 +100,12 @@ struct QuarantineTests {
         #expect(v2.reads.filter { $0 == "pathological" }.count == 1, "not again by the same new parser")
 
         // New bytes: read, and out of quarantine.
-        sources.set("a", [
-            "https://example.org/bad": "2022-03-07 2022-03-18 good",
-            "https://example.org/good": "2019-04-29 2019-05-03 good",
-        ])
+        sources.set(
+            "a",
+            [
+                "https://example.org/bad": "2022-03-07 2022-03-18 good",
+                "https://example.org/good": "2019-04-29 2019-05-03 good",
+            ])
         let fixed = try await newer.syncNow(source: "a")
         #expect(fixed.parsed == 1 && fixed.failed == 0, "\(fixed)")
         #expect(try store.quarantinedDocuments().isEmpty)

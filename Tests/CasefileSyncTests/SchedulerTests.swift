@@ -2,12 +2,13 @@ import CasefileControl
 import CasefileFetch
 import CasefileModel
 import CasefileStore
-@testable import CasefileSync
 import CasefileTestKit
 import Clocks
 import Foundation
 import Logging
 import Testing
+
+@testable import CasefileSync
 
 /// A source reader that lists what it is told and serves each document's
 /// bytes; a source can be made to fail.
@@ -67,7 +68,9 @@ struct SchedulerTests {
 
     func settings(_ names: [String], interval: Duration = .seconds(3600)) -> SyncSettings {
         SyncSettings(
-            sources: names.map { ScheduledSource(spec: SourceSpec(name: $0, kind: .feed, url: "https://example.org/\($0)"), interval: interval) },
+            sources: names.map {
+                ScheduledSource(spec: SourceSpec(name: $0, kind: .feed, url: "https://example.org/\($0)"), interval: interval)
+            },
             fetch: FetchSettings(), notifyInitialSync: false, announcer: Announcer(channels: ["team"]))
     }
 

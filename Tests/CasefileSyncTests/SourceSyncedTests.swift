@@ -2,12 +2,13 @@ import CasefileControl
 import CasefileFetch
 import CasefileModel
 import CasefileStore
-@testable import CasefileSync
 import CasefileTestKit
 import Clocks
 import Foundation
 import Logging
 import Testing
+
+@testable import CasefileSync
 
 /// `onSourceSynced`: after each source's sync, its own summary (what the
 /// daemon's metrics count), in order; the sync's total is their sum.
@@ -23,9 +24,11 @@ struct SourceSyncedTests {
         let dir = try TempDir("cfhook")
         let store = try CasefileStore(path: dir.file("casefile.sqlite").path)
         let sources = FakeSources()
-        sources.set("a", [
-            "https://example.org/r1": "2019-04-29 2019-05-03 good", "https://example.org/r2": "2022-03-07 2022-03-18 inadequate",
-        ])
+        sources.set(
+            "a",
+            [
+                "https://example.org/r1": "2019-04-29 2019-05-03 good", "https://example.org/r2": "2022-03-07 2022-03-18 inadequate",
+            ])
         sources.set("b", [:])
         sources.fail("b")
         let seen = Seen()

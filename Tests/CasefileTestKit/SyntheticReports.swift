@@ -51,7 +51,8 @@ public enum SyntheticReports {
         try replace(
             "The impact of leaders on social work practice with children and families is: Outstanding",
             "The impact of leaders on social work practice with children and families is: \(grades.leadership)")
-        try replace("Children's services in Redbridge are outstanding.", "Children's services in Redbridge are \(grades.overall.lowercased()).")
+        try replace(
+            "Children's services in Redbridge are outstanding.", "Children's services in Redbridge are \(grades.overall.lowercased()).")
         return text
     }
 }

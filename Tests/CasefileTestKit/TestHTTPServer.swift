@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real HTTP server on 127.0.0.1 (`Tests/Support/httpserver.py`), serving
@@ -153,7 +154,8 @@ public final class TestHTTPServer: @unchecked Sendable {
             response.append(contentsOf: buffer[..<n])
         }
         let separator = Array("\r\n\r\n".utf8)
-        guard let split = (0...max(0, response.count - 4)).first(where: { Array(response[$0..<min($0 + 4, response.count)]) == separator }) else {
+        guard let split = (0...max(0, response.count - 4)).first(where: { Array(response[$0..<min($0 + 4, response.count)]) == separator })
+        else {
             throw StartError(description: "malformed response from the test server")
         }
         let statusLine = String(decoding: response[..<split], as: UTF8.self).split(separator: "\r\n").first ?? ""
@@ -249,7 +251,8 @@ func startServerPrintingItsPort(_ arguments: [String], name: String) throws -> (
     guard let port = Int(text), port > 0 else {
         process.terminate()
         process.waitUntilExit()
-        throw TestHTTPServer.StartError(description: "\(name) did not print its port (got \(text.debugDescription), exit \(process.terminationStatus))")
+        throw TestHTTPServer.StartError(
+            description: "\(name) did not print its port (got \(text.debugDescription), exit \(process.terminationStatus))")
     }
     return (process, stdin, port)
 }

@@ -39,7 +39,10 @@ public enum TestPDF {
             content += extra
             // WinAnsi: the characters used here are Latin-1.
             let body = content.unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : 0x3F }
-            objects.append(Array("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents \(5 + 2 * n) 0 R >>".utf8))
+            objects.append(
+                Array(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents \(5 + 2 * n) 0 R >>"
+                        .utf8))
             objects.append(Array("<< /Length \(body.count) >>\nstream\n".utf8) + body + Array("\nendstream".utf8))
         }
         if !toUnicode.isEmpty {
@@ -100,10 +103,12 @@ public enum TestPDF {
         return write([
             Array("<< /Type /Catalog /Pages 2 0 R >>".utf8),
             Array("<< /Type /Pages /Kids [3 0 R] /Count 1 >>".utf8),
-            Array("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Outer 5 0 R >> >> >>".utf8),
+            Array(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Outer 5 0 R >> >> >>".utf8),
             stream("", String(repeating: "/Outer Do\n", count: outer)),
-            stream("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /Inner 6 0 R >> >>",
-                   String(repeating: "/Inner Do\n", count: inner)),
+            stream(
+                "/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /Inner 6 0 R >> >>",
+                String(repeating: "/Inner Do\n", count: inner)),
             stream("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /Font << /F1 7 0 R >> >>", innerBody),
             Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".utf8),
         ])

@@ -33,36 +33,39 @@ public final class TestSSHServer: @unchecked Sendable {
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
         for name in ["host", "client", "other"] {
-            let r = try runCommand(URL(fileURLWithPath: "/usr/bin/ssh-keygen"),
-                                   ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path("\(name)_key")])
+            let r = try runCommand(
+                URL(fileURLWithPath: "/usr/bin/ssh-keygen"),
+                ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path("\(name)_key")])
             guard r.status == 0 else { throw HarnessError("ssh-keygen: \(r)") }
         }
         user = String(cString: getpwuid(geteuid()).pointee.pw_name)
         port = try Self.freePort()
         try fm.copyItem(atPath: path("client_key.pub"), toPath: path("authorized_keys"))
-        let hostKey = try String(contentsOfFile: path("host_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        let otherKey = try String(contentsOfFile: path("other_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        let hostKey = try String(contentsOfFile: path("host_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(
+            separator: " ")
+        let otherKey = try String(contentsOfFile: path("other_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(
+            separator: " ")
         try "[127.0.0.1]:\(port) \(hostKey)\n".write(toFile: path("known_hosts"), atomically: true, encoding: .utf8)
         try "[127.0.0.1]:\(port) \(otherKey)\n".write(toFile: path("wrong_known_hosts"), atomically: true, encoding: .utf8)
         clientKey = path("client_key")
         knownHosts = path("known_hosts")
         wrongKnownHosts = path("wrong_known_hosts")
         try """
-            Port \(port)
-            ListenAddress 127.0.0.1
-            HostKey \(path("host_key"))
-            PidFile \(path("sshd.pid"))
-            AuthorizedKeysFile \(path("authorized_keys"))
-            AllowUsers \(user)
-            PermitRootLogin prohibit-password
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            UsePAM no
-            StrictModes no
-            Subsystem sftp internal-sftp
-            LogLevel ERROR
+        Port \(port)
+        ListenAddress 127.0.0.1
+        HostKey \(path("host_key"))
+        PidFile \(path("sshd.pid"))
+        AuthorizedKeysFile \(path("authorized_keys"))
+        AllowUsers \(user)
+        PermitRootLogin prohibit-password
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        UsePAM no
+        StrictModes no
+        Subsystem sftp internal-sftp
+        LogLevel ERROR
 
-            """.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
+        """.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
         if geteuid() == 0, !fm.fileExists(atPath: "/run/sshd") {
             try fm.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         }
@@ -72,13 +75,18 @@ public final class TestSSHServer: @unchecked Sendable {
         // runner's other children from being reaped: the next casefilectl
         // stayed a zombie and its runCommand never returned.
         let start = try runCommand(URL(fileURLWithPath: Self.sshd), ["-f", path("sshd_config"), "-E", path("sshd.log")])
-        guard start.status == 0 else { throw HarnessError("sshd: \(start)\n\((try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? "")") }
+        guard start.status == 0 else {
+            throw HarnessError("sshd: \(start)\n\((try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? "")")
+        }
         // The pid is read now: the folder may be gone by the time stop() runs.
         _ = waitFor(10, interval: 0.05) { FileManager.default.fileExists(atPath: path("sshd.pid")) }
-        pid = (try? String(contentsOfFile: path("sshd.pid"), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        pid = (try? String(contentsOfFile: path("sshd.pid"), encoding: .utf8)).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         guard waitFor(10, interval: 0.05, { Self.accepts(port) }) else {
             stop()
-            throw HarnessError("sshd did not listen on 127.0.0.1:\(port): \((try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? "")")
+            throw HarnessError(
+                "sshd did not listen on 127.0.0.1:\(port): \((try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? "")")
         }
     }
 

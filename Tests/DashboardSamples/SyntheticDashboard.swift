@@ -81,14 +81,16 @@ public enum SyntheticDashboard {
                     reportID += 1
                     let ref = ReportRef(id: reportID, framework: b.framework, inspection: b.inspection, url: b.url)
                     seq += 1
-                    changes.append(ChangeRecord(
-                        seq: seq, id: uuid(seq), kind: .reportAdded, at: "\(at)T06:00:00Z", authority: authority, report: ref))
+                    changes.append(
+                        ChangeRecord(
+                            seq: seq, id: uuid(seq), kind: .reportAdded, at: "\(at)T06:00:00Z", authority: authority, report: ref))
                     if !moves.isEmpty {
                         seq += 1
-                        changes.append(ChangeRecord(
-                            seq: seq, id: uuid(seq), kind: .gradeChanged, at: "\(at)T06:00:00Z", authority: authority, report: ref,
-                            grades: moves,
-                            previous: ReportRef(id: reportID + 10_000, framework: a.framework, inspection: a.inspection, url: a.url)))
+                        changes.append(
+                            ChangeRecord(
+                                seq: seq, id: uuid(seq), kind: .gradeChanged, at: "\(at)T06:00:00Z", authority: authority, report: ref,
+                                grades: moves,
+                                previous: ReportRef(id: reportID + 10_000, framework: a.framework, inspection: a.inspection, url: a.url)))
                     }
                 }
             }
