@@ -3,7 +3,10 @@ import Foundation
 import Testing
 
 struct ChildProcessTests {
-    func soon(_ d: Duration = .seconds(20)) -> ContinuousClock.Instant { .now + d }
+    /// Generous: in the whole suite, blocking tests can hold Swift's
+    /// cooperative threads for tens of seconds, and the `async let` writer
+    /// below needs one to start (once, a 20 s deadline ran out that way).
+    func soon(_ d: Duration = .seconds(150)) -> ContinuousClock.Instant { .now + d }
 
     @Test func requestsAndRepliesOverPipes() async throws {
         let child = try await ChildProcess.start(Command(["/bin/cat"]))
