@@ -131,7 +131,11 @@ struct EndToEndTests {
             ((try? FileManager.default.contentsOfDirectory(at: deliveredDir, includingPropertiesForKeys: nil)) ?? [])
                 .filter { $0.pathExtension == "json" }
         }
-        #expect(waitFor(20) { !delivered().isEmpty }, "\(daemon.log)")
+        // Whole, not only there: the notifier's command may still be writing it.
+        #expect(
+            waitFor(20) {
+                delivered().contains { (try? JSONDecoder().decode(ChangeRecord.self, from: Data(contentsOf: $0))) != nil }
+            }, "\(daemon.log)")
         let files = delivered()
         #expect(files.count == 1, "\(files)")
         // What the notifier got is exactly the object `changes --json` shows.
