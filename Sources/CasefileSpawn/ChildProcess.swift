@@ -82,10 +82,26 @@ public final class ChildProcess: Sendable {
         if let failure { throw failure }
     }
 
-    /// `write`, on the calling thread.
+    /// `write`, on the calling thread. SIGPIPE is blocked on this thread
+    /// while it writes, and one raised by a child that has gone is taken
+    /// here: the write fails with EPIPE instead of the signal ending a
+    /// process that does not ignore it (`casefilectl parse`, the tests).
     public func writeBlocking(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(SpawnError) {
         guard let fd = input.lease() else { throw SpawnError(.closed, "the child's input is closed") }
         defer { input.release() }
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var saved = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &saved)
+        defer {
+            var pending = sigset_t()
+            if sigpending(&pending) == 0, sigismember(&pending, SIGPIPE) == 1, sigismember(&saved, SIGPIPE) == 0 {
+                var now = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&pipeSignal, nil, &now)
+            }
+            pthread_sigmask(SIG_SETMASK, &saved, nil)
+        }
         var written = 0
         while written < bytes.count {
             var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
