@@ -37,14 +37,19 @@ struct SandboxEndToEndTests {
         try write(".content-types", Array("/search text/html\n/v1/file/ application/pdf\n".utf8))
     }
 
-    /// The daemon's helpers (its children named casefile-extract).
+    /// The daemon's helpers: processes whose parent is the daemon, named
+    /// casefile-extract. By the parent in /proc/PID/stat, not by
+    /// /proc/PID/task/*/children, which can miss a child whose spawning
+    /// thread has ended.
     func helpers(of daemon: Int32) -> [Int32] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon)/task")) ?? []
-        return tasks.flatMap { t -> [Int32] in
-            let children = (try? String(contentsOfFile: "/proc/\(daemon)/task/\(t)/children", encoding: .utf8)) ?? ""
-            return children.split(separator: " ").compactMap { Int32($0) }.filter {
-                ((try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) ?? "").hasPrefix("casefile-extrac")
-            }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { return false }
+            let name = stat[stat.index(after: open)..<close]
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == daemon && name.hasPrefix("casefile-extrac")
         }
     }
 
