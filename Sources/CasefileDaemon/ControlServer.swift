@@ -253,7 +253,10 @@ struct ControlRoutes: Sendable {
         if more { list.removeLast() }
         // `next` is the last seq returned, so `--since next` continues where this left off.
         let next = list.last?.seq ?? since ?? 0
-        return Self.json(ChangesResponse(changes: list, next: next, more: more))
+        var body = ByteBuffer()
+        body.writeBytes(ChangesResponse(changes: list, next: next, more: more).json())
+        body.writeString("\n")
+        return Self.json(body: body)
     }
 
     /// Newline-delimited JSON, one change a line: everything after `since`
@@ -282,9 +285,10 @@ struct ControlRoutes: Sendable {
                 while !Task.isCancelled && !ControlListener.stopping.isSet {
                     let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
                     for change in batch {
-                        var buffer = ByteBuffer()
-                        buffer.writeBytes(try CasefileJSON.encode(change))
-                        buffer.writeString("\n")
+                        var line = JSONWriter(capacity: 512)
+                        change.write(to: &line)
+                        line.raw("\n")
+                        let buffer = ByteBuffer(bytes: line.bytes)
                         try await writer.write(buffer)
                         last = change.seq
                     }

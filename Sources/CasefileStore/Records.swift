@@ -104,12 +104,6 @@ struct ChangeRow: StoreMutableRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
 }
 
-/// `change.payload`: what a change says beyond the columns.
-struct ChangePayload: Codable {
-    var grades: [GradeMove]?
-    var fields: [String]?
-}
-
 struct OutboxRow: StoreMutableRecord {
     static let databaseTableName = "outbox"
     enum State: String, Codable { case pending, delivered, failed, orphaned }

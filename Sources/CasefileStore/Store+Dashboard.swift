@@ -122,45 +122,12 @@ extension CasefileStore {
         }
     }
 
-    /// The change log after `afterSeq` or from `since` on, ascending. After a
-    /// first sync every report's change falls in the window (thousands), so
-    /// the rows are read by position and a payload is decoded only when it
-    /// holds something (`{}` for an added or withdrawn report).
+    /// The change log after `afterSeq` or from `since` on, ascending, read
+    /// as a page of the log is (`StoreCoding.changeRecords`): after a first
+    /// sync every report's change falls in the window (thousands).
     private static func changes(_ db: Database, afterSeq: Int64, since: String) throws -> [ChangeRecord] {
-        let decoder = JSONDecoder()
-        let cursor = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT c.seq, c.id, c.kind, c.at, c.payload, c.authority_slug, a.name,
-                       r.id, r.framework, r.start, r."end", r.document_url,
-                       p.id, p.framework, p.start, p."end", p.document_url
-                FROM "change" c
-                JOIN authority a ON a.slug = c.authority_slug
-                JOIN report r ON r.id = c.report_id
-                LEFT JOIN report p ON p.id = c.previous_report_id
-                WHERE c.seq > ? OR c.at >= ?
-                ORDER BY c.seq
-                """, arguments: [afterSeq, since])
-        var out: [ChangeRecord] = []
-        while let row = try cursor.next() {
-            let text: String = row[4]
-            let payload = text == "{}" ? ChangePayload() : try decoder.decode(ChangePayload.self, from: Data(text.utf8))
-            var previous: ReportRef?
-            if let pid: Int64 = row[12] {
-                previous = ReportRef(
-                    id: pid, framework: try StoreCoding.enumValue(row[13]), inspection: try StoreCoding.span(row[14], row[15]),
-                    url: row[16])
-            }
-            out.append(
-                ChangeRecord(
-                    seq: row[0], id: row[1], kind: try StoreCoding.enumValue(row[2]), at: row[3],
-                    authority: Authority(name: row[6], slug: row[5]),
-                    report: ReportRef(
-                        id: row[7], framework: try StoreCoding.enumValue(row[8]), inspection: try StoreCoding.span(row[9], row[10]),
-                        url: row[11]),
-                    grades: payload.grades, previous: previous, fields: payload.fields))
-        }
-        return out
+        try StoreCoding.changeRecords(
+            db, sql: StoreCoding.changeSelect + " WHERE c.seq > ? OR c.at >= ? ORDER BY c.seq", arguments: [afterSeq, since])
     }
 
     /// The improvements of each authority's newest report that has any

@@ -58,12 +58,10 @@ enum StoreCoding {
     /// are read by position, in `changeSelect`'s order, and the payload is
     /// decoded only when it says something: a page of the log is read often.
     static func changeRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ChangeRecord] {
-        let decoder = JSONDecoder()
         var out: [ChangeRecord] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            let json: String = row[4]
-            let payload = json == "{}" ? ChangePayload() : try decoder.decode(ChangePayload.self, from: Data(json.utf8))
+            let payload = try ChangePayload.read(row[4])
             let previous: ReportRef?
             if let pid: Int64 = row[12] {
                 previous = ReportRef(id: pid, framework: try enumValue(row[13]), inspection: try span(row[14], row[15]), url: row[16])

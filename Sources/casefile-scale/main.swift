@@ -4,6 +4,7 @@
 //
 //     casefile-scale build --store FILE --authorities CSV [--reports N] [--big SLUG] [--big-reports M] [--seed S]
 //     casefile-scale statements --store FILE --big SLUG [--variants K] [--seed S]
+//     casefile-scale profile --store FILE [--variants K] [--seed S]
 //
 // `build` ingests synthetic reports (Synthetic.swift) one document at a
 // time with CasefileSync's Ingestor over CasefileStore, exactly as a sync
@@ -47,8 +48,8 @@ func number<T: LosslessStringConvertible>(_ value: String, _ option: String) -> 
 func parseOptions() -> Options {
     var o = Options()
     var args = CommandLine.arguments.dropFirst()
-    guard let mode = args.popFirst(), ["build", "statements"].contains(mode) else {
-        fail("usage: casefile-scale build|statements --store FILE [options] (see the comment atop main.swift)")
+    guard let mode = args.popFirst(), ["build", "statements", "profile"].contains(mode) else {
+        fail("usage: casefile-scale build|statements|profile --store FILE [options] (see the comment atop main.swift)")
     }
     o.mode = mode
     while let a = args.popFirst() {
@@ -188,6 +189,7 @@ let options = parseOptions()
 do {
     switch options.mode {
     case "build": try build(options)
+    case "profile": try profile(options)
     default: try statements(options)
     }
 } catch {
