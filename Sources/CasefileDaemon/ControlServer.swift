@@ -357,15 +357,18 @@ struct ControlRoutes: Sendable {
             throw APIError.badRequest(error.message)
         }
         guard let page else { throw APIError.notFound("no reports on file for authority '\(slug)'") }
-        return Self.json(
-            HistoryResponse(
-                authority: page.authority,
-                reports: page.reports.map {
-                    HistoryReport(
-                        id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url,
-                        statedPrevious: $0.statedPrevious.isEmpty ? nil : $0.statedPrevious)
-                },
-                next: page.next.map(String.init)))
+        let answer = HistoryResponse(
+            authority: page.authority,
+            reports: page.reports.map {
+                HistoryReport(
+                    id: $0.id, framework: $0.framework, kind: $0.kind, inspection: $0.inspection, grades: $0.grades, url: $0.url,
+                    statedPrevious: $0.statedPrevious.isEmpty ? nil : $0.statedPrevious)
+            },
+            next: page.next.map(String.init))
+        var body = ByteBuffer()
+        body.writeBytes(answer.json())
+        body.writeString("\n")
+        return Self.json(body: body)
     }
 
     func show(_ slug: String) throws -> Response {

@@ -98,13 +98,13 @@ struct ChangeJSONTests {
     }
 
     /// The writer names each field by hand: a field added to one of these
-    /// types must be added to ChangeJSON.swift too, and this says so.
+    /// types must be added to JSONWriter.swift too, and this says so.
     @Test func writerKnowsEveryField() {
         func labels(_ value: Any) -> [String] { Mirror(reflecting: value).children.compactMap(\.label) }
         let ref = Self.ref(1, url: nil)
         let change = ChangeRecord(
             seq: 1, id: "", kind: .reportAdded, at: "", authority: Authority(name: "", slug: ""), report: ref)
-        let fix = "a field was added: write it in Sources/CasefileModel/ChangeJSON.swift, then update this list"
+        let fix = "a field was added: write it in Sources/CasefileModel/JSONWriter.swift, then update this list"
         #expect(labels(change) == ["seq", "id", "kind", "at", "authority", "report", "grades", "previous", "fields"], "\(fix)")
         #expect(labels(change.authority) == ["name", "slug"], "\(fix)")
         #expect(labels(ref) == ["id", "framework", "inspection", "url"], "\(fix)")

@@ -1,11 +1,12 @@
-/// A change log entry written as JSON directly, byte for byte what
-/// `CasefileJSON.encode` makes of it (keys in code-point order, `/` not
-/// escaped, absent optionals left out). A page of the log is the answer
-/// read most often (`GET /v1/changes`, the change stream): through
-/// `JSONEncoder` its encoding cost as much as reading it from the store.
-/// `ChangeJSONTests` holds the bytes equal to `JSONEncoder`'s for every
-/// kind, every optional and every awkward character, and fails when
-/// `ChangeRecord` or a type in it gains a field this writer does not know.
+/// JSON written directly for the answers read most often — a changes page
+/// (`GET /v1/changes`, the change stream) and a history page — byte for
+/// byte what `CasefileJSON.encode` makes of the same values (keys in
+/// code-point order, `/` not escaped, absent optionals left out): through
+/// `JSONEncoder`, encoding a page cost as much as reading it from the
+/// store. The values' writers are here; the answers' in CasefileControl.
+/// `ChangeJSONTests` and `HistoryJSONTests` hold the bytes equal to
+/// `JSONEncoder`'s for every kind, every optional and every awkward
+/// character, and fail when a type gains a field its writer does not know.
 public struct JSONWriter: Sendable {
     public var bytes: [UInt8] = []
 
@@ -70,11 +71,8 @@ extension ChangeRecord {
     public func write(to w: inout JSONWriter) {
         w.raw(#"{"at":"#)
         w.string(at)
-        w.raw(#","authority":{"name":"#)
-        w.string(authority.name)
-        w.raw(#","slug":"#)
-        w.string(authority.slug)
-        w.raw("}")
+        w.raw(#","authority":"#)
+        authority.write(to: &w)
         if let fields {
             w.raw(#","fields":["#)
             for (i, field) in fields.enumerated() {
@@ -131,15 +129,61 @@ extension ReportRef {
         w.string(framework.rawValue)
         w.raw(#","id":"#)
         w.int(id)
-        w.raw(#","inspection":{"end":"#)
-        w.string(inspection.end.description)
-        w.raw(#","start":"#)
-        w.string(inspection.start.description)
-        w.raw("}")
+        w.raw(#","inspection":"#)
+        inspection.write(to: &w)
         if let url {
             w.raw(#","url":"#)
             w.string(url)
         }
         w.raw("}")
+    }
+}
+
+extension Authority {
+    public func write(to w: inout JSONWriter) {
+        w.raw(#"{"name":"#)
+        w.string(name)
+        w.raw(#","slug":"#)
+        w.string(slug)
+        w.raw("}")
+    }
+}
+
+extension DateSpan {
+    public func write(to w: inout JSONWriter) {
+        w.raw(#"{"end":"#)
+        w.string(end.description)
+        w.raw(#","start":"#)
+        w.string(start.description)
+        w.raw("}")
+    }
+}
+
+extension StatedGrade {
+    public func write(to w: inout JSONWriter) {
+        w.raw(#"{"area":"#)
+        w.string(area.rawValue)
+        w.raw(#","grade":"#)
+        w.string(grade.rawValue)
+        w.raw(#","sentence":"#)
+        w.string(sentence)
+        w.raw(#","year":"#)
+        w.int(Int64(year))
+        w.raw("}")
+    }
+}
+
+extension JSONWriter {
+    /// Grades keyed by area, keys in the order `JSONEncoder`'s
+    /// `.sortedKeys` puts them (their UTF-8 bytes).
+    public mutating func grades(_ grades: [String: Grade]) {
+        raw("{")
+        for (i, key) in grades.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if i > 0 { raw(",") }
+            string(key)
+            raw(":")
+            string(grades[key]!.rawValue)
+        }
+        raw("}")
     }
 }
