@@ -106,6 +106,13 @@ enum Schema {
         migrator.registerMigration("v7-completeness") { db in
             try db.execute(sql: CompletenessModel.migration)
         }
+        // Pages read from small indexes rather than from the report rows,
+        // which carry the whole report: at 100,000 reports a changes page
+        // read 50 pages of a 570 MB table, fast only while the kernel kept
+        // the file cached (Schema+ReadModel.swift, `ReadModel.readPaths`).
+        migrator.registerMigration("v8-read-paths") { db in
+            try db.execute(sql: ReadModel.readPaths)
+        }
         return migrator
     }
 

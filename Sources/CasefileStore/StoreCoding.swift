@@ -44,8 +44,8 @@ enum StoreCoding {
                p.id AS p_id, p.framework AS p_framework, p.start AS p_start, p."end" AS p_end, p.document_url AS p_url
         FROM "change" c
         JOIN authority a ON a.slug = c.authority_slug
-        JOIN report r ON r.id = c.report_id
-        LEFT JOIN report p ON p.id = c.previous_report_id
+        JOIN report r INDEXED BY report_ref ON r.id = c.report_id
+        LEFT JOIN report p INDEXED BY report_ref ON p.id = c.previous_report_id
         """
 
     static func changeRecords(_ db: Database, seqs: [Int64]) throws -> [ChangeRecord] {

@@ -230,4 +230,57 @@ struct ReadModelTests {
         #expect(try store.counts() == store.countsByScanForTesting())
         #expect(try store.counts().documents == 81)
     }
+
+    @Test("v8-read-paths: a store written before it reads as one written after")
+    func readPathsMigrationKeepsAnswers() throws {
+        let dir = try TempDir("cfstore")
+        // The same documents into two stores; one is then put back as v7
+        // left it (its reads need v8's indexes, so it is written first),
+        // and migrated again when it is opened.
+        let old = try CasefileStore(path: dir.file("old.sqlite").path)
+        let new = try CasefileStore(path: dir.file("new.sqlite").path)
+        var rng = Seeded(state: 8)
+        for n in 0..<60 {
+            let report = Self.randomReport(&rng)
+            for store in [old, new] {
+                _ = try store.ingest(
+                    document("https://t.example/\(n)", bytes: report.contentHash), report: report,
+                    authorityName: report.authority.name, channels: [], at: clock(Double(n)))
+            }
+        }
+        try old.executeForTesting(
+            """
+            DROP INDEX report_ref;
+            DROP INDEX report_by_authority;
+            CREATE INDEX report_by_authority ON report(authority_slug, "end", start) WHERE superseded_by IS NULL;
+            DELETE FROM grdb_migrations WHERE identifier = 'v8-read-paths';
+            """)
+        #expect(try old.appliedMigrations().last == "v7-completeness")
+        try old.close()
+        let migrated = try CasefileStore(path: dir.file("old.sqlite").path)
+        #expect(try migrated.appliedMigrations().last == "v8-read-paths")
+        func pages(_ store: CasefileStore) throws -> ([ChangeRecord], [[HistoryEntry]]) {
+            var history: [[HistoryEntry]] = []
+            for slug in Self.slugs {
+                var cursor: Int64?
+                repeat {
+                    let page = try store.historyPage(slug: slug, after: cursor, limit: 7)
+                    history.append(page?.reports ?? [])
+                    cursor = page?.next
+                } while cursor != nil
+            }
+            // A change's id is drawn at random when it is written.
+            let changes = try store.changes(since: nil, limit: 1000, authority: nil, kind: nil).map {
+                var change = $0
+                change.id = ""
+                return change
+            }
+            return (changes, history)
+        }
+        let expected = try pages(new)
+        #expect(expected.0.count >= 60 && expected.0.contains { $0.previous != nil } && expected.1.count > 3)
+        let got = try pages(migrated)
+        #expect(got.0 == expected.0)
+        #expect(got.1 == expected.1)
+    }
 }

@@ -21,6 +21,7 @@ struct StoreTests {
         #expect(
             try t.store.appliedMigrations() == [
                 "v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness",
+                "v8-read-paths",
             ])
         #expect(try t.store.counts() == StoreCounts(reports: 0, documents: 0, authorities: 0, changes: 0))
         #expect(try t.store.lastSeq() == 0)
@@ -30,6 +31,7 @@ struct StoreTests {
         #expect(
             try again.appliedMigrations() == [
                 "v1-initial", "v2-listing", "v3-outbox-orphaned", "v4-schedule", "v5-read-model", "v6-quarantine", "v7-completeness",
+                "v8-read-paths",
             ])
         #expect(try again.counts().reports == 1)
     }
