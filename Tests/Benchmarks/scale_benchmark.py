@@ -30,7 +30,7 @@
 Run on a release build (`make bench-scale` does both):
     swift build -c release --static-swift-stdlib --product casefiled
     swift build -c release --static-swift-stdlib --product casefile-scale
-    python3 Tests/Benchmarks/scale_benchmark.py --bin .build/release [--keep DIR] [--quiet SECONDS]
+    python3 Tests/Benchmarks/scale_benchmark.py --bin .build/release [--keep DIR] [--quiet SECONDS] [--nice N] [--cold]
 
 The store of 100,000 takes about six minutes to build (one fsynced
 transaction per document, as a sync commits them today); --keep DIR keeps
@@ -281,6 +281,9 @@ def main():
     ap.add_argument("--nice", type=int, default=0,
                     help="run the benchmark, the daemon and sqlite3 at this niceness (a negative one needs root: on "
                          "a machine shared with builds, it measures the reads rather than the wait for a core)")
+    ap.add_argument("--cold", action="store_true",
+                    help="drop the kernel's page cache (needs root) before the daemon starts on the large store: its "
+                         "file starts out of memory, as after a reboot or when other work has had the memory")
     args = ap.parse_args()
     if args.nice:
         os.nice(args.nice)
@@ -301,6 +304,10 @@ def main():
         load_before = " ".join(open("/proc/loadavg").read().split()[:3])
         figures, memories = {}, {}
         for label, folder in (("small", small_dir), ("big", big_dir)):
+            if args.cold and label == "big":
+                os.sync()
+                with open("/proc/sys/vm/drop_caches", "w") as f:
+                    f.write("1\n")
             daemon = Daemon(args.bin, folder)
             try:
                 slug = "kent" if label == "big" else get_json(daemon.socket, "/v1/grades")["authorities"][0]["slug"]
@@ -320,8 +327,9 @@ def main():
     print("Store: %d reports (%d documents, %d changes) across %d authorities, kent %d; built through the Ingestor in %.0f s "
           "(%.2f ms a document); %.0f MiB." % (built["reports"], built["documents"], built["changes"], built["authorities"],
                                               big_history, built["seconds"], built["msPerDocument"], built["bytes"] / 2**20))
-    print("%d requests per endpoint, a new connection each; ms. Load average before: %s; niceness %d." % (
-        args.requests, load_before, os.nice(0)))
+    print("%d requests per endpoint, a new connection each; ms. Load average before: %s; niceness %d.%s" % (
+        args.requests, load_before, os.nice(0),
+        " The page cache was dropped before the daemon started on the large store (--cold)." if args.cold else ""))
     print()
     print("| request | p50 | p99 | max | CPU | body KB | at %d reports: p50 / p99 | sqlite3 per run: p50 / p99 | p99 ÷ sqlite3 p99 "
           "| sqlite3 kept open: p50 / p99 | target p99 |" % memories["small"]["reports"])
