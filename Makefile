@@ -81,7 +81,7 @@ bench-dashboard: deps
 # daemon's reads over its socket (p50, p99, max of 1,000 requests each), its
 # memory at 100,000 reports and at 150, and the same SQL run by the sqlite3
 # shell as the floor. Prints a table; exits 1 when a target is missed.
-# BENCH_SCALE_FLAGS="--keep DIR --nice -10" keeps the store (six minutes to
+# BENCH_SCALE_FLAGS="--keep DIR --nice -10" keeps the store (two to six minutes to
 # build) and, as root, measures at a higher priority on a shared machine.
 BENCH_SCALE_FLAGS ?= --quiet 300
 bench-scale: release

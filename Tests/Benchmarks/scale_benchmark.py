@@ -32,7 +32,7 @@ Run on a release build (`make bench-scale` does both):
     swift build -c release --static-swift-stdlib --product casefile-scale
     python3 Tests/Benchmarks/scale_benchmark.py --bin .build/release [--keep DIR] [--quiet SECONDS] [--nice N] [--cold]
 
-The store of 100,000 takes about six minutes to build (one fsynced
+The store of 100,000 takes two to six minutes to build (one fsynced
 transaction per document, as a sync commits them today); --keep DIR keeps
 and reuses it.
 
