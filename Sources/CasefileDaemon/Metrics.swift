@@ -72,7 +72,7 @@ final class DaemonMetrics: Sendable {
     func render() -> [UInt8] {
         let readable: Bool
         do {
-            try refresh(try store.metrics(), reports: try store.counts().reports)
+            refresh(try store.metrics(), reports: try store.counts().reports)
             readable = true
         } catch {
             readable = false
