@@ -6,12 +6,8 @@ extension ChangesResponse {
     /// a page of the log is the read asked most often.
     public func json() -> [UInt8] {
         var w = JSONWriter(capacity: 64 + changes.count * 400)
-        w.raw(#"{"changes":["#)
-        for (i, change) in changes.enumerated() {
-            if i > 0 { w.raw(",") }
-            change.write(to: &w)
-        }
-        w.raw("]")
+        w.raw(#"{"changes":"#)
+        w.array(changes) { $1.write(to: &$0) }
         if let more {
             w.raw(#","more":"#)
             w.bool(more)
@@ -38,12 +34,8 @@ extension HistoryReport {
             w.string(kind.rawValue)
         }
         if let statedPrevious {
-            w.raw(#","statedPrevious":["#)
-            for (i, stated) in statedPrevious.enumerated() {
-                if i > 0 { w.raw(",") }
-                stated.write(to: &w)
-            }
-            w.raw("]")
+            w.raw(#","statedPrevious":"#)
+            w.array(statedPrevious) { $1.write(to: &$0) }
         }
         if let url {
             w.raw(#","url":"#)
@@ -64,12 +56,9 @@ extension HistoryResponse {
             w.raw(#","next":"#)
             w.string(next)
         }
-        w.raw(#","reports":["#)
-        for (i, report) in reports.enumerated() {
-            if i > 0 { w.raw(",") }
-            report.write(to: &w)
-        }
-        w.raw("]}")
+        w.raw(#","reports":"#)
+        w.array(reports) { $1.write(to: &$0) }
+        w.raw("}")
         return w.bytes
     }
 }

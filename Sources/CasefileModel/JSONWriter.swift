@@ -25,6 +25,16 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// `[a,b,…]`, each element written by `element`.
+    public mutating func array<T>(_ items: [T], _ element: (inout JSONWriter, T) -> Void) {
+        raw("[")
+        for (i, item) in items.enumerated() {
+            if i > 0 { raw(",") }
+            element(&self, item)
+        }
+        raw("]")
+    }
+
     public mutating func bool(_ value: Bool) {
         if value { raw("true") } else { raw("false") }
     }
@@ -74,20 +84,12 @@ extension ChangeRecord {
         w.raw(#","authority":"#)
         authority.write(to: &w)
         if let fields {
-            w.raw(#","fields":["#)
-            for (i, field) in fields.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.string(field)
-            }
-            w.raw("]")
+            w.raw(#","fields":"#)
+            w.array(fields) { $0.string($1) }
         }
         if let grades {
-            w.raw(#","grades":["#)
-            for (i, move) in grades.enumerated() {
-                if i > 0 { w.raw(",") }
-                move.write(to: &w)
-            }
-            w.raw("]")
+            w.raw(#","grades":"#)
+            w.array(grades) { $1.write(to: &$0) }
         }
         w.raw(#","id":"#)
         w.string(id)
