@@ -253,10 +253,7 @@ struct ControlRoutes: Sendable {
         if more { list.removeLast() }
         // `next` is the last seq returned, so `--since next` continues where this left off.
         let next = list.last?.seq ?? since ?? 0
-        var body = ByteBuffer()
-        body.writeBytes(ChangesResponse(changes: list, next: next, more: more).json())
-        body.writeString("\n")
-        return Self.json(body: body)
+        return Self.json(body: Self.line(ChangesResponse(changes: list, next: next, more: more).json()))
     }
 
     /// Newline-delimited JSON, one change a line: everything after `since`
@@ -306,9 +303,7 @@ struct ControlRoutes: Sendable {
         let (version, rows) = try store.latestGrades(unless: kept?.version)
         if let kept, rows == nil { return Self.json(body: kept.body) }
         let answer = Self.gradesResponse(rows ?? [])
-        var body = ByteBuffer()
-        body.writeBytes(try CasefileJSON.encode(answer))
-        body.writeString("\n")
+        let body = Self.line(try CasefileJSON.encode(answer))
         renderedGrades.value = (version, body)
         return Self.json(body: body)
     }
@@ -326,6 +321,14 @@ struct ControlRoutes: Sendable {
                     slug: $0.authority.slug, name: $0.authority.name, framework: $0.framework, inspection: $0.inspection,
                     grades: $0.grades, report: $0.reportID, missing: $0.missing)
             })
+    }
+
+    /// JSON bytes and the line break every answer ends with.
+    static func line(_ json: some Sequence<UInt8>) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeBytes(json)
+        buffer.writeString("\n")
+        return buffer
     }
 
     /// A JSON answer already rendered (with its line break).
@@ -365,10 +368,7 @@ struct ControlRoutes: Sendable {
                     statedPrevious: $0.statedPrevious.isEmpty ? nil : $0.statedPrevious)
             },
             next: page.next.map(String.init))
-        var body = ByteBuffer()
-        body.writeBytes(answer.json())
-        body.writeString("\n")
-        return Self.json(body: body)
+        return Self.json(body: Self.line(answer.json()))
     }
 
     func show(_ slug: String) throws -> Response {
@@ -467,9 +467,7 @@ struct ControlRoutes: Sendable {
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? CasefileJSON.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"cannot encode"}}"#.utf8)
-        var buffer = ByteBuffer()
-        buffer.writeBytes(data)
-        buffer.writeString("\n")
+        let buffer = line(data)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))

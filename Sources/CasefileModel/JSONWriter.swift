@@ -4,7 +4,7 @@
 /// code-point order, `/` not escaped, absent optionals left out): through
 /// `JSONEncoder`, encoding a page cost as much as reading it from the
 /// store. The values' writers are here; the answers' in CasefileControl.
-/// `ChangeJSONTests` and `HistoryJSONTests` hold the bytes equal to
+/// `ChangeJSONTests` and `AnswerJSONTests` hold the bytes equal to
 /// `JSONEncoder`'s for every kind, every optional and every awkward
 /// character, and fail when a type gains a field its writer does not know.
 public struct JSONWriter: Sendable {
@@ -180,11 +180,11 @@ extension JSONWriter {
     /// `.sortedKeys` puts them (their UTF-8 bytes).
     public mutating func grades(_ grades: [String: Grade]) {
         raw("{")
-        for (i, key) in grades.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        for (i, (area, grade)) in grades.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if i > 0 { raw(",") }
-            string(key)
+            string(area)
             raw(":")
-            string(grades[key]!.rawValue)
+            string(grade.rawValue)
         }
         raw("}")
     }

@@ -19,13 +19,7 @@ extension ChangePayload {
     /// equal.
     static func read(_ text: String) throws -> ChangePayload {
         if text == "{}" { return ChangePayload() }
-        var text = text
-        if let fast = text.withUTF8({ buffer -> ChangePayload? in
-            var reader = FastPayload(bytes: buffer)
-            return reader.payload()
-        }) {
-            return fast
-        }
+        if let fast = FastPayload.read(text) { return fast }
         return try JSONDecoder().decode(ChangePayload.self, from: Data(text.utf8))
     }
 }
@@ -37,6 +31,15 @@ struct FastPayload {
     var at = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// The payload `text` holds, or nil when it is not in the expected shape.
+    static func read(_ text: String) -> ChangePayload? {
+        var text = text
+        return text.withUTF8 { buffer in
+            var reader = FastPayload(bytes: buffer)
+            return reader.payload()
+        }
+    }
 
     mutating func payload() -> ChangePayload? {
         var out = ChangePayload()
@@ -141,11 +144,7 @@ public enum ChangePayloadReading {
     public typealias Parts = (grades: [GradeMove]?, fields: [String]?)
 
     public static func fast(_ text: String) -> Parts? {
-        var text = text
-        return text.withUTF8 { buffer -> ChangePayload? in
-            var reader = FastPayload(bytes: buffer)
-            return reader.payload()
-        }.map { ($0.grades, $0.fields) }
+        FastPayload.read(text).map { ($0.grades, $0.fields) }
     }
 
     public static func decoded(_ text: String) -> Parts? {

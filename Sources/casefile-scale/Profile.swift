@@ -3,10 +3,10 @@ import CasefileStore
 import Foundation
 
 /// `casefile-scale profile --store FILE [--variants K] [--big SLUG]`: the
-/// in-process cost of a changes page of 50 and of a history page of 100
-/// at random places, split into its parts
-/// (the store's read, the JSON encoding by JSONEncoder and by JSONWriter), K pages each, as the control
-/// server makes them. Tells which part of a request to work on.
+/// in-process cost of K changes pages of 50 and K history pages of 100 at
+/// random places, split into their parts as the control server makes them
+/// (the store's read; the encoding by JSONEncoder, and for changes by
+/// JSONWriter). Tells which part of a request to work on.
 func profile(_ o: Options) throws {
     let store = try CasefileStore(path: o.store)
     let last = try store.lastSeq()
@@ -24,7 +24,7 @@ func profile(_ o: Options) throws {
         let data = try CasefileJSON.encode(page)
         let t2 = clock()
         var w = JSONWriter(capacity: 64 + page.count * 400)
-        for change in page { change.write(to: &w) }
+        w.array(page) { $1.write(to: &$0) }
         let t3 = clock()
         bytes += data.count
         read.append(Double(t1 - t0) / 1000)
