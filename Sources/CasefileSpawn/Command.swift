@@ -127,7 +127,17 @@ public struct Command: Sendable {
             envp.free()
         }
         var pid: pid_t = 0
-        let rc = cspawn_spawn(&pid, path, args.pointers, envp.pointers, stdin, stdout, stderr)
+        var rc = cspawn_spawn(&pid, path, args.pointers, envp.pointers, stdin, stdout, stderr)
+        // "Text file busy": the program's file is open for writing somewhere,
+        // often only for a moment — a file just written whose descriptor a
+        // child spawned at that instant by another thread holds until its own
+        // exec. Tried again a few times, 20 ms apart, before it is the answer.
+        var busyRetries = 0
+        while rc == ETXTBSY && busyRetries < 5 {
+            busyRetries += 1
+            usleep(20_000)
+            rc = cspawn_spawn(&pid, path, args.pointers, envp.pointers, stdin, stdout, stderr)
+        }
         if rc != 0 { throw SpawnError(.cannotStart, errnoText(rc)) }
         let pidfd = cspawn_pidfd_open(pid)
         if pidfd < 0 {

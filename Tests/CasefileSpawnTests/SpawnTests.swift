@@ -165,6 +165,23 @@ struct RunToCompletionTests {
         #expect(noPath.outcome == .exited(0) && noPath.stdout.isEmpty)
     }
 
+    /// A program file open for writing cannot be run ("Text file busy"):
+    /// held for good, that is the answer; held for a moment (a file just
+    /// written, whose descriptor a child spawned by another thread holds
+    /// until its exec: seen in a full test run), it is started once free.
+    @Test func aProgramBusyForAMomentIsStartedOnceItIsFree() async throws {
+        let dir = try TempDir("spawn")
+        let script = try dir.write("casefile-busy", "#!/bin/sh\necho free\n")
+        chmod(script.path, 0o755)
+        let fd = open(script.path, O_WRONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        let held = await Command([script.path]).run(timeout: .seconds(20))
+        #expect(held.outcome == .cannotStart("Text file busy"), "\(held)")
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(30)) { close(fd) }
+        let freed = await Command([script.path]).run(timeout: .seconds(20))
+        #expect(freed.outcome == .exited(0) && text(freed.stdout) == "free\n", "\(freed)")
+    }
+
     @Test func noDescriptorLeaksIntoTheChild() async {
         // One the test opens without O_CLOEXEC, as careless library code might.
         let stray = open("/dev/null", O_RDONLY)
