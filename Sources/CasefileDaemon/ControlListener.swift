@@ -1,4 +1,5 @@
 import CasefileControl
+import CasefileModel
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -147,7 +148,7 @@ public struct ControlListener: Service {
                 // Stop accepting; give requests in flight a moment to finish, then
                 // close what is left (an idle client must not hold up the stop).
                 server.channel.close(promise: nil)
-                ControlListener.stopping.set()
+                ControlListener.stopping.value = true
                 server.channel.eventLoop.scheduleTask(in: .seconds(2)) {
                     active.closeAll(); turnedAway.closeAll()
                 }
@@ -164,15 +165,7 @@ extension ControlListener {
 
     /// Set when a graceful stop begins: endless answers (`changes/stream`)
     /// end, rather than hold up the stop until systemd's timeout.
-    static let stopping = StopFlag()
-}
-
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+    static let stopping = Locked(false)
 }
 
 /// Runs a task's jobs on an event loop group's threads (Swift's task

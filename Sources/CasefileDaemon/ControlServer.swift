@@ -279,7 +279,7 @@ struct ControlRoutes: Sendable {
             status: .ok, headers: headers,
             body: ResponseBody { writer in
                 var last = start
-                while !Task.isCancelled && !ControlListener.stopping.isSet {
+                while !Task.isCancelled && !ControlListener.stopping.value {
                     let batch = try store.changes(since: last, limit: 500, authority: nil, kind: nil)
                     for change in batch {
                         var line = JSONWriter(capacity: 512)

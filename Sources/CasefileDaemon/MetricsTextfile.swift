@@ -1,4 +1,5 @@
 import CasefileConfig
+import CasefileModel
 import CasefileSync
 import Foundation
 import Logging

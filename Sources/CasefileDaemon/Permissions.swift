@@ -1,4 +1,5 @@
 import CasefileControl
+import CasefileModel
 import Foundation
 import Hummingbird
 import Logging

@@ -15,10 +15,10 @@ public final class CasefileStore: Sendable {
     /// The page cache of each connection, in KiB, and the readers at most.
     static let cacheKiB = 512
     static let readers = 2
-    /// The open connections; replaced by `reopen()` (a store that was
+    /// The open connections; replaced whole by `reopen()` (a store that was
     /// read-only when opened stays so on its connections).
-    private let current: PoolBox
-    var pool: DatabasePool { current.pool }
+    private let current: Locked<DatabasePool>
+    var pool: DatabasePool { current.value }
     private let configuration: Configuration
     /// True when the file could not be opened for writing and was opened
     /// for reading only (`readOnlyFallback`): every write fails until
@@ -94,7 +94,7 @@ public final class CasefileStore: Sendable {
             pool = try Self.openPool(path: path, configuration: readOnly, checkIntegrity: checkIntegrity)
             openedReadOnly = true
         }
-        self.current = PoolBox(pool)
+        self.current = Locked(pool)
         if openedReadOnly {
             guard try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) else {
                 throw DatabaseError(
@@ -135,7 +135,7 @@ public final class CasefileStore: Sendable {
     /// connections, which close when it ends.
     public func reopen() throws {
         let fresh = try DatabasePool(path: path, configuration: configuration)
-        current.pool = fresh
+        current.value = fresh
     }
 
     /// Closes the database connections. Further calls throw.
@@ -189,18 +189,5 @@ public final class CasefileStore: Sendable {
     @_spi(Testing)
     public func rowsWrittenForTesting() throws -> Int {
         pool.writeWithoutTransaction { db in db.totalChangesCount }
-    }
-}
-
-/// The store's current connections, swapped whole by `reopen()`.
-final class PoolBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _pool: DatabasePool
-
-    init(_ pool: DatabasePool) { _pool = pool }
-
-    var pool: DatabasePool {
-        get { lock.withLock { _pool } }
-        set { lock.withLock { _pool = newValue } }
     }
 }
