@@ -181,14 +181,27 @@ public enum Daemon {
             await check.run(store: store, health: health, logger: logger, stop: { await group.triggerGracefulShutdown() })
         }
         defer { checking.cancel() }
+        // Closed before exit, once every access has ended, so that SQLite
+        // folds the WAL into the file: a stopped daemon leaves one whole
+        // file to copy or check, whichever thread still held the store.
+        // Left to deinitialisation, that depended on the threads' order.
+        func closeStore() {
+            do {
+                try store.close()
+            } catch {
+                logger.warning("closing the store: \(error); its WAL stays beside it and is read at the next start")
+            }
+        }
         do {
             try await group.run()
         } catch {
             logger.error("stopped with an error: \(error)")
             await extractors.shutdown()
+            closeStore()
             return 1
         }
         await extractors.shutdown()
+        closeStore()
         if check.refused { return 1 }
         logger.info("stopped")
         return 0

@@ -138,8 +138,15 @@ public final class CasefileStore: Sendable {
         current.value = fresh
     }
 
-    /// Closes the database connections. Further calls throw.
+    /// Folds the WAL into the file, then closes the database connections:
+    /// what is left is one whole file (to copy, to check). Closing alone
+    /// does not do it: GRDB closes the writer first, and the last
+    /// connection to close, a reader, may not checkpoint. A store that
+    /// cannot be written (read-only) is closed as it is. Further calls throw.
     public func close() throws {
+        if !openedReadOnly {
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
         try pool.close()
     }
 
